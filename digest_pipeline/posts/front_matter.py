@@ -1,0 +1,155 @@
+"""Front matter: safe YAML loading, identity (model + date) and field coercion.
+
+Sites disagree on small things: tags quoted or bare or a comma string, a
+date as a YAML date, a datetime or a string, `ai_summary` missing, `image`
+as `/`, a path or a mapping. These functions accept all of that and say
+clearly when a post cannot be identified at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from pathlib import PurePath
+
+import frontmatter
+import yaml
+
+from digest_pipeline.posts.records import PostIdentity
+
+_YAML = frontmatter.YAMLHandler()
+_DATE_IN_TEXT = re.compile(r"(?<!\d)(\d{4})[-/._年](\d{1,2})[-/._月](\d{1,2})(?!\d)")
+_MODEL_SLUG = re.compile(r"[^0-9a-z.+]+")
+
+
+class PostRejected(ValueError):
+    """The input cannot become a post; the message is the reason analysts will read."""
+
+
+def split_front_matter(text: str) -> tuple[dict[str, object], str]:
+    """Split a post into its front matter mapping and markdown body.
+
+    YAML is loaded with the safe loader only, so tags such as
+    `!!python/object` are refused rather than executed.
+    """
+    if not _YAML.detect(text):
+        raise PostRejected("no front matter: the file does not start with a '---' YAML block")
+    raw_yaml, body = _YAML.split(text)
+    try:
+        meta = _YAML.load(raw_yaml)
+    except yaml.constructor.ConstructorError as err:
+        raise PostRejected(f"front matter uses a YAML tag that is not allowed: {err.problem}") from err
+    except yaml.YAMLError as err:
+        raise PostRejected(f"front matter is not valid YAML: {_first_line(err)}") from err
+    except ValueError as err:  # e.g. `date: 2025-13-45` fails inside the YAML timestamp constructor
+        raise PostRejected(f"front matter has an impossible value: {err}") from err
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise PostRejected(f"front matter is a {type(meta).__name__}, not a mapping")
+    return {str(k): v for k, v in meta.items()}, body
+
+
+def _first_line(err: Exception) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+def coerce_date(value: object) -> dt.date | None:
+    """A calendar date from a YAML date, datetime or date-like string; None if there is none.
+
+    Raises PostRejected for a date that is written but impossible (2025-13-45).
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if value is None:
+        return None
+    match = _DATE_IN_TEXT.search(str(value))
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError as err:
+        raise PostRejected(f"impossible date {match.group(0)!r}: {err}") from err
+
+
+def model_key(value: object) -> str:
+    """The model as an identifier: NFKC, lower case, runs of other characters as '-'."""
+    text = unicodedata.normalize("NFKC", str(value)).strip().lower()
+    return _MODEL_SLUG.sub("-", text).strip("-")
+
+
+def _model_from_file_name(path: str) -> str:
+    stem = _DATE_IN_TEXT.sub(" ", PurePath(path).stem)
+    words = [w for w in re.split(r"[\s_-]+", stem.lower()) if w.isascii() and w.isalpha()]
+    return model_key(words[0]) if len(words) == 1 else ""
+
+
+def _date_fallback(meta: dict[str, object], source_file: str) -> tuple[dt.date | None, str]:
+    for label, value in (("file name", PurePath(source_file).name), ("title", meta.get("title"))):
+        try:
+            found = coerce_date(value)
+        except PostRejected:
+            continue  # a fallback that looks like a date but is not one is simply no fallback
+        if found:
+            return found, f"date from {label}"
+    return None, ""
+
+
+def post_identity(meta: dict[str, object], source_file: str) -> PostIdentity:
+    """Model and date from front matter; the file name (then the title) only as a fallback."""
+    notes: list[str] = []
+    model = model_key(meta.get("model") or "")
+    if not model:
+        model = _model_from_file_name(source_file)
+        notes.append("model from file name")
+    if not model:
+        raise PostRejected("no model: front matter has no 'model' and the file name names none")
+    post_date = coerce_date(meta.get("date"))
+    if post_date is None:
+        post_date, note = _date_fallback(meta, source_file)
+        notes.append(note)
+    if post_date is None:
+        raise PostRejected("no date: front matter has no usable 'date' and no fallback has one")
+    return PostIdentity(model, post_date, "; ".join(notes) or "front_matter")
+
+
+def as_text(value: object) -> str | None:
+    """A scalar front matter value as text; mappings and lists as compact JSON."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+    return str(value)
+
+
+def as_list(value: object) -> tuple[str, ...]:
+    """Tags or categories as written: a YAML list, or a string split on commas (else spaces)."""
+    if value is None:
+        return ()
+    if isinstance(value, list | tuple):
+        items = [as_text(v) or "" for v in value]
+    else:
+        text = str(value)
+        items = re.split(r"[,，、]", text) if re.search(r"[,，、]", text) else text.split()
+    return tuple(item.strip() for item in items if item and item.strip())
+
+
+def tag_key(tag: str) -> str:
+    """The form tags are compared by: NFKC, case-folded, trimmed, inner spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", tag).casefold().split())
+
+
+def front_matter_json(meta: dict[str, object]) -> dict[str, object]:
+    """Front matter with dates as ISO strings, so it can be stored as JSON unchanged."""
+    return json.loads(json.dumps(meta, ensure_ascii=False, default=_iso))
+
+
+def _iso(value: object) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)

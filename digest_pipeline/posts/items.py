@@ -1,0 +1,175 @@
+"""News items and key points: reading list-shaped markdown by its structure.
+
+Digest writers mark items in many ways. All of these are one item each:
+
+    1) headline            - headline           - headline          1) headline
+    body paragraph           indented body        - nested body     - body as a top-level bullet
+
+and `1) headline：body` on one line, with `1.` `1、` `(1)` `*` `•` `### headline`
+or a bold line as the marker. The rule: the first top-level marker in the
+section fixes which marker starts an item; every other line, whatever it
+looks like, belongs to the item above it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from digest_pipeline.posts.records import NewsItem
+
+_NUMBERED = re.compile(
+    r"^(?:[(（]\s*\d{1,3}\s*[)）]|\d{1,3}(?:[)）、]|[.．](?!\d))|[一二三四五六七八九十]{1,3}[、.．])\s*(.*)$"
+)
+_BULLET = re.compile(r"^[-*+•·▪‣◦●]\s+(.*)$")
+_HEADING = re.compile(r"^#{1,6}\s+(.*?)[\s#]*$")
+_BOLD_LINE = re.compile(r"^(\*\*|__)(.+?)\1\s*[：:]?\s*$")
+_RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
+_STRAY = re.compile(r"^\s*(\*{1,3}|_{1,3})\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_BOLD_LEAD = re.compile(r"^(\*\*|__)(.+?)\1\s*[：:—–-]*\s*(.*)$")
+_ONE_LINE_SPLIT = re.compile(r"[：]|:\s|\s[—–]\s")
+_ATTRIBUTION = re.compile(
+    r"[（(]\s*(?:資料|消息|新聞|資訊)?(?:來源|来源|出處|出处|sources?|via)\s*[:：]\s*([^（）()]+?)\s*[）)]",
+    re.IGNORECASE,
+)
+_OUTLET_SPLIT = re.compile(r"\s*[、,，;；/|]\s*")
+
+
+@dataclass(frozen=True)
+class _Line:
+    indent: int
+    marker: str | None  # numbered | bullet | heading | bold | None
+    text: str  # the line without indentation and without its marker
+
+
+def _classify(raw: str) -> _Line | None:
+    """None for lines that carry nothing: blanks, stray emphasis, horizontal rules."""
+    expanded = raw.expandtabs(4).rstrip()
+    stripped = expanded.lstrip()
+    if not stripped or _STRAY.match(stripped):
+        return None
+    indent = len(expanded) - len(stripped)
+    if _RULE.match(stripped):
+        return _Line(indent, "rule", "")
+    for marker, pattern in (("heading", _HEADING), ("numbered", _NUMBERED), ("bullet", _BULLET)):
+        match = pattern.match(stripped)
+        if match:
+            return _Line(indent, marker, match.group(1).strip())
+    if _BOLD_LINE.match(stripped):
+        return _Line(indent, "bold", _BOLD_LINE.match(stripped).group(2).strip())
+    return _Line(indent, None, stripped)
+
+
+def _classified_lines(markdown: str) -> list[_Line | None]:
+    lines, in_fence = [], False
+    for raw in markdown.replace("\r\n", "\n").split("\n"):
+        if _FENCE.match(raw):
+            in_fence = not in_fence
+            lines.append(_Line(0, None, raw.strip()))
+            continue
+        lines.append(_Line(0, None, raw.rstrip()) if in_fence else _classify(raw))
+    return lines
+
+
+def _item_marker(lines: list[_Line | None]) -> tuple[str | None, int]:
+    """Which marker starts an item in this section, and at what indent."""
+    marked = [ln for ln in lines if ln and ln.marker in ("heading", "numbered", "bullet", "bold")]
+    if not marked:
+        return None, 0
+    structural = [ln for ln in marked if ln.marker != "bold"] or marked
+    base = min(ln.indent for ln in structural)
+    first_top = next(ln for ln in structural if ln.indent <= base + 1)
+    return first_top.marker, base
+
+
+def _strip_emphasis(text: str) -> str:
+    text = text.strip()
+    if text.count("**") % 2 == 1 and text.endswith("**"):  # a stray closing `**`
+        text = text[:-2].rstrip()
+    match = re.fullmatch(r"(\*\*|__)(.+)\1", text)
+    return match.group(2).strip() if match else text
+
+
+def _finish(position: int, headline: str, body_lines: list[str], style: str) -> NewsItem:
+    body = re.sub(r"\n{3,}", "\n\n", "\n".join(body_lines)).strip()
+    headline = _strip_emphasis(headline)
+    if style == "heading":
+        headline = _NUMBERED.sub(r"\1", headline).strip() or headline
+    lead = _BOLD_LEAD.match(headline)
+    if lead and lead.group(3):
+        headline, body = lead.group(2).strip(), f"{lead.group(3)}\n{body}".strip()
+    elif not body:
+        parts = _ONE_LINE_SPLIT.split(headline, maxsplit=1)
+        if len(parts) == 2 and parts[0].strip() and parts[1].strip():
+            headline, body = parts[0].strip(), parts[1].strip()
+    headline = _strip_emphasis(headline.rstrip("：: ").strip())
+    outlets = extract_outlets(f"{headline}\n{body}")
+    return NewsItem(position, headline, body, outlets, style)
+
+
+def _paragraph_items(lines: list[_Line | None]) -> tuple[NewsItem, ...]:
+    """Items of a section with no list markers: each paragraph, its first line the headline."""
+    items, block = [], []
+    for line in [*lines, None]:
+        if line is not None and line.marker != "rule":
+            block.append(line.text)
+        elif block:
+            items.append(_finish(len(items) + 1, block[0], block[1:], "paragraph"))
+            block = []
+    return tuple(items)
+
+
+def parse_news_items(markdown: str) -> tuple[NewsItem, ...]:
+    """The news items of a news section, in order, whatever list style marks them."""
+    lines = _classified_lines(markdown)
+    marker, base = _item_marker(lines)
+    if marker is None:
+        return _paragraph_items(lines)
+    items: list[NewsItem] = []
+    headline: str | None = None
+    body: list[str] = []
+    for line in lines:
+        if line is None:
+            body.append("")
+        elif line.marker == marker and line.indent <= base + 1:
+            if headline is not None:
+                items.append(_finish(len(items) + 1, headline, body, marker))
+            headline, body = line.text, []
+        elif line.marker == "rule":
+            if headline is not None:
+                items.append(_finish(len(items) + 1, headline, body, marker))
+            headline, body = None, []  # text after a rule is a footer, not part of an item
+        elif headline is not None:
+            body.append(line.text)
+    if headline is not None:
+        items.append(_finish(len(items) + 1, headline, body, marker))
+    return tuple(items)
+
+
+def parse_key_points(markdown: str) -> tuple[str, ...]:
+    """One entry per list item (continuation lines joined); plain lines when there is no list."""
+    entries: list[str] = []
+    lines = [ln for ln in _classified_lines(markdown) if ln and ln.marker != "rule"]
+    has_markers = any(ln.marker in ("numbered", "bullet") for ln in lines)
+    base = min((ln.indent for ln in lines if ln.marker), default=0)
+    for line in lines:
+        starts_entry = not has_markers or (
+            line.marker in ("numbered", "bullet") and line.indent <= base + 1
+        )
+        if starts_entry or not entries:
+            entries.append(line.text)
+        else:
+            entries[-1] = f"{entries[-1]} {line.text}"
+    return tuple(e for e in (_strip_emphasis(e) for e in entries) if e)
+
+
+def extract_outlets(text: str) -> tuple[str, ...]:
+    """Outlet names from inline attributions such as （來源：moomoo、Yahoo Tech、udn）."""
+    outlets: list[str] = []
+    for match in _ATTRIBUTION.finditer(text):
+        for name in _OUTLET_SPLIT.split(match.group(1)):
+            name = name.strip(" .。")
+            if name and name not in outlets:
+                outlets.append(name)
+    return tuple(outlets)

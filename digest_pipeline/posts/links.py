@@ -1,0 +1,165 @@
+"""Cited links: extraction from markdown and URL normalisation.
+
+Links are read with a CommonMark parser (markdown-it-py) because digest
+titles contain brackets (`[QwenLM/Qwen-Image: ... - GitHub]`) and URLs
+contain parentheses; a regular expression gets both wrong. The canonical
+URL is what identifies a source across posts; the raw URL is kept too.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+import tldextract
+from markdown_it import MarkdownIt
+
+from digest_pipeline.posts.records import CitedLink, NormalizedUrl
+
+# Query parameters that only say where a click came from; they never change the page.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "igsh",
+        "mc_cid", "mc_eid", "_ga", "_gl", "ref_src", "ref_url", "spm", "share_source",
+        "from_source", "cmpid", "ocid", "s_kwcid", "mkt_tok", "srsltid", "si",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "pk_", "hsa_", "vero_")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+_BARE_URL = re.compile(r"(?<![(\[<\"'=])\b(?:https?://|www\.)[^\s<>\]\)）」]+", re.IGNORECASE)
+_BROKEN_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_VALID_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+# Characters left as they are in a path/query; everything else is percent-encoded.
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+
+
+@lru_cache(maxsize=1)
+def _domain_extractor() -> tldextract.TLDExtract:
+    # The Public Suffix List snapshot bundled in the wheel: no download, no cache dir.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark")
+    # Keep hrefs exactly as written: the default normaliser re-encodes them,
+    # which would hide broken escapes we want to flag, and validation would drop
+    # unusual schemes we want to keep and flag instead.
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+def registered_domain(host: str) -> str:
+    """The registrable domain (eTLD+1) of a host, or the host itself for IPs and local names."""
+    if not host:
+        return ""
+    parts = _domain_extractor()(host)
+    return parts.top_domain_under_public_suffix or host
+
+
+def _clean_escapes(text: str, problems: list[str]) -> str:
+    if _BROKEN_ESCAPE.search(text):
+        problems.append("broken percent-escape")
+        text = _BROKEN_ESCAPE.sub("%25", text)
+    text = _VALID_ESCAPE.sub(lambda m: m.group(0).upper(), text)
+    return quote(text, safe=_PATH_SAFE)
+
+
+def _clean_query(query: str, problems: list[str]) -> str:
+    if not query:
+        return ""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    kept = [
+        (k, v)
+        for k, v in pairs
+        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
+    ]
+    if _BROKEN_ESCAPE.search(query):
+        problems.append("broken percent-escape")
+    return urlencode(kept, doseq=True, safe=_PATH_SAFE.replace("&", "").replace("=", ""))
+
+
+def _split(raw: str, problems: list[str]) -> SplitResult | None:
+    text = raw
+    if text.startswith("//"):
+        text = "https:" + text
+    elif not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text):
+        if re.match(r"^[\w-]+(\.[\w-]+)+(/|$)", text):
+            problems.append("no scheme")
+            text = "https://" + text
+        else:
+            return None
+    try:
+        return urlsplit(text)
+    except ValueError as err:
+        problems.append(f"unparseable: {err}")
+        return None
+
+
+def normalize_url(raw: str) -> NormalizedUrl:
+    """Canonicalise a cited URL so the same page cited twice gets one identity.
+
+    Lower-cases scheme and host, upgrades http to https (news pages are the
+    same document on both), drops default ports, fragments, tracking query
+    parameters and a trailing dot on the host, and percent-encodes the path
+    consistently. A URL that cannot be canonicalised keeps its trimmed raw
+    form and lists its problems, so it is flagged rather than lost.
+    """
+    trimmed = raw.strip().strip("<>").strip()
+    problems: list[str] = []
+    if re.search(r"\s", trimmed):
+        problems.append("whitespace in URL")
+        trimmed = re.sub(r"\s+", "%20", trimmed)
+    parts = _split(trimmed, problems)
+    if parts is None:
+        return NormalizedUrl(raw, trimmed, "", "", (*problems, "not an absolute URL"))
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        problems.append(f"scheme {scheme!r} is not http(s)")
+    host = (parts.hostname or "").rstrip(".").lower()
+    if not host:
+        problems.append("no host")
+    try:
+        port = parts.port
+    except ValueError:
+        problems.append("invalid port")
+        port = None
+    netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    if scheme == "http":
+        scheme = "https"
+    path = _clean_escapes(parts.path or "/", problems)
+    query = _clean_query(parts.query, problems)
+    url = urlunsplit((scheme, netloc, path, query, ""))
+    unique_problems = tuple(dict.fromkeys(problems))
+    return NormalizedUrl(raw, url, host, registered_domain(host), unique_problems)
+
+
+def _inline_links(line: str) -> list[tuple[str, str]]:
+    """(title, href) of every markdown link on a line, as CommonMark reads them."""
+    found: list[tuple[str, str]] = []
+    for block in _markdown().parse(line):
+        href, title_parts, inside = "", [], False
+        for token in block.children or []:
+            if token.type == "link_open":
+                href, title_parts, inside = str(token.attrGet("href") or ""), [], True
+            elif token.type == "link_close":
+                found.append(("".join(title_parts).strip(), href))
+                inside = False
+            elif inside:
+                title_parts.append(" " if token.type.endswith("break") else token.content)
+    return found
+
+
+def extract_links(markdown: str) -> tuple[CitedLink, ...]:
+    """Every link in a block of markdown, in order: `[title](url)`, `<url>` and bare URLs."""
+    links: list[CitedLink] = []
+    for line in markdown.splitlines():
+        pairs = _inline_links(line)
+        if not pairs:
+            pairs = [("", m.group(0).rstrip(".,;:!?。，；")) for m in _BARE_URL.finditer(line)]
+        for title, href in pairs:
+            if href:
+                links.append(CitedLink(len(links) + 1, title, normalize_url(href)))
+    return tuple(links)

@@ -1,0 +1,67 @@
+"""From the bytes of one file to a ParsedPost: the single entry point of parsing."""
+
+from __future__ import annotations
+
+from digest_pipeline.posts.front_matter import (
+    PostRejected,
+    as_list,
+    as_text,
+    front_matter_json,
+    post_identity,
+    split_front_matter,
+)
+from digest_pipeline.posts.items import parse_key_points, parse_news_items
+from digest_pipeline.posts.links import extract_links
+from digest_pipeline.posts.records import ParsedPost
+from digest_pipeline.posts.sections import split_sections
+
+
+def decode_post(data: bytes) -> str:
+    """UTF-8 text with the BOM dropped and line ends made LF; rejects what is not text."""
+    if not data.strip():
+        raise PostRejected("empty file")
+    if b"\x00" in data:
+        raise PostRejected("binary file: contains NUL bytes")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise PostRejected(f"not UTF-8: invalid byte at offset {err.start}") from err
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_post(text: str, source_file: str) -> ParsedPost:
+    """Parse a post's text. Raises PostRejected when it has no usable identity.
+
+    Everything past identity is best effort and never raises: a post with
+    no news section is still a post, with no items and a warning.
+    """
+    meta, body = split_front_matter(text.lstrip("\ufeff"))
+    identity = post_identity(meta, source_file)
+    sections = split_sections(body)
+    news = [s for s in sections if s.kind == "news"]
+    items = tuple(item for s in news[:1] for item in parse_news_items(s.body))
+    key_points = tuple(p for s in sections if s.kind == "key_points" for p in parse_key_points(s.body))
+    cited = [s.body for s in sections if s.kind == "sources"] or [body]
+    warnings = []
+    if not news:
+        warnings.append("no news section")
+    elif not items:
+        warnings.append("news section has no items")
+    if len(news) > 1:
+        warnings.append(f"{len(news)} news sections; items read from the first")
+    return ParsedPost(
+        identity=identity,
+        front_matter=front_matter_json(meta),
+        title=as_text(meta.get("title")),
+        tagline=as_text(meta.get("tagline")),
+        ai_summary=as_text(meta.get("ai_summary")),
+        layout=as_text(meta.get("layout")),
+        image=as_text(meta.get("image")),
+        categories=as_list(meta.get("categories")),
+        tags=as_list(meta.get("tags")),
+        sections=sections,
+        items=items,
+        key_points=key_points,
+        links=extract_links("\n".join(cited)),
+        warnings=tuple(warnings),
+    )
