@@ -1,0 +1,40 @@
+"""What an asset reports to the Dagster UI about the table it wrote."""
+
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from digest_pipeline.warehouse.schema import row_count, table_columns
+
+
+def table_metadata(con: duckdb.DuckDBPyConnection, table: str, **extra: object) -> dict[str, object]:
+    """Row count, commented column schema and a five-row markdown preview of a table."""
+    schema = dg.TableSchema(
+        columns=[dg.TableColumn(name, dtype, description=comment or None) for name, dtype, comment in table_columns(con, table)]
+    )
+    return {
+        "dagster/row_count": dg.MetadataValue.int(row_count(con, table)),
+        "dagster/column_schema": schema,
+        "preview": dg.MetadataValue.md(markdown_preview(con, table)),
+        **extra,
+    }
+
+
+def markdown_preview(con: duckdb.DuckDBPyConnection, table: str, rows: int = 5) -> str:
+    """The first rows as a markdown table, long text cut so the UI stays readable."""
+    frame = con.sql(f'SELECT COLUMNS(*)::VARCHAR FROM "{table}" LIMIT {int(rows)}').pl()
+    frame = frame.select(
+        pl.col(c).str.replace_all(r"[\r\n]+", " ").str.replace_all("|", "\\|", literal=True).str.slice(0, 60)
+        for c in frame.columns
+    )
+    with pl.Config(
+        tbl_formatting="MARKDOWN",
+        tbl_hide_column_data_types=True,
+        tbl_hide_dataframe_shape=True,
+        tbl_rows=rows,
+        tbl_cols=-1,
+        fmt_str_lengths=80,
+    ):
+        return str(frame)

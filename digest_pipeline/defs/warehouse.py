@@ -1,0 +1,163 @@
+"""Warehouse: the current-post tables, rebuilt per post date from the current versions."""
+
+
+import datetime as dt
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from digest_pipeline.defs.metadata import table_metadata
+from digest_pipeline.defs.partitions import post_dates
+from digest_pipeline.posts import parse_post
+from digest_pipeline.warehouse.post_tables import (
+    CurrentPost,
+    current_versions,
+    post_table_frames,
+    refresh_sources,
+    replace_post_dates,
+)
+from digest_pipeline.warehouse.schema import apply_schema
+
+_KINDS = {"duckdb", "polars"}
+_DESCRIPTIONS = {
+    "posts": "One row per current post (model + date): front matter, trend summary, counts.",
+    "post_sections": "Every section of every current post, whole: analysis and outlook included.",
+    "post_tags": "Tags of each current post as written, with a normalised key for grouping.",
+    "post_sources": "Links cited by each current post, in order, with canonical URL and domain.",
+    "events": "One row per news item of a current post: headline, body and outlets.",
+    "event_outlets": "Outlets named by each news item's inline attribution.",
+    "key_points": "The key points (重點摘要) of each current post.",
+}
+_PARENT = {t: ("post_versions" if t == "posts" else "events" if t == "event_outlets" else "posts") for t in _DESCRIPTIONS}
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(table, description=text, deps=[_PARENT[table]], group_name="warehouse", kinds=_KINDS)
+        for table, text in _DESCRIPTIONS.items()
+    ],
+    partitions_def=post_dates,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+def post_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
+    """Parse the current version of every post on the run's dates and replace their rows."""
+    days = sorted(dt.date.fromisoformat(key) for key in context.partition_keys)
+    with duckdb.get_connection() as con:
+        apply_schema(con)
+        versions = current_versions(con, days)
+        context.log.info(f"parsing {len(versions)} posts over {len(days)} dates")
+        parsed = [_parse(source_file, sha, text) for source_file, sha, text in versions]
+        frames = post_table_frames(parsed)
+        replace_post_dates(con, days, frames)
+        metadata = {
+            table: table_metadata(con, table, rows_written_this_run=dg.MetadataValue.int(frames[table].height))
+            for table in _DESCRIPTIONS
+        }
+    for table in _DESCRIPTIONS:
+        yield dg.MaterializeResult(asset_key=table, metadata=metadata[table])
+
+
+def _parse(source_file: str, sha: str, text: str) -> CurrentPost:
+    try:
+        return CurrentPost(parse_post(text, source_file), source_file, sha)
+    except Exception as err:  # name the file; a bare traceback would not say which post broke
+        raise RuntimeError(f"could not parse {source_file} ({sha[:12]}): {err}") from err
+
+
+@dg.asset(
+    deps=["post_sources"],
+    group_name="warehouse",
+    kinds=_KINDS,
+)
+def sources(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """One row per distinct cited URL across all posts: domain, citations, first and last cited."""
+    with duckdb.get_connection() as con:
+        apply_schema(con)
+        refresh_sources(con)
+        return dg.MaterializeResult(metadata=table_metadata(con, "sources"))
+
+
+_KEYS = {
+    "posts": ["post_id"],
+    "post_sections": ["post_id", "position"],
+    "post_tags": ["post_id", "position"],
+    "post_sources": ["post_id", "position"],
+    "events": ["event_id"],
+    "event_outlets": ["event_id", "position"],
+    "key_points": ["post_id", "position"],
+    "sources": ["source_id"],
+}
+_ORPHANS = {
+    "post_sections": "SELECT count(*) FROM post_sections c ANTI JOIN posts p USING (post_id)",
+    "post_tags": "SELECT count(*) FROM post_tags c ANTI JOIN posts p USING (post_id)",
+    "post_sources": "SELECT count(*) FROM post_sources c ANTI JOIN posts p USING (post_id)",
+    "events": "SELECT count(*) FROM events c ANTI JOIN posts p USING (post_id)",
+    "event_outlets": "SELECT count(*) FROM event_outlets c ANTI JOIN events e USING (event_id)",
+    "key_points": "SELECT count(*) FROM key_points c ANTI JOIN posts p USING (post_id)",
+    "sources": "SELECT count(*) FROM post_sources c ANTI JOIN sources s USING (source_id)",
+}
+
+
+@dg.multi_asset_check(
+    specs=[dg.AssetCheckSpec("unique_keys", asset=t, description=f"{', '.join(k)} is unique.") for t, k in _KEYS.items()],
+)
+def unique_keys(duckdb: DuckDBResource):
+    """No two rows of a table share its key: ids stay something analysts can join on."""
+    with duckdb.get_connection() as con:
+        for table, key in _KEYS.items():
+            columns = ", ".join(f'"{c}"' for c in key)
+            dupes = con.execute(
+                f'SELECT count(*) FROM (SELECT {columns} FROM "{table}" GROUP BY ALL HAVING count(*) > 1)'
+            ).fetchall()[0][0]
+            yield dg.AssetCheckResult(asset_key=table, check_name="unique_keys", passed=dupes == 0,
+                                      metadata={"duplicate_keys": dupes})
+
+
+@dg.multi_asset_check(
+    specs=[dg.AssetCheckSpec("no_orphan_rows", asset=t, description="Every row points at an existing parent row.") for t in _ORPHANS],
+)
+def no_orphan_rows(duckdb: DuckDBResource):
+    """Child rows whose post (or event, or source) is missing would silently vanish from joins."""
+    with duckdb.get_connection() as con:
+        for table, query in _ORPHANS.items():
+            orphans = con.execute(query).fetchall()[0][0]
+            yield dg.AssetCheckResult(asset_key=table, check_name="no_orphan_rows", passed=orphans == 0,
+                                      metadata={"orphan_rows": orphans})
+
+
+@dg.asset_check(asset="events", description="Each post's item count equals its rows in events.")
+def item_count_matches_events(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    with duckdb.get_connection() as con:
+        mismatched = con.execute(
+            """
+            SELECT p.post_id, p.item_count, count(e.event_id) AS events
+            FROM posts p LEFT JOIN events e USING (post_id)
+            GROUP BY p.post_id, p.item_count
+            HAVING p.item_count <> count(e.event_id)
+            ORDER BY p.post_id
+            """
+        ).fetchall()
+        without_news = con.execute("SELECT count(*) FROM posts WHERE NOT has_news_section").fetchall()[0][0]
+    return dg.AssetCheckResult(
+        passed=not mismatched,
+        metadata={
+            "mismatched_posts": dg.MetadataValue.json([list(map(str, r)) for r in mismatched[:20]]),
+            "posts_without_news_section": without_news,
+        },
+    )
+
+
+@dg.asset_check(asset="posts", description="Every current version in post_versions has its row in posts.")
+def every_current_version_is_a_post(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    with duckdb.get_connection() as con:
+        missing = con.execute(
+            """
+            SELECT v.post_id FROM post_versions v
+            WHERE v.is_current AND NOT EXISTS (SELECT 1 FROM posts p
+                WHERE p.post_id = v.post_id AND p.content_sha256 = v.content_sha256)
+            ORDER BY 1
+            """
+        ).fetchall()
+    return dg.AssetCheckResult(
+        passed=not missing, metadata={"posts_missing_or_stale": dg.MetadataValue.json([r[0] for r in missing[:50]])}
+    )

@@ -1,0 +1,78 @@
+"""Scanning a posts folder into identified files and rejects, without Dagster.
+
+Any folder layout and any file names are accepted: identity comes from the
+front matter. Only files inside the folder are read; a symlink that leads
+outside it is rejected rather than followed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest_pipeline.posts import PostIdentity, PostRejected, decode_post
+from digest_pipeline.posts.front_matter import post_identity, split_front_matter
+
+DEFAULT_MAX_POST_BYTES = 2 * 1024 * 1024  # a digest post is ~15 KB; 2 MiB is surely not one
+
+
+@dataclass(frozen=True)
+class ScannedFile:
+    """One file of the posts folder: its identity and text, or why it was rejected."""
+
+    source_file: str  # relative to the posts folder, with forward slashes
+    content_sha256: str
+    size_bytes: int
+    identity: PostIdentity | None = None
+    text: str | None = None
+    reject_reason: str | None = None
+
+
+def iter_candidate_files(root: Path) -> Iterator[Path]:
+    """Every non-hidden file under root, recursively, in a stable (sorted) order."""
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def _outside_root(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return True
+    return False
+
+
+def scan_file(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_POST_BYTES) -> ScannedFile:
+    """Read and identify one file; every failure becomes a reject with a reason, never an error."""
+    rel = path.relative_to(root).as_posix()
+    path_hash = hashlib.sha256(rel.encode()).hexdigest()
+    if path.is_symlink() and _outside_root(path, root):
+        return ScannedFile(rel, path_hash, 0, reject_reason="symlink leads outside the posts folder")
+    if not path.is_file():
+        return ScannedFile(rel, path_hash, 0, reject_reason="not a regular file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        reason = f"file is {size} bytes, over the {max_bytes}-byte limit for a post"
+        return ScannedFile(rel, path_hash, size, reject_reason=reason)
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        text = decode_post(data)
+        meta, _ = split_front_matter(text)
+        identity = post_identity(meta, rel)
+    except PostRejected as err:
+        return ScannedFile(rel, sha, len(data), reject_reason=str(err))
+    return ScannedFile(rel, sha, len(data), identity=identity, text=text)
+
+
+def scan_posts_folder(root: Path, max_bytes: int = DEFAULT_MAX_POST_BYTES) -> list[ScannedFile]:
+    """Scan every file under root. Raises FileNotFoundError if root is not a folder."""
+    if not root.is_dir():
+        raise FileNotFoundError(f"posts folder {root} does not exist or is not a folder")
+    return [scan_file(path, root, max_bytes) for path in iter_candidate_files(root)]

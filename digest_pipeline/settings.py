@@ -1,0 +1,32 @@
+"""Configuration read from the environment, with the contract's defaults.
+
+Read when called, never at import, so tests and the CLI can point a run at
+another folder or warehouse file by setting the variables first.
+"""
+
+from __future__ import annotations
+
+import os
+
+POSTS_DIR_VAR = "DIGEST_POSTS_DIR"
+WAREHOUSE_VAR = "DIGEST_WAREHOUSE"
+MAX_POST_BYTES_VAR = "DIGEST_MAX_POST_BYTES"
+DEFAULT_POSTS_DIR = "seeds"
+DEFAULT_WAREHOUSE = "warehouse/digest.duckdb"
+
+
+def posts_dir() -> str:
+    """The folder scanned (recursively) for posts."""
+    return os.environ.get(POSTS_DIR_VAR) or DEFAULT_POSTS_DIR
+
+
+def warehouse_path() -> str:
+    """The DuckDB file analysts open."""
+    return os.environ.get(WAREHOUSE_VAR) or DEFAULT_WAREHOUSE
+
+
+def max_post_bytes() -> int:
+    """Files larger than this are rejected rather than parsed."""
+    from digest_pipeline.ingest.files import DEFAULT_MAX_POST_BYTES
+
+    return int(os.environ.get(MAX_POST_BYTES_VAR) or DEFAULT_MAX_POST_BYTES)

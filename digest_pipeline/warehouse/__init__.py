@@ -1,0 +1,1 @@
+"""DuckDB side of the pipeline: schema, bulk loads and bookkeeping, without Dagster."""

@@ -1,0 +1,217 @@
+"""The current-post tables as bulk frames, and their idempotent replacement per date.
+
+A run for some post dates deletes every row those dates own and inserts
+the freshly parsed rows in one transaction: running it twice changes
+nothing, and a reader never sees a date half written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from digest_pipeline.posts import ParsedPost, tag_key
+
+TEXT_LIST = pl.List(pl.Utf8)
+
+TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "posts": {
+        "post_id": pl.Utf8, "model": pl.Utf8, "post_date": pl.Date, "title": pl.Utf8,
+        "tagline": pl.Utf8, "ai_summary": pl.Utf8, "trend_summary": pl.Utf8, "layout": pl.Utf8,
+        "image": pl.Utf8, "categories": TEXT_LIST, "front_matter": pl.Utf8,
+        "source_file": pl.Utf8, "content_sha256": pl.Utf8, "identity_source": pl.Utf8,
+        "item_count": pl.Int32, "source_count": pl.Int32, "key_point_count": pl.Int32,
+        "has_news_section": pl.Boolean, "parse_warnings": TEXT_LIST,
+    },
+    "post_sections": {
+        "post_id": pl.Utf8, "position": pl.Int32, "heading": pl.Utf8, "kind": pl.Utf8,
+        "body": pl.Utf8,
+    },
+    "post_tags": {"post_id": pl.Utf8, "position": pl.Int32, "tag": pl.Utf8, "tag_key": pl.Utf8},
+    "post_sources": {
+        "post_id": pl.Utf8, "position": pl.Int32, "source_id": pl.Utf8, "post_date": pl.Date,
+        "title": pl.Utf8, "raw_url": pl.Utf8, "url": pl.Utf8, "domain": pl.Utf8,
+        "host": pl.Utf8, "url_problems": TEXT_LIST,
+    },
+    "events": {
+        "event_id": pl.Utf8, "post_id": pl.Utf8, "model": pl.Utf8, "post_date": pl.Date,
+        "position": pl.Int32, "headline": pl.Utf8, "body": pl.Utf8, "outlets": TEXT_LIST,
+        "list_style": pl.Utf8,
+    },
+    "event_outlets": {
+        "event_id": pl.Utf8, "position": pl.Int32, "outlet": pl.Utf8, "outlet_key": pl.Utf8,
+    },
+    "key_points": {"post_id": pl.Utf8, "position": pl.Int32, "text": pl.Utf8},
+}
+POST_TABLES = tuple(TABLE_SCHEMAS)
+
+
+@dataclass(frozen=True)
+class CurrentPost:
+    """A parsed post with the file facts the tables record about it."""
+
+    parsed: ParsedPost
+    source_file: str
+    content_sha256: str
+
+
+def source_id(url: str) -> str:
+    """Stable id of a cited URL: the first 16 hex digits of the SHA-256 of its canonical form."""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+def event_id(post_id: str, position: int) -> str:
+    return f"{post_id}#{position}"
+
+
+def _post_row(post: CurrentPost) -> dict[str, object]:
+    p = post.parsed
+    return {
+        "post_id": p.identity.post_id, "model": p.identity.model,
+        "post_date": p.identity.post_date, "title": p.title, "tagline": p.tagline,
+        "ai_summary": p.ai_summary, "trend_summary": p.trend_summary, "layout": p.layout,
+        "image": p.image, "categories": list(p.categories),
+        "front_matter": _json(p.front_matter), "source_file": post.source_file,
+        "content_sha256": post.content_sha256,
+        "identity_source": p.identity.identity_source, "item_count": len(p.items),
+        "source_count": len(p.links), "key_point_count": len(p.key_points),
+        "has_news_section": p.has_news_section, "parse_warnings": list(p.warnings),
+    }
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _child_rows(post: CurrentPost, rows: dict[str, list[dict[str, object]]]) -> None:
+    p = post.parsed
+    pid, day = p.identity.post_id, p.identity.post_date
+    for s in p.sections:
+        rows["post_sections"].append(
+            {"post_id": pid, "position": s.position, "heading": s.heading, "kind": s.kind, "body": s.body}
+        )
+    for n, tag in enumerate(p.tags, start=1):
+        rows["post_tags"].append({"post_id": pid, "position": n, "tag": tag, "tag_key": tag_key(tag)})
+    for link in p.links:
+        u = link.link
+        rows["post_sources"].append(
+            {"post_id": pid, "position": link.position, "source_id": source_id(u.url),
+             "post_date": day, "title": link.title, "raw_url": u.raw, "url": u.url,
+             "domain": u.domain, "host": u.host, "url_problems": list(u.problems)}
+        )
+    for item in p.items:
+        eid = event_id(pid, item.position)
+        rows["events"].append(
+            {"event_id": eid, "post_id": pid, "model": p.identity.model, "post_date": day,
+             "position": item.position, "headline": item.headline, "body": item.body,
+             "outlets": list(item.outlets), "list_style": item.list_style}
+        )
+        for n, outlet in enumerate(item.outlets, start=1):
+            rows["event_outlets"].append(
+                {"event_id": eid, "position": n, "outlet": outlet, "outlet_key": tag_key(outlet)}
+            )
+    for n, text in enumerate(p.key_points, start=1):
+        rows["key_points"].append({"post_id": pid, "position": n, "text": text})
+
+
+def post_table_frames(posts: Iterable[CurrentPost]) -> dict[str, pl.DataFrame]:
+    """One frame per current-post table, typed to match the DuckDB schema."""
+    rows: dict[str, list[dict[str, object]]] = {table: [] for table in POST_TABLES}
+    for post in posts:
+        rows["posts"].append(_post_row(post))
+        _child_rows(post, rows)
+    return {
+        table: pl.DataFrame(rows[table], schema=TABLE_SCHEMAS[table], orient="row")
+        for table in POST_TABLES
+    }
+
+
+_DELETE_FOR_DATES = {
+    # Children first; a post is owned by its date, so every version ever seen for
+    # these dates is cleared (a post's rows can never outlive a rebuild of its date).
+    "event_outlets": "DELETE FROM event_outlets WHERE event_id IN "
+    "(SELECT event_id FROM events WHERE post_date IN (SELECT post_date FROM run_dates))",
+    "events": "DELETE FROM events WHERE post_date IN (SELECT post_date FROM run_dates)",
+    "post_sources": "DELETE FROM post_sources WHERE post_date IN (SELECT post_date FROM run_dates)",
+    "post_sections": "DELETE FROM post_sections WHERE post_id IN (SELECT post_id FROM run_posts)",
+    "post_tags": "DELETE FROM post_tags WHERE post_id IN (SELECT post_id FROM run_posts)",
+    "key_points": "DELETE FROM key_points WHERE post_id IN (SELECT post_id FROM run_posts)",
+    "posts": "DELETE FROM posts WHERE post_date IN (SELECT post_date FROM run_dates)",
+}
+
+
+def current_versions(
+    con: duckdb.DuckDBPyConnection, post_dates: list[dt.date]
+) -> list[tuple[str, str, str]]:
+    """(source_file, content_sha256, content) of the current version of each post on these dates."""
+    dates = pl.DataFrame({"post_date": post_dates}, schema={"post_date": pl.Date})  # noqa: F841
+    return con.execute(
+        """
+        SELECT source_file, content_sha256, content FROM post_versions
+        WHERE is_current AND post_date IN (SELECT post_date FROM dates)
+        ORDER BY post_id
+        """
+    ).fetchall()
+
+
+def replace_post_dates(
+    con: duckdb.DuckDBPyConnection, post_dates: list[dt.date], frames: dict[str, pl.DataFrame]
+) -> None:
+    """Delete everything the given dates own and insert the new frames, in one transaction."""
+    run_dates = pl.DataFrame({"post_date": post_dates}, schema={"post_date": pl.Date})
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("run_dates", run_dates)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE run_posts AS SELECT DISTINCT post_id FROM post_versions "
+            "WHERE post_date IN (SELECT post_date FROM run_dates)"
+        )
+        for statement in _DELETE_FOR_DATES.values():
+            con.execute(statement)
+        for table in POST_TABLES:
+            con.register("frame", frames[table])
+            con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM frame')
+            con.unregister("frame")
+        con.unregister("run_dates")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+_REFRESH_SOURCES = """
+INSERT INTO sources
+SELECT source_id,
+       any_value(url),
+       first(raw_url ORDER BY post_date, post_id, position),
+       any_value(domain),
+       any_value(host),
+       first(title ORDER BY post_date DESC, post_id DESC, position DESC),
+       count(*),
+       count(DISTINCT post_id),
+       min(post_date),
+       max(post_date),
+       len(any_value(url_problems)) > 0,
+       any_value(url_problems)
+FROM post_sources
+GROUP BY source_id
+ORDER BY source_id
+"""
+
+
+def refresh_sources(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild `sources` from every citation; a full rebuild is one cheap GROUP BY."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM sources")
+        con.execute(_REFRESH_SOURCES)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise

@@ -1,0 +1,32 @@
+"""Creating the warehouse tables and their comments, and describing them for the UI."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+import duckdb
+
+SCHEMA_SQL = files("digest_pipeline.warehouse").joinpath("schema.sql")
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables and (re)state every comment; safe to run on every build."""
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str, str]]:
+    """(name, type, comment) of each column of a table in schema main, in order."""
+    return con.execute(
+        """
+        SELECT column_name, data_type, coalesce(comment, '')
+        FROM duckdb_columns()
+        WHERE schema_name = 'main' AND table_name = ?
+        ORDER BY column_index
+        """,
+        [table],
+    ).fetchall()
+
+
+def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    # Table names come from our own constants, never from post text; quoting keeps them exact.
+    return con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]

@@ -1,0 +1,232 @@
+-- The warehouse schema: every table analysts rely on, with a COMMENT on each
+-- table and column (see ../shared/CONTRACT.md). Applied idempotently on every
+-- run, so new tables and comments reach existing warehouse files.
+
+CREATE TABLE IF NOT EXISTS post_files (
+    source_file     VARCHAR NOT NULL,
+    content_sha256  VARCHAR NOT NULL,
+    size_bytes      BIGINT NOT NULL,
+    status          VARCHAR NOT NULL,
+    post_id         VARCHAR,
+    reason          VARCHAR,
+    scanned_at      TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE post_files IS 'One row per file found in the posts folder by the latest scan, with what became of it: current post, superseded version or reject.';
+COMMENT ON COLUMN post_files.source_file IS 'Path of the file relative to the posts folder.';
+COMMENT ON COLUMN post_files.content_sha256 IS 'SHA-256 of the file bytes, hex.';
+COMMENT ON COLUMN post_files.size_bytes IS 'File size in bytes.';
+COMMENT ON COLUMN post_files.status IS 'current (its content is the post in posts), superseded (another file or newer content is current) or rejected (see ingest_rejects).';
+COMMENT ON COLUMN post_files.post_id IS 'The post the file claims (model-date); NULL for rejects.';
+COMMENT ON COLUMN post_files.reason IS 'Why the file is superseded or rejected; NULL for current posts.';
+COMMENT ON COLUMN post_files.scanned_at IS 'When the scan that saw this file ran (UTC).';
+
+CREATE TABLE IF NOT EXISTS post_versions (
+    post_id            VARCHAR NOT NULL,
+    content_sha256     VARCHAR NOT NULL,
+    model              VARCHAR NOT NULL,
+    post_date          DATE NOT NULL,
+    source_file        VARCHAR NOT NULL,
+    identity_source    VARCHAR NOT NULL,
+    first_ingested_at  TIMESTAMP NOT NULL,
+    last_seen_at       TIMESTAMP NOT NULL,
+    is_current         BOOLEAN NOT NULL,
+    content            VARCHAR NOT NULL,
+    PRIMARY KEY (post_id, content_sha256)
+);
+COMMENT ON TABLE post_versions IS 'Every distinct content ever ingested for a post; the old versions of a re-published post stay here, queryable, with their full text.';
+COMMENT ON COLUMN post_versions.post_id IS 'The post: model-date, e.g. qwen-2026-01-12.';
+COMMENT ON COLUMN post_versions.content_sha256 IS 'SHA-256 of the file bytes of this version, hex.';
+COMMENT ON COLUMN post_versions.model IS 'Model the digest is about, normalised to lower case (qwen, gpt, gemini...).';
+COMMENT ON COLUMN post_versions.post_date IS 'The date of the post, from its front matter.';
+COMMENT ON COLUMN post_versions.source_file IS 'Path (relative to the posts folder) where this content was last seen.';
+COMMENT ON COLUMN post_versions.identity_source IS 'front_matter, or which fallback (file name, title) supplied the model or date.';
+COMMENT ON COLUMN post_versions.first_ingested_at IS 'When this content was first ingested (UTC); the newest content of a post is its current version.';
+COMMENT ON COLUMN post_versions.last_seen_at IS 'When a scan last found this content in the posts folder (UTC).';
+COMMENT ON COLUMN post_versions.is_current IS 'True for the one version of each post whose content fills the current tables.';
+COMMENT ON COLUMN post_versions.content IS 'The full text of this version (UTF-8, LF line ends), so superseded content can still be read and re-parsed.';
+
+CREATE TABLE IF NOT EXISTS ingest_rejects (
+    source_file     VARCHAR NOT NULL,
+    content_sha256  VARCHAR NOT NULL,
+    reason          VARCHAR NOT NULL,
+    size_bytes      BIGINT NOT NULL,
+    seen_at         TIMESTAMP NOT NULL,
+    last_seen_at    TIMESTAMP NOT NULL,
+    PRIMARY KEY (source_file, content_sha256)
+);
+COMMENT ON TABLE ingest_rejects IS 'One row per input that could not be ingested as a post, with the reason; nothing is dropped silently.';
+COMMENT ON COLUMN ingest_rejects.source_file IS 'Path of the rejected file relative to the posts folder.';
+COMMENT ON COLUMN ingest_rejects.content_sha256 IS 'SHA-256 of the rejected bytes, hex (of the path for files that could not be read).';
+COMMENT ON COLUMN ingest_rejects.reason IS 'Why the file was rejected, in plain words.';
+COMMENT ON COLUMN ingest_rejects.size_bytes IS 'File size in bytes.';
+COMMENT ON COLUMN ingest_rejects.seen_at IS 'When this file content was first rejected (UTC).';
+COMMENT ON COLUMN ingest_rejects.last_seen_at IS 'When a scan last found this rejected content (UTC).';
+
+CREATE TABLE IF NOT EXISTS posts (
+    post_id          VARCHAR PRIMARY KEY,
+    model            VARCHAR NOT NULL,
+    post_date        DATE NOT NULL,
+    title            VARCHAR,
+    tagline          VARCHAR,
+    ai_summary       VARCHAR,
+    trend_summary    VARCHAR,
+    layout           VARCHAR,
+    image            VARCHAR,
+    categories       VARCHAR[],
+    front_matter     JSON,
+    source_file      VARCHAR NOT NULL,
+    content_sha256   VARCHAR NOT NULL,
+    identity_source  VARCHAR NOT NULL,
+    item_count       INTEGER NOT NULL,
+    source_count     INTEGER NOT NULL,
+    key_point_count  INTEGER NOT NULL,
+    has_news_section BOOLEAN NOT NULL,
+    parse_warnings   VARCHAR[]
+);
+COMMENT ON TABLE posts IS 'One row per current post (the newest content of each model and date).';
+COMMENT ON COLUMN posts.post_id IS 'Stable key: model-date, e.g. qwen-2026-01-12.';
+COMMENT ON COLUMN posts.model IS 'Model the digest is about, normalised to lower case.';
+COMMENT ON COLUMN posts.post_date IS 'Date of the post from its front matter; the daily partition key.';
+COMMENT ON COLUMN posts.title IS 'Front matter title as written.';
+COMMENT ON COLUMN posts.tagline IS 'Front matter tagline as written, e.g. 彙整 10 則 QWEN 相關新聞.';
+COMMENT ON COLUMN posts.ai_summary IS 'Front matter ai_summary; NULL when the post has none.';
+COMMENT ON COLUMN posts.trend_summary IS 'Body of the trend section (本週模型趨勢 or its equivalent); NULL when absent.';
+COMMENT ON COLUMN posts.layout IS 'Front matter layout as written.';
+COMMENT ON COLUMN posts.image IS 'Front matter image as written (may be a bare / or a protocol-relative path); mappings as JSON.';
+COMMENT ON COLUMN posts.categories IS 'Front matter categories as written.';
+COMMENT ON COLUMN posts.front_matter IS 'The whole front matter as JSON, including keys no column holds.';
+COMMENT ON COLUMN posts.source_file IS 'Path (relative to the posts folder) of the file holding the current content.';
+COMMENT ON COLUMN posts.content_sha256 IS 'SHA-256 of the current content; joins to post_versions.';
+COMMENT ON COLUMN posts.identity_source IS 'front_matter, or which fallback (file name, title) supplied the model or date.';
+COMMENT ON COLUMN posts.item_count IS 'Number of news items the parser found in the news section; equals the post''s rows in events.';
+COMMENT ON COLUMN posts.source_count IS 'Number of cited links; equals the post''s rows in post_sources.';
+COMMENT ON COLUMN posts.key_point_count IS 'Number of key points; equals the post''s rows in key_points.';
+COMMENT ON COLUMN posts.has_news_section IS 'False for a post without a news section (ingested with zero events and flagged).';
+COMMENT ON COLUMN posts.parse_warnings IS 'What the parser noticed but tolerated, e.g. no news section.';
+
+CREATE TABLE IF NOT EXISTS post_sections (
+    post_id    VARCHAR NOT NULL,
+    position   INTEGER NOT NULL,
+    heading    VARCHAR NOT NULL,
+    kind       VARCHAR NOT NULL,
+    body       VARCHAR NOT NULL,
+    PRIMARY KEY (post_id, position)
+);
+COMMENT ON TABLE post_sections IS 'Every section of every current post, whole, so analysis, outlook and any unknown section stay queryable.';
+COMMENT ON COLUMN post_sections.post_id IS 'The post (posts.post_id).';
+COMMENT ON COLUMN post_sections.position IS 'Order in the post; 0 is text before the first heading.';
+COMMENT ON COLUMN post_sections.heading IS 'Heading as written (emoji included), without the hashes; empty for the preamble.';
+COMMENT ON COLUMN post_sections.kind IS 'trend, news, analysis, key_points, outlook, sources, preamble or other, read from the heading words.';
+COMMENT ON COLUMN post_sections.body IS 'The section''s markdown as written.';
+
+CREATE TABLE IF NOT EXISTS post_tags (
+    post_id   VARCHAR NOT NULL,
+    position  INTEGER NOT NULL,
+    tag       VARCHAR NOT NULL,
+    tag_key   VARCHAR NOT NULL,
+    PRIMARY KEY (post_id, position)
+);
+COMMENT ON TABLE post_tags IS 'One row per tag of each current post, in front matter order.';
+COMMENT ON COLUMN post_tags.post_id IS 'The post (posts.post_id).';
+COMMENT ON COLUMN post_tags.position IS '1-based order of the tag in the front matter.';
+COMMENT ON COLUMN post_tags.tag IS 'The tag as written.';
+COMMENT ON COLUMN post_tags.tag_key IS 'The tag normalised for grouping: NFKC, case-folded, trimmed (QWEN and Qwen share qwen).';
+
+CREATE TABLE IF NOT EXISTS post_sources (
+    post_id      VARCHAR NOT NULL,
+    position     INTEGER NOT NULL,
+    source_id    VARCHAR NOT NULL,
+    post_date    DATE NOT NULL,
+    title        VARCHAR NOT NULL,
+    raw_url      VARCHAR NOT NULL,
+    url          VARCHAR NOT NULL,
+    domain       VARCHAR NOT NULL,
+    host         VARCHAR NOT NULL,
+    url_problems VARCHAR[] NOT NULL,
+    PRIMARY KEY (post_id, position)
+);
+COMMENT ON TABLE post_sources IS 'One row per link cited by a current post, in citation order.';
+COMMENT ON COLUMN post_sources.post_id IS 'The citing post (posts.post_id).';
+COMMENT ON COLUMN post_sources.position IS '1-based order of the link in the sources section.';
+COMMENT ON COLUMN post_sources.source_id IS 'The cited source (sources.source_id): a hash of the canonical URL.';
+COMMENT ON COLUMN post_sources.post_date IS 'Date of the citing post.';
+COMMENT ON COLUMN post_sources.title IS 'Link text as written in this post (may contain brackets).';
+COMMENT ON COLUMN post_sources.raw_url IS 'The URL exactly as written.';
+COMMENT ON COLUMN post_sources.url IS 'Canonical URL: lower-case https scheme and host, no default port, fragment or tracking parameters.';
+COMMENT ON COLUMN post_sources.domain IS 'Registered domain (eTLD+1) from the Public Suffix List, or the host when it has none.';
+COMMENT ON COLUMN post_sources.host IS 'Host name of the canonical URL.';
+COMMENT ON COLUMN post_sources.url_problems IS 'Why the URL is malformed (broken percent-escape, no scheme...); empty when well formed.';
+
+CREATE TABLE IF NOT EXISTS sources (
+    source_id     VARCHAR PRIMARY KEY,
+    url           VARCHAR NOT NULL,
+    raw_url       VARCHAR NOT NULL,
+    domain        VARCHAR NOT NULL,
+    host          VARCHAR NOT NULL,
+    title         VARCHAR NOT NULL,
+    cite_count    INTEGER NOT NULL,
+    post_count    INTEGER NOT NULL,
+    first_cited   DATE NOT NULL,
+    last_cited    DATE NOT NULL,
+    is_malformed  BOOLEAN NOT NULL,
+    url_problems  VARCHAR[] NOT NULL
+);
+COMMENT ON TABLE sources IS 'One row per distinct cited URL (by canonical form) across all current posts.';
+COMMENT ON COLUMN sources.source_id IS 'Stable key: first 16 hex digits of the SHA-256 of the canonical URL.';
+COMMENT ON COLUMN sources.url IS 'Canonical URL.';
+COMMENT ON COLUMN sources.raw_url IS 'The URL as first written (earliest citing post).';
+COMMENT ON COLUMN sources.domain IS 'Registered domain (eTLD+1), e.g. aibase.com.';
+COMMENT ON COLUMN sources.host IS 'Host name, e.g. news.aibase.com.';
+COMMENT ON COLUMN sources.title IS 'Link text of the most recent citation.';
+COMMENT ON COLUMN sources.cite_count IS 'Number of citations (post_sources rows) of this URL.';
+COMMENT ON COLUMN sources.post_count IS 'Number of distinct posts citing this URL.';
+COMMENT ON COLUMN sources.first_cited IS 'Date of the earliest post citing it.';
+COMMENT ON COLUMN sources.last_cited IS 'Date of the latest post citing it.';
+COMMENT ON COLUMN sources.is_malformed IS 'True when the URL could not be fully canonicalised; see url_problems.';
+COMMENT ON COLUMN sources.url_problems IS 'What is wrong with the URL; empty when well formed.';
+
+CREATE TABLE IF NOT EXISTS events (
+    event_id    VARCHAR PRIMARY KEY,
+    post_id     VARCHAR NOT NULL,
+    model       VARCHAR NOT NULL,
+    post_date   DATE NOT NULL,
+    position    INTEGER NOT NULL,
+    headline    VARCHAR NOT NULL,
+    body        VARCHAR NOT NULL,
+    outlets     VARCHAR[] NOT NULL,
+    list_style  VARCHAR NOT NULL
+);
+COMMENT ON TABLE events IS 'One row per news item of a current post: what a digest reported that day.';
+COMMENT ON COLUMN events.event_id IS 'Stable key: post_id#position, e.g. qwen-2026-01-12#3.';
+COMMENT ON COLUMN events.post_id IS 'The post (posts.post_id).';
+COMMENT ON COLUMN events.model IS 'Model of the post.';
+COMMENT ON COLUMN events.post_date IS 'Date of the post.';
+COMMENT ON COLUMN events.position IS '1-based order in the post''s news section.';
+COMMENT ON COLUMN events.headline IS 'The item''s headline, without list markers or bold.';
+COMMENT ON COLUMN events.body IS 'The item''s text under its headline (empty if it has none).';
+COMMENT ON COLUMN events.outlets IS 'Outlets named by inline attributions such as （來源：moomoo、udn）.';
+COMMENT ON COLUMN events.list_style IS 'How the item was marked: numbered, bullet, heading, bold or paragraph.';
+
+CREATE TABLE IF NOT EXISTS event_outlets (
+    event_id   VARCHAR NOT NULL,
+    position   INTEGER NOT NULL,
+    outlet     VARCHAR NOT NULL,
+    outlet_key VARCHAR NOT NULL,
+    PRIMARY KEY (event_id, position)
+);
+COMMENT ON TABLE event_outlets IS 'One row per outlet named in a news item''s inline attribution.';
+COMMENT ON COLUMN event_outlets.event_id IS 'The news item (events.event_id).';
+COMMENT ON COLUMN event_outlets.position IS '1-based order in the attribution.';
+COMMENT ON COLUMN event_outlets.outlet IS 'Outlet name as written, e.g. Yahoo Tech.';
+COMMENT ON COLUMN event_outlets.outlet_key IS 'Outlet name normalised for grouping (NFKC, case-folded).';
+
+CREATE TABLE IF NOT EXISTS key_points (
+    post_id   VARCHAR NOT NULL,
+    position  INTEGER NOT NULL,
+    text      VARCHAR NOT NULL,
+    PRIMARY KEY (post_id, position)
+);
+COMMENT ON TABLE key_points IS 'One row per entry of a current post''s key points section (重點摘要).';
+COMMENT ON COLUMN key_points.post_id IS 'The post (posts.post_id).';
+COMMENT ON COLUMN key_points.position IS '1-based order in the section.';
+COMMENT ON COLUMN key_points.text IS 'The key point as written, without list markers.';

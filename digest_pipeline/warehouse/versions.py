@@ -1,0 +1,124 @@
+"""Recording a scan: post_files, post_versions (re-publication history) and ingest_rejects.
+
+Which content is current when a post has several: the content first
+ingested most recently wins (a re-published file replaces what it had);
+when two files claiming one post are first seen in the same scan, the file
+whose path sorts last wins. The rule is deterministic for a given folder
+and history, and the losers stay in post_versions, never dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+
+from digest_pipeline.ingest import ScannedFile
+
+SCAN_SCHEMA = {
+    "source_file": pl.Utf8,
+    "content_sha256": pl.Utf8,
+    "size_bytes": pl.Int64,
+    "post_id": pl.Utf8,
+    "model": pl.Utf8,
+    "post_date": pl.Date,
+    "identity_source": pl.Utf8,
+    "content": pl.Utf8,
+    "reject_reason": pl.Utf8,
+}
+
+
+def scan_frame(scanned: list[ScannedFile]) -> pl.DataFrame:
+    """The scan as one Arrow-backed frame, for a bulk load."""
+    rows = [
+        {
+            "source_file": f.source_file,
+            "content_sha256": f.content_sha256,
+            "size_bytes": f.size_bytes,
+            "post_id": f.identity.post_id if f.identity else None,
+            "model": f.identity.model if f.identity else None,
+            "post_date": f.identity.post_date if f.identity else None,
+            "identity_source": f.identity.identity_source if f.identity else None,
+            "content": f.text,
+            "reject_reason": f.reject_reason,
+        }
+        for f in scanned
+    ]
+    return pl.DataFrame(rows, schema=SCAN_SCHEMA, orient="row")
+
+
+_UPSERT_VERSIONS = """
+INSERT INTO post_versions
+SELECT post_id, content_sha256, model, post_date, source_file, identity_source,
+       $scanned_at, $scanned_at, false, content
+FROM scan
+WHERE reject_reason IS NULL
+QUALIFY row_number() OVER (PARTITION BY post_id, content_sha256 ORDER BY source_file DESC) = 1
+ON CONFLICT (post_id, content_sha256) DO UPDATE
+SET last_seen_at = excluded.last_seen_at, source_file = excluded.source_file
+"""
+
+_CHOOSE_CURRENT = """
+UPDATE post_versions AS v
+SET is_current = (v.content_sha256 = w.content_sha256)
+FROM (
+    SELECT v.post_id, v.content_sha256
+    FROM post_versions v
+    JOIN (SELECT DISTINCT post_id, content_sha256 FROM scan WHERE reject_reason IS NULL) s
+      USING (post_id, content_sha256)
+    QUALIFY row_number() OVER (
+        PARTITION BY v.post_id
+        ORDER BY v.first_ingested_at DESC, v.source_file DESC, v.content_sha256 DESC) = 1
+) AS w
+WHERE v.post_id = w.post_id
+"""
+
+_UPSERT_REJECTS = """
+INSERT INTO ingest_rejects
+SELECT source_file, content_sha256, reject_reason, size_bytes, $scanned_at, $scanned_at
+FROM scan
+WHERE reject_reason IS NOT NULL
+ON CONFLICT (source_file, content_sha256) DO UPDATE
+SET last_seen_at = excluded.last_seen_at, reason = excluded.reason
+"""
+
+_REPLACE_FILES = """
+INSERT INTO post_files
+SELECT s.source_file, s.content_sha256, s.size_bytes,
+       CASE WHEN s.reject_reason IS NOT NULL THEN 'rejected'
+            WHEN v.is_current AND v.source_file = s.source_file THEN 'current'
+            ELSE 'superseded' END,
+       s.post_id,
+       CASE WHEN s.reject_reason IS NOT NULL THEN s.reject_reason
+            WHEN v.is_current AND v.source_file = s.source_file THEN NULL
+            WHEN v.is_current THEN 'same content as ' || v.source_file
+            ELSE 'newer content for this post is in ' || c.source_file END,
+       $scanned_at
+FROM scan s
+LEFT JOIN post_versions v USING (post_id, content_sha256)
+LEFT JOIN post_versions c ON c.post_id = s.post_id AND c.is_current
+"""
+
+
+def record_scan(
+    con: duckdb.DuckDBPyConnection, scanned: list[ScannedFile], scanned_at: dt.datetime
+) -> dict[str, int]:
+    """Write one scan in a single transaction and say how many files went where."""
+    scan = scan_frame(scanned)  # noqa: F841  (read by DuckDB's replacement scan as `scan`)
+    params = {"scanned_at": scanned_at}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("scan", scan)
+        con.execute(_UPSERT_VERSIONS, params)
+        con.execute(_CHOOSE_CURRENT)
+        con.execute(_UPSERT_REJECTS, params)
+        con.execute("DELETE FROM post_files")
+        con.execute(_REPLACE_FILES, params)
+        con.unregister("scan")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    counts = dict(con.execute("SELECT status, count(*) FROM post_files GROUP BY status").fetchall())
+    return {"files": len(scanned), **{s: counts.get(s, 0) for s in ("current", "superseded", "rejected")}}
