@@ -21,8 +21,17 @@ from digest_pipeline.defs.partitions import POST_DATES_PARTITION
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 SUMMARY_TABLES = (
-    "post_files", "post_versions", "ingest_rejects", "posts", "post_sections", "post_tags",
-    "post_sources", "sources", "events", "event_outlets", "key_points",
+    "post_files",
+    "post_versions",
+    "ingest_rejects",
+    "posts",
+    "post_sections",
+    "post_tags",
+    "post_sources",
+    "sources",
+    "events",
+    "event_outlets",
+    "key_points",
 )
 
 
@@ -56,8 +65,13 @@ def build(posts_dir: str, warehouse: str, log=print) -> dict[str, int]:
     started = time.perf_counter()
 
     log(f"[1/2] scanning {posts_dir} ...")
-    scan = dg.materialize(everything, resources=resources, instance=instance, run_config=QUIET,
-                          selection=dg.AssetSelection.assets("post_files", "post_versions", "ingest_rejects"))
+    scan = dg.materialize(
+        everything,
+        resources=resources,
+        instance=instance,
+        run_config=QUIET,
+        selection=dg.AssetSelection.assets("post_files", "post_versions", "ingest_rejects"),
+    )
     failures = _check_failures(scan)
     if failures:
         raise RuntimeError(f"scan checks failed: {', '.join(failures)}")
@@ -66,10 +80,21 @@ def build(posts_dir: str, warehouse: str, log=print) -> dict[str, int]:
 
     if keys:
         log(f"[2/2] building {len(keys)} post dates ({keys[0]} .. {keys[-1]}) and downstream tables ...")
-        tags = {"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}
-        downstream = dg.AssetSelection.all() - dg.AssetSelection.assets("post_files", "post_versions", "ingest_rejects")
-        result = dg.materialize(everything, resources=resources, instance=instance, run_config=QUIET,
-                                tags=tags, selection=downstream)
+        tags = {
+            "dagster/asset_partition_range_start": keys[0],
+            "dagster/asset_partition_range_end": keys[-1],
+        }
+        downstream = dg.AssetSelection.all() - dg.AssetSelection.assets(
+            "post_files", "post_versions", "ingest_rejects"
+        )
+        result = dg.materialize(
+            everything,
+            resources=resources,
+            instance=instance,
+            run_config=QUIET,
+            tags=tags,
+            selection=downstream,
+        )
         failures = _check_failures(result)
         if failures:
             raise RuntimeError(f"asset checks failed: {', '.join(failures)}")
@@ -102,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     build_parser = commands.add_parser("build", help="materialize every asset from a posts folder")
     build_parser.add_argument("--posts", help=f"posts folder (default ${settings.POSTS_DIR_VAR} or seeds/)")
     build_parser.add_argument(
-        "--warehouse", help=f"DuckDB file (default ${settings.WAREHOUSE_VAR} or warehouse/digest.duckdb)"
+        "--warehouse",
+        help=f"DuckDB file (default ${settings.WAREHOUSE_VAR} or warehouse/digest.duckdb)",
     )
     build_parser.set_defaults(handler=_build_command)
     args = parser.parse_args(argv)

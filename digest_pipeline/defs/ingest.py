@@ -4,7 +4,6 @@ The scan is the only step that reads the folder. It also registers every
 post date it finds as a partition, so the per-date assets can be built.
 """
 
-
 import datetime as dt
 from pathlib import Path
 
@@ -46,9 +45,7 @@ _KINDS = {"duckdb", "polars"}
         ),
     ],
 )
-def scan_posts(
-    context: dg.AssetExecutionContext, duckdb: DuckDBResource, posts_folder: PostsFolder
-):
+def scan_posts(context: dg.AssetExecutionContext, duckdb: DuckDBResource, posts_folder: PostsFolder):
     """Read every file under the posts folder, identify it, and record the scan."""
     scanned = scan_posts_folder(posts_folder.root, posts_folder.max_post_bytes)
     context.log.info(f"scanned {len(scanned)} files under {posts_folder.root}")
@@ -56,8 +53,10 @@ def scan_posts(
     with duckdb.get_connection() as con:
         apply_schema(con)
         summary = record_scan(con, scanned, dt.datetime.now(dt.UTC).replace(tzinfo=None))
-        dates = [r[0].isoformat() for r in con.execute(
-            "SELECT DISTINCT post_date FROM post_versions ORDER BY post_date").fetchall()]
+        dates = [
+            r[0].isoformat()
+            for r in con.execute("SELECT DISTINCT post_date FROM post_versions ORDER BY post_date").fetchall()
+        ]
         metadata = {table: table_metadata(con, table) for table in SCAN_TABLES}
     new_dates = [d for d in dates if not context.instance.has_dynamic_partition(POST_DATES_PARTITION, d)]
     if new_dates:

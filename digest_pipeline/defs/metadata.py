@@ -12,7 +12,10 @@ from digest_pipeline.warehouse.schema import row_count, table_columns
 def table_metadata(con: duckdb.DuckDBPyConnection, table: str, **extra: object) -> dict[str, object]:
     """Row count, commented column schema and a five-row markdown preview of a table."""
     schema = dg.TableSchema(
-        columns=[dg.TableColumn(name, dtype, description=comment or None) for name, dtype, comment in table_columns(con, table)]
+        columns=[
+            dg.TableColumn(name, dtype, description=comment or None)
+            for name, dtype, comment in table_columns(con, table)
+        ]
     )
     return {
         "dagster/row_count": dg.MetadataValue.int(row_count(con, table)),

@@ -1,7 +1,7 @@
 """Warehouse: the current-post tables, rebuilt per post date from the current versions."""
 
-
 import datetime as dt
+from typing import TypeVar
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -19,6 +19,7 @@ from digest_pipeline.warehouse.post_tables import (
 from digest_pipeline.warehouse.schema import apply_schema
 
 _KINDS = {"duckdb", "polars"}
+T = TypeVar("T")
 _DESCRIPTIONS = {
     "posts": "One row per current post (model + date): front matter, trend summary, counts.",
     "post_sections": "Every section of every current post, whole: analysis and outlook included.",
@@ -28,7 +29,10 @@ _DESCRIPTIONS = {
     "event_outlets": "Outlets named by each news item's inline attribution.",
     "key_points": "The key points (重點摘要) of each current post.",
 }
-_PARENT = {t: ("post_versions" if t == "posts" else "events" if t == "event_outlets" else "posts") for t in _DESCRIPTIONS}
+_PARENT = {
+    t: ("post_versions" if t == "posts" else "events" if t == "event_outlets" else "posts")
+    for t in _DESCRIPTIONS
+}
 
 
 @dg.multi_asset(
@@ -50,7 +54,9 @@ def post_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
         frames = post_table_frames(parsed)
         replace_post_dates(con, days, frames)
         metadata = {
-            table: table_metadata(con, table, rows_written_this_run=dg.MetadataValue.int(frames[table].height))
+            table: table_metadata(
+                con, table, rows_written_this_run=dg.MetadataValue.int(frames[table].height)
+            )
             for table in _DESCRIPTIONS
         }
     for table in _DESCRIPTIONS:
@@ -98,31 +104,55 @@ _ORPHANS = {
 }
 
 
+def _selected(context: dg.AssetCheckExecutionContext, check: str, per_table: dict[str, T]) -> dict[str, T]:
+    """The tables whose `check` this run selected (the UI may run a subset of a multi-check)."""
+    wanted = {k.asset_key.to_user_string() for k in context.selected_asset_check_keys if k.name == check}
+    return {table: value for table, value in per_table.items() if table in wanted}
+
+
 @dg.multi_asset_check(
-    specs=[dg.AssetCheckSpec("unique_keys", asset=t, description=f"{', '.join(k)} is unique.") for t, k in _KEYS.items()],
+    specs=[
+        dg.AssetCheckSpec("unique_keys", asset=t, description=f"{', '.join(k)} is unique.")
+        for t, k in _KEYS.items()
+    ],
+    can_subset=True,
 )
-def unique_keys(duckdb: DuckDBResource):
+def unique_keys(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
     """No two rows of a table share its key: ids stay something analysts can join on."""
     with duckdb.get_connection() as con:
-        for table, key in _KEYS.items():
+        for table, key in _selected(context, "unique_keys", _KEYS).items():
             columns = ", ".join(f'"{c}"' for c in key)
             dupes = con.execute(
                 f'SELECT count(*) FROM (SELECT {columns} FROM "{table}" GROUP BY ALL HAVING count(*) > 1)'
             ).fetchall()[0][0]
-            yield dg.AssetCheckResult(asset_key=table, check_name="unique_keys", passed=dupes == 0,
-                                      metadata={"duplicate_keys": dupes})
+            yield dg.AssetCheckResult(
+                asset_key=table,
+                check_name="unique_keys",
+                passed=dupes == 0,
+                metadata={"duplicate_keys": dupes},
+            )
 
 
 @dg.multi_asset_check(
-    specs=[dg.AssetCheckSpec("no_orphan_rows", asset=t, description="Every row points at an existing parent row.") for t in _ORPHANS],
+    specs=[
+        dg.AssetCheckSpec(
+            "no_orphan_rows", asset=t, description="Every row points at an existing parent row."
+        )
+        for t in _ORPHANS
+    ],
+    can_subset=True,
 )
-def no_orphan_rows(duckdb: DuckDBResource):
+def no_orphan_rows(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
     """Child rows whose post (or event, or source) is missing would silently vanish from joins."""
     with duckdb.get_connection() as con:
-        for table, query in _ORPHANS.items():
+        for table, query in _selected(context, "no_orphan_rows", _ORPHANS).items():
             orphans = con.execute(query).fetchall()[0][0]
-            yield dg.AssetCheckResult(asset_key=table, check_name="no_orphan_rows", passed=orphans == 0,
-                                      metadata={"orphan_rows": orphans})
+            yield dg.AssetCheckResult(
+                asset_key=table,
+                check_name="no_orphan_rows",
+                passed=orphans == 0,
+                metadata={"orphan_rows": orphans},
+            )
 
 
 @dg.asset_check(asset="events", description="Each post's item count equals its rows in events.")
@@ -159,5 +189,6 @@ def every_current_version_is_a_post(duckdb: DuckDBResource) -> dg.AssetCheckResu
             """
         ).fetchall()
     return dg.AssetCheckResult(
-        passed=not missing, metadata={"posts_missing_or_stale": dg.MetadataValue.json([r[0] for r in missing[:50]])}
+        passed=not missing,
+        metadata={"posts_missing_or_stale": dg.MetadataValue.json([r[0] for r in missing[:50]])},
     )

@@ -154,9 +154,7 @@ def parse_key_points(markdown: str) -> tuple[str, ...]:
     has_markers = any(ln.marker in ("numbered", "bullet") for ln in lines)
     base = min((ln.indent for ln in lines if ln.marker), default=0)
     for line in lines:
-        starts_entry = not has_markers or (
-            line.marker in ("numbered", "bullet") and line.indent <= base + 1
-        )
+        starts_entry = not has_markers or (line.marker in ("numbered", "bullet") and line.indent <= base + 1)
         if starts_entry or not entries:
             entries.append(line.text)
         else:

@@ -20,9 +20,30 @@ from digest_pipeline.posts.records import CitedLink, NormalizedUrl
 # Query parameters that only say where a click came from; they never change the page.
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "igsh",
-        "mc_cid", "mc_eid", "_ga", "_gl", "ref_src", "ref_url", "spm", "share_source",
-        "from_source", "cmpid", "ocid", "s_kwcid", "mkt_tok", "srsltid", "si",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "igsh",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "ref_src",
+        "ref_url",
+        "spm",
+        "share_source",
+        "from_source",
+        "cmpid",
+        "ocid",
+        "s_kwcid",
+        "mkt_tok",
+        "srsltid",
+        "si",
     }
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "hsa_", "vero_")

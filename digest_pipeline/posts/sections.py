@@ -16,9 +16,15 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 
 # First match wins, so the more specific kinds come first ("新聞焦點" is news, "重點摘要" key points).
 SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("sources", re.compile(r"來源|出處|參考|引用|sources?\b|references?|citations?|links?\b", re.I)),
+    (
+        "sources",
+        re.compile(r"來源|出處|參考|引用|sources?\b|references?|citations?|links?\b", re.I),
+    ),
     ("news", re.compile(r"新聞|焦點|要聞|快訊|頭條|news|headlines?|stories|top\s+items", re.I)),
-    ("key_points", re.compile(r"重點|摘要|要點|key\s*points?|takeaways?|tl;?dr|highlights?|summary", re.I)),
+    (
+        "key_points",
+        re.compile(r"重點|摘要|要點|key\s*points?|takeaways?|tl;?dr|highlights?|summary", re.I),
+    ),
     ("analysis", re.compile(r"分析|解讀|洞察|觀點|analysis|insights?|deep\s*dive", re.I)),
     ("outlook", re.compile(r"延伸|思考|展望|啟示|影響|outlook|implications?|what'?s\s+next", re.I)),
     ("trend", re.compile(r"趨勢|動態|概覽|總覽|綜述|trends?|overview", re.I)),

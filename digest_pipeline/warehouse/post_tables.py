@@ -22,30 +22,62 @@ TEXT_LIST = pl.List(pl.Utf8)
 
 TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "posts": {
-        "post_id": pl.Utf8, "model": pl.Utf8, "post_date": pl.Date, "title": pl.Utf8,
-        "tagline": pl.Utf8, "ai_summary": pl.Utf8, "trend_summary": pl.Utf8, "layout": pl.Utf8,
-        "image": pl.Utf8, "categories": TEXT_LIST, "front_matter": pl.Utf8,
-        "source_file": pl.Utf8, "content_sha256": pl.Utf8, "identity_source": pl.Utf8,
-        "item_count": pl.Int32, "source_count": pl.Int32, "key_point_count": pl.Int32,
-        "has_news_section": pl.Boolean, "parse_warnings": TEXT_LIST,
+        "post_id": pl.Utf8,
+        "model": pl.Utf8,
+        "post_date": pl.Date,
+        "title": pl.Utf8,
+        "tagline": pl.Utf8,
+        "ai_summary": pl.Utf8,
+        "trend_summary": pl.Utf8,
+        "layout": pl.Utf8,
+        "image": pl.Utf8,
+        "categories": TEXT_LIST,
+        "front_matter": pl.Utf8,
+        "source_file": pl.Utf8,
+        "content_sha256": pl.Utf8,
+        "identity_source": pl.Utf8,
+        "item_count": pl.Int32,
+        "source_count": pl.Int32,
+        "key_point_count": pl.Int32,
+        "has_news_section": pl.Boolean,
+        "parse_warnings": TEXT_LIST,
     },
     "post_sections": {
-        "post_id": pl.Utf8, "position": pl.Int32, "heading": pl.Utf8, "kind": pl.Utf8,
+        "post_id": pl.Utf8,
+        "position": pl.Int32,
+        "heading": pl.Utf8,
+        "kind": pl.Utf8,
         "body": pl.Utf8,
     },
     "post_tags": {"post_id": pl.Utf8, "position": pl.Int32, "tag": pl.Utf8, "tag_key": pl.Utf8},
     "post_sources": {
-        "post_id": pl.Utf8, "position": pl.Int32, "source_id": pl.Utf8, "post_date": pl.Date,
-        "title": pl.Utf8, "raw_url": pl.Utf8, "url": pl.Utf8, "domain": pl.Utf8,
-        "host": pl.Utf8, "url_problems": TEXT_LIST,
+        "post_id": pl.Utf8,
+        "position": pl.Int32,
+        "source_id": pl.Utf8,
+        "post_date": pl.Date,
+        "title": pl.Utf8,
+        "raw_url": pl.Utf8,
+        "url": pl.Utf8,
+        "domain": pl.Utf8,
+        "host": pl.Utf8,
+        "url_problems": TEXT_LIST,
     },
     "events": {
-        "event_id": pl.Utf8, "post_id": pl.Utf8, "model": pl.Utf8, "post_date": pl.Date,
-        "position": pl.Int32, "headline": pl.Utf8, "body": pl.Utf8, "outlets": TEXT_LIST,
+        "event_id": pl.Utf8,
+        "post_id": pl.Utf8,
+        "model": pl.Utf8,
+        "post_date": pl.Date,
+        "position": pl.Int32,
+        "headline": pl.Utf8,
+        "body": pl.Utf8,
+        "outlets": TEXT_LIST,
         "list_style": pl.Utf8,
     },
     "event_outlets": {
-        "event_id": pl.Utf8, "position": pl.Int32, "outlet": pl.Utf8, "outlet_key": pl.Utf8,
+        "event_id": pl.Utf8,
+        "position": pl.Int32,
+        "outlet": pl.Utf8,
+        "outlet_key": pl.Utf8,
     },
     "key_points": {"post_id": pl.Utf8, "position": pl.Int32, "text": pl.Utf8},
 }
@@ -73,15 +105,25 @@ def event_id(post_id: str, position: int) -> str:
 def _post_row(post: CurrentPost) -> dict[str, object]:
     p = post.parsed
     return {
-        "post_id": p.identity.post_id, "model": p.identity.model,
-        "post_date": p.identity.post_date, "title": p.title, "tagline": p.tagline,
-        "ai_summary": p.ai_summary, "trend_summary": p.trend_summary, "layout": p.layout,
-        "image": p.image, "categories": list(p.categories),
-        "front_matter": _json(p.front_matter), "source_file": post.source_file,
+        "post_id": p.identity.post_id,
+        "model": p.identity.model,
+        "post_date": p.identity.post_date,
+        "title": p.title,
+        "tagline": p.tagline,
+        "ai_summary": p.ai_summary,
+        "trend_summary": p.trend_summary,
+        "layout": p.layout,
+        "image": p.image,
+        "categories": list(p.categories),
+        "front_matter": _json(p.front_matter),
+        "source_file": post.source_file,
         "content_sha256": post.content_sha256,
-        "identity_source": p.identity.identity_source, "item_count": len(p.items),
-        "source_count": len(p.links), "key_point_count": len(p.key_points),
-        "has_news_section": p.has_news_section, "parse_warnings": list(p.warnings),
+        "identity_source": p.identity.identity_source,
+        "item_count": len(p.items),
+        "source_count": len(p.links),
+        "key_point_count": len(p.key_points),
+        "has_news_section": p.has_news_section,
+        "parse_warnings": list(p.warnings),
     }
 
 
@@ -94,23 +136,46 @@ def _child_rows(post: CurrentPost, rows: dict[str, list[dict[str, object]]]) -> 
     pid, day = p.identity.post_id, p.identity.post_date
     for s in p.sections:
         rows["post_sections"].append(
-            {"post_id": pid, "position": s.position, "heading": s.heading, "kind": s.kind, "body": s.body}
+            {
+                "post_id": pid,
+                "position": s.position,
+                "heading": s.heading,
+                "kind": s.kind,
+                "body": s.body,
+            }
         )
     for n, tag in enumerate(p.tags, start=1):
         rows["post_tags"].append({"post_id": pid, "position": n, "tag": tag, "tag_key": tag_key(tag)})
     for link in p.links:
         u = link.link
         rows["post_sources"].append(
-            {"post_id": pid, "position": link.position, "source_id": source_id(u.url),
-             "post_date": day, "title": link.title, "raw_url": u.raw, "url": u.url,
-             "domain": u.domain, "host": u.host, "url_problems": list(u.problems)}
+            {
+                "post_id": pid,
+                "position": link.position,
+                "source_id": source_id(u.url),
+                "post_date": day,
+                "title": link.title,
+                "raw_url": u.raw,
+                "url": u.url,
+                "domain": u.domain,
+                "host": u.host,
+                "url_problems": list(u.problems),
+            }
         )
     for item in p.items:
         eid = event_id(pid, item.position)
         rows["events"].append(
-            {"event_id": eid, "post_id": pid, "model": p.identity.model, "post_date": day,
-             "position": item.position, "headline": item.headline, "body": item.body,
-             "outlets": list(item.outlets), "list_style": item.list_style}
+            {
+                "event_id": eid,
+                "post_id": pid,
+                "model": p.identity.model,
+                "post_date": day,
+                "position": item.position,
+                "headline": item.headline,
+                "body": item.body,
+                "outlets": list(item.outlets),
+                "list_style": item.list_style,
+            }
         )
         for n, outlet in enumerate(item.outlets, start=1):
             rows["event_outlets"].append(
@@ -127,8 +192,7 @@ def post_table_frames(posts: Iterable[CurrentPost]) -> dict[str, pl.DataFrame]:
         rows["posts"].append(_post_row(post))
         _child_rows(post, rows)
     return {
-        table: pl.DataFrame(rows[table], schema=TABLE_SCHEMAS[table], orient="row")
-        for table in POST_TABLES
+        table: pl.DataFrame(rows[table], schema=TABLE_SCHEMAS[table], orient="row") for table in POST_TABLES
     }
 
 
@@ -146,9 +210,7 @@ _DELETE_FOR_DATES = {
 }
 
 
-def current_versions(
-    con: duckdb.DuckDBPyConnection, post_dates: list[dt.date]
-) -> list[tuple[str, str, str]]:
+def current_versions(con: duckdb.DuckDBPyConnection, post_dates: list[dt.date]) -> list[tuple[str, str, str]]:
     """(source_file, content_sha256, content) of the current version of each post on these dates."""
     dates = pl.DataFrame({"post_date": post_dates}, schema={"post_date": pl.Date})  # noqa: F841
     return con.execute(

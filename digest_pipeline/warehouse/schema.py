@@ -20,7 +20,7 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str,
         """
         SELECT column_name, data_type, coalesce(comment, '')
         FROM duckdb_columns()
-        WHERE schema_name = 'main' AND table_name = ?
+        WHERE NOT internal AND schema_name = 'main' AND table_name = ?
         ORDER BY column_index
         """,
         [table],

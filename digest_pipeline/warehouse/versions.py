@@ -105,7 +105,7 @@ def record_scan(
     con: duckdb.DuckDBPyConnection, scanned: list[ScannedFile], scanned_at: dt.datetime
 ) -> dict[str, int]:
     """Write one scan in a single transaction and say how many files went where."""
-    scan = scan_frame(scanned)  # noqa: F841  (read by DuckDB's replacement scan as `scan`)
+    scan = scan_frame(scanned)
     params = {"scanned_at": scanned_at}
     con.execute("BEGIN TRANSACTION")
     try:
@@ -121,4 +121,7 @@ def record_scan(
         con.execute("ROLLBACK")
         raise
     counts = dict(con.execute("SELECT status, count(*) FROM post_files GROUP BY status").fetchall())
-    return {"files": len(scanned), **{s: counts.get(s, 0) for s in ("current", "superseded", "rejected")}}
+    return {
+        "files": len(scanned),
+        **{s: counts.get(s, 0) for s in ("current", "superseded", "rejected")},
+    }

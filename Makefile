@@ -1,0 +1,37 @@
+# The README's commands. Each target sets up .venv from pyproject.toml first,
+# so a fresh machine needs only Python 3.11, pip and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 3000
+
+.PHONY: setup run test lint dev clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## run: set up, then build the warehouse from $DIGEST_POSTS_DIR (default seeds/)
+run: setup
+	$(BIN)/digest-pipeline build
+
+## test: set up, then lint and pass the tests
+test: setup lint
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check digest_pipeline tests
+
+## dev: the Dagster UI and daemon on workspace.yaml, bound to loopback only
+dev: setup
+	mkdir -p .dagster_home
+	DAGSTER_HOME=$(abspath .dagster_home) $(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis warehouse/*.duckdb warehouse/*.duckdb.wal

@@ -1,0 +1,151 @@
+"""End to end through Dagster: real assets materialized into a temporary DuckDB file."""
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from digest_pipeline.cli import build, main
+
+STABLE_COLUMNS = {
+    "posts": "post_id, model, post_date, title, content_sha256, item_count, source_file",
+    "events": "event_id, post_id, position, headline, body, outlets",
+    "post_sources": "post_id, position, source_id, url, domain",
+    "sources": "source_id, url, cite_count, first_cited, last_cited",
+    "post_tags": "post_id, position, tag, tag_key",
+    "key_points": "post_id, position, text",
+    "post_sections": "post_id, position, kind, body",
+    "post_versions": "post_id, content_sha256, is_current",
+}
+
+
+def snapshot(warehouse: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {
+            table: con.execute(f"SELECT {cols} FROM {table} ORDER BY ALL").fetchall()
+            for table, cols in STABLE_COLUMNS.items()
+        }
+
+
+def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def test_seeds_build_the_contract_counts(seeded_posts: Path, warehouse_file: Path) -> None:
+    counts = build(str(seeded_posts), str(warehouse_file), log=lambda *_: None)
+    assert counts["posts"] == 5
+    assert counts["events"] == 24
+    assert counts["post_sources"] == 50
+    assert counts["ingest_rejects"] == 0
+    assert query(warehouse_file, "SELECT min(post_date)::VARCHAR, max(post_date)::VARCHAR FROM posts") == [
+        ("2025-12-23", "2026-01-19")
+    ]
+
+
+def test_every_table_and_column_has_a_comment(seeded_posts: Path, warehouse_file: Path) -> None:
+    build(str(seeded_posts), str(warehouse_file), log=lambda *_: None)
+    uncommented = query(
+        warehouse_file,
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal AND schema_name = 'main' "
+        "AND coalesce(comment, '') = '' UNION ALL SELECT table_name, NULL FROM duckdb_tables() "
+        "WHERE NOT internal AND schema_name = 'main' AND coalesce(comment, '') = ''",
+    )
+    assert uncommented == []
+
+
+def test_rebuilding_the_same_input_changes_nothing(seeded_posts: Path, warehouse_file: Path) -> None:
+    build(str(seeded_posts), str(warehouse_file), log=lambda *_: None)
+    first = snapshot(warehouse_file)
+    build(str(seeded_posts), str(warehouse_file), log=lambda *_: None)
+    assert snapshot(warehouse_file) == first
+
+
+def test_a_fresh_warehouse_gets_the_same_ids(seeded_posts: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
+    build(str(seeded_posts), str(one), log=lambda *_: None)
+    build(str(seeded_posts), str(two), log=lambda *_: None)
+    assert snapshot(one) == snapshot(two)
+
+
+def _republish(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    marker = "## 🔍"
+    extra = "- 新增：Qwen3-Max-Preview 上線測試\n  - 阿里雲開放 Qwen3-Max-Preview 給企業客戶試用。\n\n"
+    path.write_text(text.replace(marker, extra + marker, 1), encoding="utf-8")
+
+
+def test_republished_post_replaces_rows_and_keeps_the_old_version(
+    seeded_posts: Path, warehouse_file: Path
+) -> None:
+    build(str(seeded_posts), str(warehouse_file), log=lambda *_: None)
+    target = next(p for p in seeded_posts.rglob("*.md") if "date: 2026-01-12" in p.read_text("utf-8"))
+    old_events = query(warehouse_file, "SELECT count(*) FROM events WHERE post_id = 'qwen-2026-01-12'")[0][0]
+    _republish(target)
+
+    counts = build(str(seeded_posts), str(warehouse_file), log=lambda *_: None)
+
+    assert counts["posts"] == 5
+    assert (
+        query(warehouse_file, "SELECT count(*) FROM events WHERE post_id = 'qwen-2026-01-12'")[0][0]
+        == old_events + 1
+    )
+    versions = query(
+        warehouse_file,
+        "SELECT is_current, content LIKE '%Qwen3-Max-Preview%' FROM post_versions "
+        "WHERE post_id = 'qwen-2026-01-12' ORDER BY first_ingested_at",
+    )
+    assert versions == [(False, False), (True, True)]
+    assert query(warehouse_file, "SELECT status FROM post_files WHERE post_id = 'qwen-2026-01-12'") == [
+        ("current",)
+    ]
+
+
+def test_two_files_claiming_one_post_keep_both(seeded_posts: Path, warehouse_file: Path) -> None:
+    original = next(p for p in seeded_posts.rglob("*.md") if "date: 2026-01-12" in p.read_text("utf-8"))
+    rival = seeded_posts / "zz-rival.md"
+    shutil.copyfile(original, rival)
+    _republish(rival)
+
+    counts = build(str(seeded_posts), str(warehouse_file), log=lambda *_: None)
+
+    assert counts["posts"] == 5 and counts["post_files"] == 6 and counts["post_versions"] == 6
+    statuses = dict(
+        query(
+            warehouse_file,
+            "SELECT source_file, status FROM post_files WHERE post_id = 'qwen-2026-01-12'",
+        )
+    )
+    # Both are first seen in one scan, so the path that sorts last wins (stated rule).
+    assert statuses == {
+        "zz-rival.md": "current",
+        original.relative_to(seeded_posts).as_posix(): "superseded",
+    }
+
+
+def test_bad_files_are_rejected_with_a_reason_and_the_run_goes_on(
+    seeded_posts: Path, warehouse_file: Path
+) -> None:
+    (seeded_posts / "notes.txt").write_text("just some notes, no front matter\n", encoding="utf-8")
+    (seeded_posts / "broken.md").write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+
+    counts = build(str(seeded_posts), str(warehouse_file), log=lambda *_: None)
+
+    assert counts["posts"] == 5 and counts["ingest_rejects"] == 2
+    reasons = dict(query(warehouse_file, "SELECT source_file, reason FROM ingest_rejects"))
+    assert "no front matter" in reasons["notes.txt"]
+    assert "not valid YAML" in reasons["broken.md"]
+
+
+def test_cli_exits_non_zero_for_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["build", "--posts", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w.duckdb")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_cli_prints_a_summary(
+    seeded_posts: Path, warehouse_file: Path, capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["build", "--posts", str(seeded_posts), "--warehouse", str(warehouse_file)]) == 0
+    out = capsys.readouterr().out
+    assert "[1/2] scanning" in out and "events" in out
