@@ -18,21 +18,9 @@ import duckdb
 
 from digest_pipeline import settings
 from digest_pipeline.defs.partitions import POST_DATES_PARTITION
+from digest_pipeline.warehouse.schema import SCAN_TABLES, WAREHOUSE_TABLES
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-SUMMARY_TABLES = (
-    "post_files",
-    "post_versions",
-    "ingest_rejects",
-    "posts",
-    "post_sections",
-    "post_tags",
-    "post_sources",
-    "sources",
-    "events",
-    "event_outlets",
-    "key_points",
-)
 
 
 def _instance() -> dg.DagsterInstance:
@@ -70,7 +58,7 @@ def build(posts_dir: str, warehouse: str, log=print) -> dict[str, int]:
         resources=resources,
         instance=instance,
         run_config=QUIET,
-        selection=dg.AssetSelection.assets("post_files", "post_versions", "ingest_rejects"),
+        selection=dg.AssetSelection.assets(*SCAN_TABLES),
     )
     failures = _check_failures(scan)
     if failures:
@@ -84,9 +72,7 @@ def build(posts_dir: str, warehouse: str, log=print) -> dict[str, int]:
             "dagster/asset_partition_range_start": keys[0],
             "dagster/asset_partition_range_end": keys[-1],
         }
-        downstream = dg.AssetSelection.all() - dg.AssetSelection.assets(
-            "post_files", "post_versions", "ingest_rejects"
-        )
+        downstream = dg.AssetSelection.all() - dg.AssetSelection.assets(*SCAN_TABLES)
         result = dg.materialize(
             everything,
             resources=resources,
@@ -100,7 +86,7 @@ def build(posts_dir: str, warehouse: str, log=print) -> dict[str, int]:
             raise RuntimeError(f"asset checks failed: {', '.join(failures)}")
         log(f"      {len(result.get_asset_check_evaluations())} asset checks passed")
     with duckdb.connect(warehouse, read_only=True) as con:
-        counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in SUMMARY_TABLES}
+        counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in WAREHOUSE_TABLES}
     log(f"built {warehouse} in {time.perf_counter() - started:.1f}s")
     return counts
 

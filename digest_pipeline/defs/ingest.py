@@ -14,10 +14,9 @@ from digest_pipeline.defs.metadata import table_metadata
 from digest_pipeline.defs.partitions import POST_DATES_PARTITION
 from digest_pipeline.defs.resources import PostsFolder
 from digest_pipeline.ingest import scan_posts_folder
-from digest_pipeline.warehouse.schema import apply_schema
+from digest_pipeline.warehouse.schema import SCAN_TABLES, apply_schema
 from digest_pipeline.warehouse.versions import record_scan
 
-SCAN_TABLES = ("post_files", "post_versions", "ingest_rejects")
 _KINDS = {"duckdb", "polars"}
 
 

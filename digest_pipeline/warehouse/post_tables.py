@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from digest_pipeline.posts import ParsedPost, tag_key
+from digest_pipeline.warehouse.schema import POST_TABLES
 
 TEXT_LIST = pl.List(pl.Utf8)
 
@@ -81,7 +82,6 @@ TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     },
     "key_points": {"post_id": pl.Utf8, "position": pl.Int32, "text": pl.Utf8},
 }
-POST_TABLES = tuple(TABLE_SCHEMAS)
 
 
 @dataclass(frozen=True)

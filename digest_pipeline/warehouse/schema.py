@@ -8,6 +8,12 @@ import duckdb
 
 SCHEMA_SQL = files("digest_pipeline.warehouse").joinpath("schema.sql")
 
+SCAN_TABLES = ("post_files", "post_versions", "ingest_rejects")
+POST_TABLES = ("posts", "post_sections", "post_tags", "post_sources", "events", "event_outlets", "key_points")
+AGGREGATE_TABLES = ("sources",)
+WAREHOUSE_TABLES = (*SCAN_TABLES, *POST_TABLES, *AGGREGATE_TABLES)
+"""Every table the pipeline writes, in the order data flows into them."""
+
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables and (re)state every comment; safe to run on every build."""

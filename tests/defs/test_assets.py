@@ -10,27 +10,14 @@ from digest_pipeline.cli import build
 from digest_pipeline.definitions import defs
 from digest_pipeline.defs.partitions import POST_DATES_PARTITION
 from digest_pipeline.defs.resources import build_resources
-
-TABLE_ASSETS = {
-    "post_files",
-    "post_versions",
-    "ingest_rejects",
-    "posts",
-    "post_sections",
-    "post_tags",
-    "post_sources",
-    "events",
-    "event_outlets",
-    "key_points",
-    "sources",
-}
+from digest_pipeline.warehouse.schema import POST_TABLES, SCAN_TABLES, WAREHOUSE_TABLES
 
 
 def test_definitions_load_with_every_table_asset_and_checks() -> None:
     definitions = defs()
     dg.Definitions.validate_loadable(definitions)
     graph = definitions.resolve_asset_graph()
-    assert {key.to_user_string() for key in graph.get_all_asset_keys()} == TABLE_ASSETS
+    assert {key.to_user_string() for key in graph.get_all_asset_keys()} == set(WAREHOUSE_TABLES)
     check_names = {key.name for key in graph.asset_check_keys}
     assert {
         "post_files_balance",
@@ -49,7 +36,7 @@ def test_materialize_one_partition_writes_only_that_date(seeded_posts: Path, war
         everything,
         resources=resources,
         instance=instance,
-        selection=dg.AssetSelection.assets("post_files", "post_versions", "ingest_rejects"),
+        selection=dg.AssetSelection.assets(*SCAN_TABLES),
     )
     assert scan.success
     assert len(instance.get_dynamic_partitions(POST_DATES_PARTITION)) == 5
@@ -59,15 +46,7 @@ def test_materialize_one_partition_writes_only_that_date(seeded_posts: Path, war
         resources=resources,
         instance=instance,
         partition_key="2025-12-26",
-        selection=dg.AssetSelection.assets(
-            "posts",
-            "events",
-            "post_sources",
-            "post_tags",
-            "post_sections",
-            "event_outlets",
-            "key_points",
-        ),
+        selection=dg.AssetSelection.assets(*POST_TABLES),
     )
 
     assert result.success

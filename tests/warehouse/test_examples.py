@@ -7,6 +7,7 @@ import duckdb
 import pytest
 
 from digest_pipeline.cli import build
+from digest_pipeline.warehouse.schema import WAREHOUSE_TABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,19 +27,7 @@ def documented_queries() -> list[str]:
 
 def test_there_are_documented_queries_for_every_table() -> None:
     text = " ".join(documented_queries())
-    for table in (
-        "posts",
-        "post_versions",
-        "post_files",
-        "ingest_rejects",
-        "post_sections",
-        "post_tags",
-        "post_sources",
-        "sources",
-        "events",
-        "event_outlets",
-        "key_points",
-    ):
+    for table in WAREHOUSE_TABLES:
         assert re.search(rf"\b{table}\b", text), table
 
 
