@@ -34,8 +34,12 @@ class ScannedFile:
 def iter_candidate_files(root: Path) -> Iterator[Path]:
     """Every non-hidden file under root, recursively, in a stable (sorted) order."""
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
+        visible = sorted(d for d in dirnames if not d.startswith("."))
+        # Symlinked folders are not walked (they could loop or leave the folder) but are
+        # still yielded, so the scan records them as rejects instead of skipping silently.
+        dirnames[:] = [d for d in visible if not (Path(dirpath) / d).is_symlink()]
+        linked = [d for d in visible if d not in dirnames]
+        for name in sorted([*filenames, *linked]):
             if not name.startswith("."):
                 yield Path(dirpath) / name
 
@@ -55,12 +59,16 @@ def scan_file(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_POST_BYTES) -
     if path.is_symlink() and _outside_root(path, root):
         return ScannedFile(rel, path_hash, 0, reject_reason="symlink leads outside the posts folder")
     if not path.is_file():
-        return ScannedFile(rel, path_hash, 0, reject_reason="not a regular file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        reason = f"file is {size} bytes, over the {max_bytes}-byte limit for a post"
-        return ScannedFile(rel, path_hash, size, reject_reason=reason)
-    data = path.read_bytes()
+        kind = "a symlinked folder (not followed)" if path.is_dir() else "not a regular file"
+        return ScannedFile(rel, path_hash, 0, reject_reason=kind)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            reason = f"file is {size} bytes, over the {max_bytes}-byte limit for a post"
+            return ScannedFile(rel, path_hash, size, reject_reason=reason)
+        data = path.read_bytes()
+    except OSError as err:  # unreadable or vanished mid-scan: a reject, not a failed run
+        return ScannedFile(rel, path_hash, 0, reject_reason=f"could not read the file: {err.strerror or err}")
     sha = hashlib.sha256(data).hexdigest()
     try:
         text = decode_post(data)

@@ -36,7 +36,10 @@ def split_front_matter(text: str) -> tuple[dict[str, object], str]:
     """
     if not _YAML.detect(text):
         raise PostRejected("no front matter: the file does not start with a '---' YAML block")
-    raw_yaml, body = _YAML.split(text)
+    try:
+        raw_yaml, body = _YAML.split(text)
+    except ValueError as err:  # an opening '---' with no closing one
+        raise PostRejected("front matter is not closed: no second '---' line") from err
     try:
         meta = _YAML.load(raw_yaml)
     except yaml.constructor.ConstructorError as err:
@@ -45,10 +48,18 @@ def split_front_matter(text: str) -> tuple[dict[str, object], str]:
         raise PostRejected(f"front matter is not valid YAML: {_first_line(err)}") from err
     except ValueError as err:  # e.g. `date: 2025-13-45` fails inside the YAML timestamp constructor
         raise PostRejected(f"front matter has an impossible value: {err}") from err
+    except RecursionError as err:
+        raise PostRejected("front matter is nested too deeply to read") from err
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise PostRejected(f"front matter is a {type(meta).__name__}, not a mapping")
+    try:
+        front_matter_json(meta)  # what cannot be stored as JSON cannot be kept whole
+    except RecursionError as err:
+        raise PostRejected(
+            "front matter refers to itself (recursive YAML alias) or is nested too deeply"
+        ) from err
     return {str(k): v for k, v in meta.items()}, body
 
 
@@ -147,9 +158,20 @@ def tag_key(tag: str) -> str:
 
 
 def front_matter_json(meta: dict[str, object]) -> dict[str, object]:
-    """Front matter with dates as ISO strings, so it can be stored as JSON unchanged."""
-    return json.loads(json.dumps(meta, ensure_ascii=False, default=_iso))
+    """Front matter as plain JSON values: string keys, dates as ISO strings, the rest as text.
+
+    Raises RecursionError for self-referencing YAML aliases, which cannot be stored.
+    """
+    return _jsonable(meta)  # type: ignore[return-value]
 
 
-def _iso(value: object) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
+def _jsonable(value: object) -> object:
+    if isinstance(value, dict):
+        return {str(_jsonable(k)): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

@@ -73,10 +73,17 @@ def _classified_lines(markdown: str) -> list[_Line | None]:
 
 
 def _item_marker(lines: list[_Line | None]) -> tuple[str | None, int]:
-    """Which marker starts an item in this section, and at what indent."""
+    """Which marker starts an item in this section, and at what indent.
+
+    Bold lines count as headlines only when the section opens with one and
+    has several; otherwise a lone bold line is an intro and lists decide.
+    """
     marked = [ln for ln in lines if ln and ln.marker in ("heading", "numbered", "bullet", "bold")]
     if not marked:
         return None, 0
+    bold = [ln for ln in marked if ln.marker == "bold"]
+    if marked[0].marker == "bold" and len(bold) > 1:
+        return "bold", min(ln.indent for ln in bold)
     structural = [ln for ln in marked if ln.marker != "bold"] or marked
     base = min(ln.indent for ln in structural)
     first_top = next(ln for ln in structural if ln.indent <= base + 1)
@@ -100,12 +107,20 @@ def _finish(position: int, headline: str, body_lines: list[str], style: str) -> 
     if lead and lead.group(3):
         headline, body = lead.group(2).strip(), f"{lead.group(3)}\n{body}".strip()
     elif not body:
-        parts = _ONE_LINE_SPLIT.split(headline, maxsplit=1)
-        if len(parts) == 2 and parts[0].strip() and parts[1].strip():
-            headline, body = parts[0].strip(), parts[1].strip()
+        headline, body = _split_one_line(headline)
     headline = _strip_emphasis(headline.rstrip("：: ").strip())
     outlets = extract_outlets(f"{headline}\n{body}")
     return NewsItem(position, headline, body, outlets, style)
+
+
+def _split_one_line(line: str) -> tuple[str, str]:
+    """`headline：body` → (headline, body), ignoring colons inside attributions （來源：…）."""
+    masked = _ATTRIBUTION.sub(lambda m: "\0" * len(m.group(0)), line)
+    match = _ONE_LINE_SPLIT.search(masked)
+    if not match:
+        return line, ""
+    head, rest = line[: match.start()].strip(), line[match.end() :].strip()
+    return (head, rest) if head and rest else (line, "")
 
 
 def _paragraph_items(lines: list[_Line | None]) -> tuple[NewsItem, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, unquote_plus, urlsplit, urlunsplit
 
 import tldextract
 from markdown_it import MarkdownIt
@@ -48,17 +48,20 @@ TRACKING_PARAMS = frozenset(
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "hsa_", "vero_")
 DEFAULT_PORTS = {"http": 80, "https": 443}
-_BARE_URL = re.compile(r"(?<![(\[<\"'=])\b(?:https?://|www\.)[^\s<>\]\)）」]+", re.IGNORECASE)
+_BARE_URL = re.compile(
+    r"(?<![(\[<\"'=])\b(?:https?://|www\.)(?:[^\s<>()\[\]）」]|\([^\s<>()]*\))+", re.IGNORECASE
+)
 _BROKEN_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _VALID_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 # Characters left as they are in a path/query; everything else is percent-encoded.
-_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_PATH_SAFE = "/?%:@!$&'()*+,;=-._~"
 
 
 @lru_cache(maxsize=1)
 def _domain_extractor() -> tldextract.TLDExtract:
     # The Public Suffix List snapshot bundled in the wheel: no download, no cache dir.
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    # Private suffixes too, so each github.io or blogspot.com site is its own publisher.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
 @lru_cache(maxsize=1)
@@ -88,18 +91,15 @@ def _clean_escapes(text: str, problems: list[str]) -> str:
     return quote(text, safe=_PATH_SAFE)
 
 
+def _is_tracking(raw_key: str) -> bool:
+    key = unquote_plus(raw_key).lower()
+    return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
+
+
 def _clean_query(query: str, problems: list[str]) -> str:
-    if not query:
-        return ""
-    pairs = parse_qsl(query, keep_blank_values=True)
-    kept = [
-        (k, v)
-        for k, v in pairs
-        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
-    ]
-    if _BROKEN_ESCAPE.search(query):
-        problems.append("broken percent-escape")
-    return urlencode(kept, doseq=True, safe=_PATH_SAFE.replace("&", "").replace("=", ""))
+    """Drop tracking parameters; keep every other byte as written (order, `+`, odd escapes)."""
+    kept = [pair for pair in query.split("&") if pair and not _is_tracking(pair.split("=", 1)[0])]
+    return "&".join(_clean_escapes(pair, problems) for pair in kept)
 
 
 def _split(raw: str, problems: list[str]) -> SplitResult | None:
@@ -147,7 +147,8 @@ def normalize_url(raw: str) -> NormalizedUrl:
     except ValueError:
         problems.append("invalid port")
         port = None
-    netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    bracketed = f"[{host}]" if ":" in host else host  # IPv6 literals keep their brackets
+    netloc = bracketed if port in (None, DEFAULT_PORTS.get(scheme)) else f"{bracketed}:{port}"
     if scheme == "http":
         scheme = "https"
     path = _clean_escapes(parts.path or "/", problems)

@@ -52,6 +52,14 @@ def _headings(lines: list[str]) -> list[tuple[int, int, str]]:
     return found
 
 
+def _section_level(levels: list[int]) -> int:
+    """Level 2 if used; else the shallowest level used more than once (a lone `# Title` is not one)."""
+    if 2 in levels:
+        return 2
+    repeated = [level for level in set(levels) if levels.count(level) > 1]
+    return min(repeated or levels or [2])
+
+
 def split_sections(body: str) -> tuple[Section, ...]:
     """The body cut at its section headings; text before the first heading is the preamble.
 
@@ -61,8 +69,7 @@ def split_sections(body: str) -> tuple[Section, ...]:
     """
     lines = body.split("\n")
     headings = _headings(lines)
-    levels = {level for _, level, _ in headings}
-    section_level = 2 if 2 in levels else min(levels, default=2)
+    section_level = _section_level([level for _, level, _ in headings])
     cuts = [(i, text) for i, level, text in headings if level == section_level]
     sections: list[Section] = []
     preamble = "\n".join(lines[: cuts[0][0]] if cuts else lines).strip()

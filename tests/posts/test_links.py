@@ -1,0 +1,251 @@
+"""URL canonicalisation, registered domains and link extraction from sources sections."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest_pipeline.posts import normalize_url, registered_domain
+from digest_pipeline.posts.links import extract_links
+
+BROKEN = "https://www.facebook.com/wantrich.ct/photos/%E6%9C%83%E5%8B%3%B3%E5%8E%BB/1277358704414566/"
+
+
+@pytest.mark.parametrize(
+    ("raw", "url"),
+    [
+        # scheme and host case; the path keeps its case
+        ("HTTPS://Example.COM/Path/Page", "https://example.com/Path/Page"),
+        # http becomes https
+        ("http://www.ithome.com.tw/news/171234", "https://www.ithome.com.tw/news/171234"),
+        # default ports go, other ports stay
+        ("http://example.com:80/a", "https://example.com/a"),
+        ("https://example.com:443/a", "https://example.com/a"),
+        ("https://example.com:8443/a", "https://example.com:8443/a"),
+        # fragments go
+        ("https://www.theverge.com/news/sora#comments", "https://www.theverge.com/news/sora"),
+        # an empty path is '/'
+        ("https://example.com", "https://example.com/"),
+        # a trailing dot on the host goes
+        ("https://example.com./x", "https://example.com/x"),
+        # surrounding whitespace and angle brackets go
+        ("  <https://example.com/x>  ", "https://example.com/x"),
+        # percent-escapes are upper-cased, non-ASCII paths are encoded
+        ("https://ex.com/%e4%b8%ad", "https://ex.com/%E4%B8%AD"),
+        ("https://ex.com/中文", "https://ex.com/%E4%B8%AD%E6%96%87"),
+        # balanced parentheses in the path are kept
+        ("https://en.wikipedia.org/wiki/Foo_(bar)", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+        # protocol-relative
+        ("//cdn.example.com/img/x.png", "https://cdn.example.com/img/x.png"),
+    ],
+)
+def test_canonical_form(raw: str, url: str) -> None:
+    normalized = normalize_url(raw)
+    assert normalized.url == url
+    assert normalized.raw == raw
+    assert normalized.problems == ()
+
+
+def test_same_page_written_differently_gets_one_identity() -> None:
+    forms = [
+        "https://www.reuters.com/tech/asml-mistral/",
+        "http://www.reuters.com/tech/asml-mistral/",
+        "HTTPS://WWW.Reuters.com:443/tech/asml-mistral/#top",
+        "https://www.reuters.com/tech/asml-mistral/?utm_source=x&utm_medium=y",
+        "https://www.reuters.com/tech/asml-mistral/?fbclid=IwAR0",
+    ]
+    assert {normalize_url(f).url for f in forms} == {"https://www.reuters.com/tech/asml-mistral/"}
+
+
+def test_tracking_parameters_go_and_the_others_stay_in_order() -> None:
+    raw = "https://ex.com/a?utm_source=x&b=2&fbclid=3&a=1&gclid=4&UTM_Medium=z&utm_campaign=c&z=0"
+    assert normalize_url(raw).url == "https://ex.com/a?b=2&a=1&z=0"
+
+
+def test_repeated_parameters_keep_their_order() -> None:
+    assert normalize_url("https://ex.com/?b=2&a=1&b=3").url == "https://ex.com/?b=2&a=1&b=3"
+
+
+def test_only_tracking_parameters_leave_no_question_mark() -> None:
+    assert normalize_url("https://ex.com/p?utm_source=a&gclid=b").url == "https://ex.com/p"
+
+
+def test_non_tracking_parameter_that_looks_similar_stays() -> None:
+    # 'ref' and 'id' identify content on many sites; only the known tracking keys go
+    assert normalize_url("https://ex.com/p?ref=hn&id=42").url == "https://ex.com/p?ref=hn&id=42"
+
+
+def test_broken_percent_escape_is_flagged_and_the_raw_url_kept() -> None:
+    normalized = normalize_url(BROKEN)
+    assert normalized.raw == BROKEN
+    assert normalized.is_malformed
+    assert "broken percent-escape" in normalized.problems
+    assert normalized.host == "www.facebook.com"
+    assert normalized.domain == "facebook.com"
+    # the valid escapes around the broken one are untouched
+    assert normalized.url.startswith("https://www.facebook.com/wantrich.ct/photos/%E6%9C%83%E5%8B")
+
+
+def test_broken_percent_escape_in_the_query_is_flagged() -> None:
+    normalized = normalize_url("https://ex.com/search?q=%zz")
+    assert "broken percent-escape" in normalized.problems
+
+
+def test_broken_escapes_stay_distinct_from_each_other() -> None:
+    a, b = normalize_url("https://ex.com/%E5%8B%3"), normalize_url("https://ex.com/%E5%8B%4")
+    assert a.url != b.url
+
+
+@pytest.mark.parametrize(
+    ("raw", "url", "problem"),
+    [
+        ("www.example.com/page", "https://www.example.com/page", "no scheme"),
+        ("example.com", "https://example.com/", "no scheme"),
+        ("ftp://files.example.com/a", "ftp://files.example.com/a", "scheme 'ftp' is not http(s)"),
+        ("javascript:alert(1)", "javascript:alert(1)", "scheme 'javascript' is not http(s)"),
+        ("mailto:news@example.com", "mailto:news@example.com", "scheme 'mailto' is not http(s)"),
+        ("https://example.com/a b", "https://example.com/a%20b", "whitespace in URL"),
+        ("https://ex.com:99999/", "https://ex.com/", "invalid port"),
+    ],
+)
+def test_malformed_urls_are_flagged_not_dropped(raw: str, url: str, problem: str) -> None:
+    normalized = normalize_url(raw)
+    assert normalized.url == url
+    assert problem in normalized.problems
+
+
+@pytest.mark.parametrize("raw", ["", "not a url", "資料來源", "/relative/path"])
+def test_text_that_is_no_absolute_url_keeps_its_raw_form(raw: str) -> None:
+    normalized = normalize_url(raw)
+    assert normalized.is_malformed
+    assert "not an absolute URL" in normalized.problems
+    assert (normalized.host, normalized.domain) == ("", "")
+
+
+def test_userinfo_is_not_part_of_the_identity() -> None:
+    normalized = normalize_url("https://user:secret@Example.com/x")
+    assert normalized.url == "https://example.com/x"
+    assert "secret" not in normalized.url
+
+
+@pytest.mark.parametrize(
+    ("raw", "host", "domain"),
+    [
+        ("https://news.bbc.co.uk/2/hi/technology", "news.bbc.co.uk", "bbc.co.uk"),
+        ("https://news.yahoo.co.jp/articles/abc", "news.yahoo.co.jp", "yahoo.co.jp"),
+        ("https://www.ithome.com.tw/news/1", "www.ithome.com.tw", "ithome.com.tw"),
+        ("https://money.udn.com/money/story/1", "money.udn.com", "udn.com"),
+        ("https://a.b.c.example.org/", "a.b.c.example.org", "example.org"),
+        ("http://192.168.0.1:8080/x", "192.168.0.1", "192.168.0.1"),
+        ("http://127.0.0.1/x", "127.0.0.1", "127.0.0.1"),
+        ("https://localhost/x", "localhost", "localhost"),
+    ],
+)
+def test_host_and_registered_domain(raw: str, host: str, domain: str) -> None:
+    normalized = normalize_url(raw)
+    assert (normalized.host, normalized.domain) == (host, domain)
+
+
+@pytest.mark.parametrize(
+    ("host", "domain"),
+    [
+        ("news.bbc.co.uk", "bbc.co.uk"),
+        ("a.b.news.yahoo.co.jp", "yahoo.co.jp"),
+        ("bbc.co.uk", "bbc.co.uk"),
+        ("10.0.0.1", "10.0.0.1"),
+        ("localhost", "localhost"),
+        ("", ""),
+    ],
+)
+def test_registered_domain(host: str, domain: str) -> None:
+    assert registered_domain(host) == domain
+
+
+def test_ipv6_host_keeps_its_brackets() -> None:
+    normalized = normalize_url("https://[2001:db8::1]:8080/x")
+    assert normalized.url == "https://[2001:db8::1]:8080/x"
+
+
+def test_encoded_plus_in_query_is_not_confused_with_a_space() -> None:
+    plus, space = (
+        normalize_url("https://ex.com/s?q=C%2B%2B"),
+        normalize_url("https://ex.com/s?q=C++"),
+    )
+    assert plus.url != space.url
+
+
+def test_incomplete_utf8_escape_in_query_is_kept_or_flagged() -> None:
+    a, b = normalize_url("https://ex.com/p?x=%E4%B8"), normalize_url("https://ex.com/p?x=%E4%B9")
+    assert a.url != b.url  # two different URLs must not collapse into one source
+    assert "%EF%BF%BD" not in a.url or a.problems
+
+
+SOURCES = """\
+- [Foo [Beta] - Site](https://foo.example.com/beta)
+- [Mistral (company) - Wikipedia](https://en.wikipedia.org/wiki/Mistral_(company))
+- [Claude Code [Beta] for VS Code [Preview]](https://marketplace.visualstudio.com/items?itemName=anthropic.claude-code)
+- [**粗體** 標題 `code`](https://z.example.com)
+- [a](https://x.example.com/1) 與 [b](https://y.example.com/2)
+- <https://auto.example.com/x>
+- [壞掉的連結](https://www.facebook.com/%E5%8B%3%B3)
+"""
+
+
+def test_extract_links_reads_titles_with_brackets_and_urls_with_parentheses() -> None:
+    links = extract_links(SOURCES)
+    assert [(link.position, link.title, link.link.url) for link in links] == [
+        (1, "Foo [Beta] - Site", "https://foo.example.com/beta"),
+        (2, "Mistral (company) - Wikipedia", "https://en.wikipedia.org/wiki/Mistral_(company)"),
+        (
+            3,
+            "Claude Code [Beta] for VS Code [Preview]",
+            "https://marketplace.visualstudio.com/items?itemName=anthropic.claude-code",
+        ),
+        (4, "粗體 標題 code", "https://z.example.com/"),
+        (5, "a", "https://x.example.com/1"),
+        (6, "b", "https://y.example.com/2"),
+        (7, "https://auto.example.com/x", "https://auto.example.com/x"),
+        (8, "壞掉的連結", "https://www.facebook.com/%E5%8B%253%B3"),
+    ]
+    assert links[7].link.raw == "https://www.facebook.com/%E5%8B%3%B3"
+    assert links[7].link.problems == ("broken percent-escape",)
+
+
+def test_extract_links_reads_bare_urls() -> None:
+    md = (
+        "- https://x.ai/news/grok-4-fast\n"
+        "- 參見 https://www.androidauthority.com/grok-imagine/ 。\n"
+        "- https://venturebeat.com/ai/grok?utm_source=twitter&id=42.\n"
+        "- www.example.net/path\n"
+        "- 來源 https://example.org/中文頁面）\n"
+    )
+    assert [(link.title, link.link.url) for link in extract_links(md)] == [
+        ("", "https://x.ai/news/grok-4-fast"),
+        ("", "https://www.androidauthority.com/grok-imagine/"),
+        ("", "https://venturebeat.com/ai/grok?id=42"),
+        ("", "https://www.example.net/path"),
+        ("", "https://example.org/%E4%B8%AD%E6%96%87%E9%A0%81%E9%9D%A2"),
+    ]
+
+
+def test_bare_url_with_balanced_parentheses() -> None:
+    (link,) = extract_links("- https://en.wikipedia.org/wiki/Foo_(bar)\n")
+    assert link.link.url == "https://en.wikipedia.org/wiki/Foo_(bar)"
+
+
+def test_extract_links_ignores_empty_hrefs_and_plain_text() -> None:
+    assert extract_links("- [空連結]()\n- 純文字，沒有網址\n\n---\n*本文由 AI 自動生成。*\n**\n") == ()
+
+
+def test_link_positions_follow_citation_order() -> None:
+    md = "\n".join(f"- [第 {n} 則](https://ex.com/{n})" for n in range(1, 13))
+    links = extract_links(md)
+    assert [link.position for link in links] == list(range(1, 13))
+    assert [link.link.url for link in links] == [f"https://ex.com/{n}" for n in range(1, 13)]
+
+
+@pytest.mark.parametrize(
+    ("host", "domain"),
+    [("moonshotai.github.io", "moonshotai.github.io"), ("blog.example.blogspot.com", "example.blogspot.com")],
+)
+def test_private_suffixes_make_each_hosted_site_its_own_domain(host: str, domain: str) -> None:
+    assert registered_domain(host) == domain
