@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from digest_pipeline.ingest.files import DEFAULT_MAX_POST_BYTES
+
 POSTS_DIR_VAR = "DIGEST_POSTS_DIR"
 WAREHOUSE_VAR = "DIGEST_WAREHOUSE"
 MAX_POST_BYTES_VAR = "DIGEST_MAX_POST_BYTES"
@@ -27,6 +29,4 @@ def warehouse_path() -> str:
 
 def max_post_bytes() -> int:
     """Files larger than this are rejected rather than parsed."""
-    from digest_pipeline.ingest.files import DEFAULT_MAX_POST_BYTES
-
     return int(os.environ.get(MAX_POST_BYTES_VAR) or DEFAULT_MAX_POST_BYTES)

@@ -8,13 +8,14 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from digest_pipeline import settings
+from digest_pipeline.ingest.files import DEFAULT_MAX_POST_BYTES
 
 
 class PostsFolder(dg.ConfigurableResource):
     """The folder of digest posts to ingest (scanned recursively; any file names)."""
 
     path: str
-    max_post_bytes: int = 2 * 1024 * 1024
+    max_post_bytes: int = DEFAULT_MAX_POST_BYTES
 
     @property
     def root(self) -> Path:

@@ -29,15 +29,16 @@ _DESCRIPTIONS = {
     "event_outlets": "Outlets named by each news item's inline attribution.",
     "key_points": "The key points (重點摘要) of each current post.",
 }
-_PARENT = {
-    t: ("post_versions" if t == "posts" else "events" if t == "event_outlets" else "posts")
-    for t in _DESCRIPTIONS
-}
+# The lineage shown in the UI: posts come from the current versions, item outlets
+# from events, and everything else from posts.
+_PARENT = {"posts": "post_versions", "event_outlets": "events"}
 
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(table, description=text, deps=[_PARENT[table]], group_name="warehouse", kinds=_KINDS)
+        dg.AssetSpec(
+            table, description=text, deps=[_PARENT.get(table, "posts")], group_name="warehouse", kinds=_KINDS
+        )
         for table, text in _DESCRIPTIONS.items()
     ],
     partitions_def=post_dates,
