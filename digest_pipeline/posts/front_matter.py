@@ -29,10 +29,12 @@ class PostRejected(ValueError):
 
 
 def split_front_matter(text: str) -> tuple[dict[str, object], str]:
-    """Split a post into its front matter mapping and markdown body.
+    """Split a post into its front matter (as JSON-ready values) and markdown body.
 
     YAML is loaded with the safe loader only, so tags such as
-    `!!python/object` are refused rather than executed.
+    `!!python/object` are refused rather than executed. Keys become strings
+    and dates ISO strings as written (no time-zone conversion), so the
+    mapping can be stored whole and dates still read as the writer meant.
     """
     if not _YAML.detect(text):
         raise PostRejected("no front matter: the file does not start with a '---' YAML block")
@@ -55,12 +57,12 @@ def split_front_matter(text: str) -> tuple[dict[str, object], str]:
     if not isinstance(meta, dict):
         raise PostRejected(f"front matter is a {type(meta).__name__}, not a mapping")
     try:
-        front_matter_json(meta)  # what cannot be stored as JSON cannot be kept whole
+        # Plain JSON values from here on: what cannot be stored whole is not a post.
+        return front_matter_json(meta), body
     except RecursionError as err:
         raise PostRejected(
             "front matter refers to itself (recursive YAML alias) or is nested too deeply"
         ) from err
-    return {str(k): v for k, v in meta.items()}, body
 
 
 def _first_line(err: Exception) -> str:

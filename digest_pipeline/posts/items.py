@@ -56,8 +56,9 @@ def _classify(raw: str) -> _Line | None:
         match = pattern.match(stripped)
         if match:
             return _Line(indent, marker, match.group(1).strip())
-    if _BOLD_LINE.match(stripped):
-        return _Line(indent, "bold", _BOLD_LINE.match(stripped).group(2).strip())
+    bold = _BOLD_LINE.match(stripped)
+    if bold:
+        return _Line(indent, "bold", bold.group(2).strip())
     return _Line(indent, None, stripped)
 
 

@@ -6,7 +6,6 @@ from digest_pipeline.posts.front_matter import (
     PostRejected,
     as_list,
     as_text,
-    front_matter_json,
     post_identity,
     split_front_matter,
 )
@@ -51,7 +50,7 @@ def parse_post(text: str, source_file: str) -> ParsedPost:
         warnings.append(f"{len(news)} news sections; items read from the first")
     return ParsedPost(
         identity=identity,
-        front_matter=front_matter_json(meta),
+        front_matter=meta,
         title=as_text(meta.get("title")),
         tagline=as_text(meta.get("tagline")),
         ai_summary=as_text(meta.get("ai_summary")),

@@ -212,13 +212,13 @@ _DELETE_FOR_DATES = {
 
 def current_versions(con: duckdb.DuckDBPyConnection, post_dates: list[dt.date]) -> list[tuple[str, str, str]]:
     """(source_file, content_sha256, content) of the current version of each post on these dates."""
-    dates = pl.DataFrame({"post_date": post_dates}, schema={"post_date": pl.Date})  # noqa: F841
     return con.execute(
         """
         SELECT source_file, content_sha256, content FROM post_versions
-        WHERE is_current AND post_date IN (SELECT post_date FROM dates)
+        WHERE is_current AND list_contains($dates::DATE[], post_date)
         ORDER BY post_id
-        """
+        """,
+        {"dates": post_dates},
     ).fetchall()
 
 

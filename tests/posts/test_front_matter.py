@@ -18,7 +18,8 @@ from digest_pipeline.posts.front_matter import (
 
 def test_split_front_matter_returns_mapping_and_body() -> None:
     meta, body = split_front_matter("---\nmodel: gpt\ndate: 2025-11-03\n---\n## 今日要聞\n- A\n")
-    assert meta == {"model": "gpt", "date": dt.date(2025, 11, 3)}
+    # JSON-ready: the YAML date comes back as its ISO string, ready to store whole
+    assert meta == {"model": "gpt", "date": "2025-11-03"}
     assert body.strip() == "## 今日要聞\n- A"
 
 
