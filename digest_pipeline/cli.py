@@ -107,6 +107,45 @@ def _build_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _eval_command(args: argparse.Namespace) -> int:
+    from digest_pipeline.timeline.cluster import TimelineConfig
+    from digest_pipeline.timeline.evaluate import (
+        GoldFileError,
+        disagreements,
+        evaluate_timeline,
+        gold_posts_dir,
+    )
+
+    gold = Path(args.gold)
+    if not gold.is_file():
+        print(f"error: gold file {args.gold!r} does not exist", file=sys.stderr)
+        return 2
+    try:
+        posts_dir = Path(args.posts) if args.posts else gold_posts_dir(gold) or Path(settings.posts_dir())
+        if not posts_dir.is_dir():
+            print(f"error: posts folder {str(posts_dir)!r} does not exist", file=sys.stderr)
+            return 2
+        config = TimelineConfig(window_days=args.window_days or settings.story_window_days())
+        evaluation = evaluate_timeline(gold, posts_dir, config)
+    except (GoldFileError, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"gold {gold}: {evaluation.items} items in {evaluation.gold_stories} stories, posts {posts_dir}")
+    print(
+        f"{'method':<34} {'pairwise P':>10} {'R':>6} {'F1':>6}   {'B-cubed P':>9} {'R':>6} {'F1':>6}  stories"
+    )
+    for m in evaluation.methods:
+        pw, b3 = m.pairwise, m.b_cubed
+        print(
+            f"{m.method:<34} {pw.precision:>10.3f} {pw.recall:>6.3f} {pw.f1:>6.3f}   "
+            f"{b3.precision:>9.3f} {b3.recall:>6.3f} {b3.f1:>6.3f}  {m.stories:>7}"
+        )
+    print(f"clustering took {evaluation.seconds:.2f}s")
+    if args.show_errors:
+        print("\n".join(disagreements(evaluation)) or "no disagreements")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="digest-pipeline", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -117,6 +156,23 @@ def main(argv: list[str] | None = None) -> int:
         help=f"DuckDB file (default ${settings.WAREHOUSE_VAR} or warehouse/digest.duckdb)",
     )
     build_parser.set_defaults(handler=_build_command)
+    eval_parser = commands.add_parser(
+        "eval-timeline", help="score the story timeline against hand labels (pairwise and B-cubed P/R/F1)"
+    )
+    eval_parser.add_argument(
+        "--gold", required=True, help="gold labels: YAML/JSON `stories:` or CSV event_id,story"
+    )
+    eval_parser.add_argument(
+        "--posts",
+        help="posts folder (default: the gold file's `posts:` key, a posts/ folder beside it, or seeds/)",
+    )
+    eval_parser.add_argument(
+        "--window-days", type=int, help="days back an item may join a story (default 30)"
+    )
+    eval_parser.add_argument(
+        "--show-errors", action="store_true", help="list wrongly split and merged stories"
+    )
+    eval_parser.set_defaults(handler=_eval_command)
     args = parser.parse_args(argv)
     return args.handler(args)
 

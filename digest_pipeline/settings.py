@@ -30,3 +30,12 @@ def warehouse_path() -> str:
 def max_post_bytes() -> int:
     """Files larger than this are rejected rather than parsed."""
     return int(os.environ.get(MAX_POST_BYTES_VAR) or DEFAULT_MAX_POST_BYTES)
+
+
+STORY_WINDOW_VAR = "DIGEST_STORY_WINDOW_DAYS"
+DEFAULT_STORY_WINDOW_DAYS = 30
+
+
+def story_window_days() -> int:
+    """How many days back a new item may join a story; older stories are closed to it."""
+    return int(os.environ.get(STORY_WINDOW_VAR) or DEFAULT_STORY_WINDOW_DAYS)

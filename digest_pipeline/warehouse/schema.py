@@ -11,7 +11,8 @@ SCHEMA_SQL = files("digest_pipeline.warehouse").joinpath("schema.sql")
 SCAN_TABLES = ("post_files", "post_versions", "ingest_rejects")
 POST_TABLES = ("posts", "post_sections", "post_tags", "post_sources", "events", "event_outlets", "key_points")
 AGGREGATE_TABLES = ("sources",)
-WAREHOUSE_TABLES = (*SCAN_TABLES, *POST_TABLES, *AGGREGATE_TABLES)
+TIMELINE_TABLES = ("stories", "story_events", "story_timeline", "story_aliases")
+WAREHOUSE_TABLES = (*SCAN_TABLES, *POST_TABLES, *AGGREGATE_TABLES, *TIMELINE_TABLES)
 """Every table the pipeline writes, in the order data flows into them."""
 
 

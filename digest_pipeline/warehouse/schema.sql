@@ -230,3 +230,72 @@ COMMENT ON TABLE key_points IS 'One row per entry of a current post''s key point
 COMMENT ON COLUMN key_points.post_id IS 'The post (posts.post_id).';
 COMMENT ON COLUMN key_points.position IS '1-based order in the section.';
 COMMENT ON COLUMN key_points.text IS 'The key point as written, without list markers.';
+
+CREATE TABLE IF NOT EXISTS stories (
+    story_id                 VARCHAR PRIMARY KEY,
+    headline                 VARCHAR NOT NULL,
+    first_seen               DATE NOT NULL,
+    last_seen                DATE NOT NULL,
+    days_seen                INTEGER NOT NULL,
+    mention_count            INTEGER NOT NULL,
+    post_count               INTEGER NOT NULL,
+    models                   VARCHAR[] NOT NULL,
+    outlets                  VARCHAR[] NOT NULL,
+    source_domains           VARCHAR[] NOT NULL,
+    founding_event_id        VARCHAR NOT NULL,
+    representative_event_id  VARCHAR NOT NULL
+);
+COMMENT ON TABLE stories IS 'The deduplicated timeline: one row per real-world development, however many items and days reported it.';
+COMMENT ON COLUMN stories.story_id IS 'Stable id: S<first date>-<hash of the founding item>. Never renamed by a later day; a story merged into an older one lives on in story_aliases.';
+COMMENT ON COLUMN stories.headline IS 'The clearest headline among its items: the one most like all the others.';
+COMMENT ON COLUMN stories.first_seen IS 'Date of the first post that reported it.';
+COMMENT ON COLUMN stories.last_seen IS 'Date of the latest post that reported it.';
+COMMENT ON COLUMN stories.days_seen IS 'Number of distinct dates on which it was reported.';
+COMMENT ON COLUMN stories.mention_count IS 'Number of news items (events) that reported it.';
+COMMENT ON COLUMN stories.post_count IS 'Number of distinct posts that reported it.';
+COMMENT ON COLUMN stories.models IS 'Digests (models) that reported it, sorted.';
+COMMENT ON COLUMN stories.outlets IS 'Outlets named in its items'' attributions, sorted and distinct.';
+COMMENT ON COLUMN stories.source_domains IS 'Registered domains behind it: links inside its items, and the cited sources of its posts whose domain matches an outlet the item names.';
+COMMENT ON COLUMN stories.founding_event_id IS 'The first item that reported it (its id derives from this).';
+COMMENT ON COLUMN stories.representative_event_id IS 'The item whose headline is used as the story headline.';
+
+CREATE TABLE IF NOT EXISTS story_events (
+    event_id      VARCHAR PRIMARY KEY,
+    story_id      VARCHAR NOT NULL,
+    post_date     DATE NOT NULL,
+    model         VARCHAR NOT NULL,
+    join_score    DOUBLE,
+    fingerprint   VARCHAR NOT NULL
+);
+COMMENT ON TABLE story_events IS 'Which story each news item belongs to: every event in exactly one story.';
+COMMENT ON COLUMN story_events.event_id IS 'The news item (events.event_id).';
+COMMENT ON COLUMN story_events.story_id IS 'Its story (stories.story_id).';
+COMMENT ON COLUMN story_events.post_date IS 'Date of the item''s post.';
+COMMENT ON COLUMN story_events.model IS 'Model of the item''s post.';
+COMMENT ON COLUMN story_events.join_score IS 'How strongly the item matched its story when it joined (0-1 scale); NULL for the item that founded the story.';
+COMMENT ON COLUMN story_events.fingerprint IS 'Hash of the item text the placement was based on; a re-published item with other words is placed again.';
+
+CREATE TABLE IF NOT EXISTS story_timeline (
+    story_id   VARCHAR NOT NULL,
+    post_date  DATE NOT NULL,
+    mentions   INTEGER NOT NULL,
+    models     VARCHAR[] NOT NULL,
+    PRIMARY KEY (story_id, post_date)
+);
+COMMENT ON TABLE story_timeline IS 'Day-by-day view of each story: one row per story and date it was reported.';
+COMMENT ON COLUMN story_timeline.story_id IS 'The story (stories.story_id).';
+COMMENT ON COLUMN story_timeline.post_date IS 'A date on which the story was reported.';
+COMMENT ON COLUMN story_timeline.mentions IS 'News items reporting the story that day.';
+COMMENT ON COLUMN story_timeline.models IS 'Digests that reported it that day, sorted.';
+
+CREATE TABLE IF NOT EXISTS story_aliases (
+    alias_id     VARCHAR PRIMARY KEY,
+    story_id     VARCHAR,
+    reason       VARCHAR NOT NULL,
+    recorded_at  TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE story_aliases IS 'Story ids that no longer name a story of their own, and the story they now belong to: keep using an old id through this table.';
+COMMENT ON COLUMN story_aliases.alias_id IS 'The retired story id.';
+COMMENT ON COLUMN story_aliases.story_id IS 'The live story it resolves to (stories.story_id); NULL when all its items were withdrawn.';
+COMMENT ON COLUMN story_aliases.reason IS 'merged (a later item showed it to be the same development as an older story), refounded (its first item was re-published or removed, so its items now sit under another id) or withdrawn (none of its items remain).';
+COMMENT ON COLUMN story_aliases.recorded_at IS 'When the alias was recorded (UTC).';

@@ -1,0 +1,144 @@
+"""Timeline: the deduplicated stories, placed incrementally after each events run."""
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from digest_pipeline import settings
+from digest_pipeline.defs.metadata import table_metadata
+from digest_pipeline.timeline.cluster import TimelineConfig
+from digest_pipeline.warehouse.schema import TIMELINE_TABLES, apply_schema
+from digest_pipeline.warehouse.timeline_tables import replay_mismatches, update_timeline
+
+_DESCRIPTIONS = {
+    "stories": "One row per real-world development: stable id, headline, first/last seen, mentions, models.",
+    "story_events": "Which story each news item belongs to, and how strongly it matched.",
+    "story_timeline": "Day-by-day view: one row per story and date it was reported.",
+    "story_aliases": "Story ids that were merged, refounded or withdrawn, and where they resolve now.",
+}
+_KINDS = {"duckdb", "python"}
+
+
+def _config() -> TimelineConfig:
+    return TimelineConfig(window_days=settings.story_window_days())
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            table, description=text, deps=["events", "post_sources"], group_name="timeline", kinds=_KINDS
+        )
+        for table, text in _DESCRIPTIONS.items()
+    ],
+)
+def timeline(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
+    """Place new and changed items into stories (join or new), replaying only from the first changed date."""
+    with duckdb.get_connection() as con:
+        apply_schema(con)
+        update = update_timeline(con, _config())
+        if update.replayed_from is None:
+            context.log.info("no new or changed items since the last run; stories unchanged")
+        else:
+            context.log.info(
+                f"replayed from {update.replayed_from}: placed {update.events_placed} items, "
+                f"touched {update.stories_touched} stories, {update.merges} merges, "
+                f"{update.candidates_compared} candidate stories compared in {update.seconds:.2f}s"
+            )
+        run = {
+            "replayed_from": dg.MetadataValue.text(str(update.replayed_from or "nothing changed")),
+            "events_placed": dg.MetadataValue.int(update.events_placed),
+            "stories_touched": dg.MetadataValue.int(update.stories_touched),
+            "merges": dg.MetadataValue.int(update.merges),
+            "seconds": dg.MetadataValue.float(round(update.seconds, 3)),
+        }
+        metadata = {table: table_metadata(con, table, **run) for table in TIMELINE_TABLES}
+    for table in TIMELINE_TABLES:
+        yield dg.MaterializeResult(asset_key=table, metadata=metadata[table])
+
+
+def _count(con, sql: str) -> int:
+    return con.execute(sql).fetchall()[0][0]
+
+
+@dg.asset_check(
+    asset="story_events",
+    blocking=True,
+    description="Every event is in exactly one story, and every story it names exists.",
+)
+def every_event_in_one_story(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    with duckdb.get_connection() as con:
+        unplaced = _count(con, "SELECT count(*) FROM events ANTI JOIN story_events USING (event_id)")
+        twice = _count(
+            con, "SELECT count(*) FROM (SELECT event_id FROM story_events GROUP BY 1 HAVING count(*) > 1)"
+        )
+        stale = _count(con, "SELECT count(*) FROM story_events ANTI JOIN events USING (event_id)")
+        storyless = _count(con, "SELECT count(*) FROM story_events ANTI JOIN stories USING (story_id)")
+    return dg.AssetCheckResult(
+        passed=unplaced == twice == stale == storyless == 0,
+        metadata={
+            "events_without_story": unplaced,
+            "events_in_two_stories": twice,
+            "placements_of_missing_events": stale,
+            "placements_in_missing_stories": storyless,
+        },
+    )
+
+
+@dg.asset_check(
+    asset="stories",
+    description="first_seen <= last_seen, and each story's counts agree with its items.",
+)
+def story_dates_and_counts(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    with duckdb.get_connection() as con:
+        backwards = _count(con, "SELECT count(*) FROM stories WHERE first_seen > last_seen")
+        miscounted = _count(
+            con,
+            """
+            SELECT count(*) FROM stories s LEFT JOIN (
+                SELECT story_id, count(*) AS n, min(post_date) AS lo, max(post_date) AS hi,
+                       count(DISTINCT post_date) AS days
+                FROM story_events GROUP BY story_id
+            ) m USING (story_id)
+            WHERE m.n IS DISTINCT FROM s.mention_count OR m.lo IS DISTINCT FROM s.first_seen
+               OR m.hi IS DISTINCT FROM s.last_seen OR m.days IS DISTINCT FROM s.days_seen
+            """,
+        )
+    return dg.AssetCheckResult(
+        passed=backwards == miscounted == 0,
+        metadata={"first_seen_after_last_seen": backwards, "counts_not_matching_items": miscounted},
+    )
+
+
+@dg.asset_check(
+    asset="stories",
+    description="A from-scratch build of the same events gives every item the same story id.",
+)
+def story_ids_replay(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    with duckdb.get_connection() as con:
+        mismatches = replay_mismatches(con, _config())
+    return dg.AssetCheckResult(
+        passed=not mismatches,
+        metadata={
+            "items_placed_differently": len(mismatches),
+            "examples": dg.MetadataValue.md("\n".join(f"- {m}" for m in mismatches[:10]) or "none"),
+        },
+    )
+
+
+@dg.asset_check(
+    asset="story_aliases",
+    description="Every alias resolves to a live story (or is withdrawn), and no live id is an alias.",
+)
+def aliases_resolve(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    with duckdb.get_connection() as con:
+        dangling = _count(
+            con,
+            "SELECT count(*) FROM story_aliases a WHERE a.story_id IS NOT NULL "
+            "AND a.story_id NOT IN (SELECT story_id FROM stories)",
+        )
+        live = _count(
+            con, "SELECT count(*) FROM story_aliases WHERE alias_id IN (SELECT story_id FROM stories)"
+        )
+    return dg.AssetCheckResult(
+        passed=dangling == live == 0,
+        metadata={"aliases_to_missing_stories": dangling, "aliases_still_live": live},
+    )

@@ -1,0 +1,220 @@
+"""Product and organisation names in a news item, in one canonical spelling.
+
+The strongest sign that two items report the same development is that they
+name the same specific thing: `Qwen-Image-Layered`, `GPT-5.2-Codex`,
+`Qwen Code v0.5.0`. Names are read by structure (runs of Latin words that
+look like names: capitals, digits, hyphens), never from a list of known
+products, so other models' digests work unchanged. A short gazetteer only
+maps Chinese names of well-known organisations to their English name
+(谷歌 → Google), because no structure can tell those apart.
+
+Canonical form: lower case, every separator (space, any dash) one `-`,
+letters and digits split (`GPT5` = `GPT 5` = `gpt-5`), a version's `v`
+dropped (`v0.5.0` = `0.5.0`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from digest_pipeline.timeline.text import fold_script
+
+# Chinese (and a few English) names of organisations and people that digests
+# write either way. Keys are folded like the text before matching.
+ORGANISATION_ALIASES: dict[str, str] = {
+    "谷歌": "Google",
+    "Alphabet": "Google",
+    "微軟": "Microsoft",
+    "輝達": "NVIDIA",
+    "英偉達": "NVIDIA",
+    "蘋果": "Apple",
+    "亞馬遜": "Amazon",
+    "臉書": "Meta",
+    "Facebook": "Meta",
+    "甲骨文": "Oracle",
+    "軟銀": "SoftBank",
+    "三星": "Samsung",
+    "台積電": "TSMC",
+    "英特爾": "Intel",
+    "超微": "AMD",
+    "高通": "Qualcomm",
+    "博通": "Broadcom",
+    "騰訊": "Tencent",
+    "百度": "Baidu",
+    "華為": "Huawei",
+    "小米": "Xiaomi",
+    "阿里雲": "Alibaba Cloud",
+    "阿里巴巴": "Alibaba",
+    "阿里": "Alibaba",
+    "通義千問": "Qwen",
+    "千問": "Qwen",
+    "通義": "Qwen",
+    "深度求索": "DeepSeek",
+    "字節跳動": "ByteDance",
+    "字節": "ByteDance",
+    "豆包": "Doubao",
+    "月之暗面": "Moonshot",
+    "智譜": "Zhipu",
+    "抱抱臉": "Hugging Face",
+    "馬斯克": "Musk",
+    "黃仁勳": "Jensen Huang",
+    "奧特曼": "Altman",
+    "阿特曼": "Altman",
+    "祖克柏": "Zuckerberg",
+    "扎克伯格": "Zuckerberg",
+    "皮查伊": "Pichai",
+    "歐盟": "EU",
+    "白宮": "White House",
+    "五角大廈": "Pentagon",
+}
+
+# First words too generic to make two names siblings (AI Arena vs AI Agent).
+GENERIC_HEADS = frozenset(
+    {
+        *("ai", "api", "app", "apps", "agi", "llm", "llms", "gpu", "gpus", "cpu", "pc", "web", "cloud"),
+        *("open", "new", "the", "model", "models", "agent", "agents", "chat", "data", "mcp"),
+        *("ceo", "cto", "cfo", "us", "eu", "uk"),
+    }
+)
+_STOP_WORDS = frozenset(
+    {
+        *("a", "an", "and", "or", "the", "of", "for", "with", "in", "on", "to", "by", "at"),
+        *("as", "is", "are", "was", "be", "vs", "via", "from", "into"),
+    }
+)
+
+_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_-]*(?: +[A-Za-z0-9][A-Za-z0-9.+_-]*)*")
+_LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
+_VERSION = re.compile(r"^v?(\d+(?:\.\d+)*)$")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)*$")
+
+
+@dataclass(frozen=True)
+class Name:
+    """One name as written, canonicalised: its parts and whether it is specific."""
+
+    parts: tuple[str, ...]
+    word_starts: tuple[int, ...] = (0,)
+    """Index of the first part of each written word: `OpenAI GPT-5.2` is words at 0 and 1."""
+
+    @property
+    def key(self) -> str:
+        return "-".join(self.parts)
+
+    @property
+    def family(self) -> str:
+        return self.parts[0]
+
+    @property
+    def is_specific(self) -> bool:
+        """A particular product or version (GPT-5.2, Qwen Chat Memory), not a bare brand."""
+        return len(self.parts) >= 2 and self.family not in GENERIC_HEADS
+
+    def prefixes(self) -> list[str]:
+        return ["-".join(self.parts[:n]) for n in range(1, len(self.parts) + 1)]
+
+
+@functools.cache
+def _alias_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    folded = {fold_script(alias): name for alias, name in ORGANISATION_ALIASES.items()}
+    # Longest first, so 阿里雲 wins over 阿里.
+    ordered = sorted(folded, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered))), folded
+
+
+def substitute_aliases(folded: str) -> str:
+    """Write organisation names in English, padded with spaces so they join adjacent names."""
+    pattern, names = _alias_pattern()
+    return pattern.sub(lambda match: f" {names[match.group(0)]} ", folded)
+
+
+def _canonical_parts(word: str) -> list[str]:
+    parts: list[str] = []
+    for piece in word.strip(".").split("-"):
+        piece = piece.strip(".").lower()
+        if not piece:
+            continue
+        version = _VERSION.match(piece)
+        if version:
+            parts.append(version.group(1))
+            continue
+        parts.extend(p for p in _LETTER_DIGIT.split(piece) if p)
+    return parts
+
+
+def _is_name_word(word: str, alone: bool) -> bool:
+    if word.lower() in _STOP_WORDS:
+        return False
+    if alone:
+        return True
+    return any(c.isupper() or c.isdigit() for c in word) or "-" in word or "." in word.strip(".")
+
+
+def extract_names(folded: str) -> list[Name]:
+    """Names in folded text, in order of appearance (repeats kept)."""
+    text = substitute_aliases(folded)
+    names: list[Name] = []
+    for segment in _SEGMENT.findall(text):
+        words = segment.split()
+        run: list[str] = []
+        for word in [*words, ""]:
+            if word and _is_name_word(word, alone=len(words) == 1):
+                run.append(word)
+                continue
+            name = _name_from_words(run)
+            if name:
+                names.append(name)
+            run = []
+    return names
+
+
+def _name_from_words(words: list[str]) -> Name | None:
+    parts: list[str] = []
+    starts: list[int] = []
+    for word in words:
+        word_parts = _canonical_parts(word)
+        # A name starts with a word, not a number: "2025 年" is a date, "Nemotron 3" a name.
+        if not parts:
+            while word_parts and _NUMBER.match(word_parts[0]):
+                word_parts.pop(0)
+        if word_parts:
+            starts.append(len(parts))
+            parts.extend(word_parts)
+    return Name(tuple(parts), tuple(starts)) if parts else None
+
+
+def name_keys(names: list[Name]) -> set[str]:
+    """Every name and every leading part of it: `qwen-code-0.5.0` also counts as `qwen-code`, `qwen`.
+
+    Sub-names starting at a later word are kept too (`openai-gpt-5.2` names `gpt-5.2`).
+    """
+    keys: set[str] = set()
+    for name in names:
+        keys.update(name.prefixes())
+        for start in name.word_starts[1:]:
+            if not _NUMBER.match(name.parts[start]):
+                keys.update(Name(name.parts[start:]).prefixes())
+    return keys
+
+
+def is_version_refinement(general: Name, specific: Name) -> bool:
+    """True when `specific` is `general` plus only version numbers (Qwen Code → Qwen Code 0.5.0)."""
+    n = len(general.parts)
+    return (
+        len(specific.parts) > n
+        and specific.parts[:n] == general.parts
+        and all(_NUMBER.match(part) for part in specific.parts[n:])
+    )
+
+
+def are_siblings(a: Name, b: Name) -> bool:
+    """Two different specific things of one family: GPT-5.2 vs GPT-5.2-Codex, Qwen-Image-2512 vs -Layered.
+
+    Not siblings: the same name, or a name and its versioned form (one is a
+    looser mention of the other).
+    """
+    if not (a.is_specific and b.is_specific) or a.family != b.family or a.parts == b.parts:
+        return False
+    return not (is_version_refinement(a, b) or is_version_refinement(b, a))

@@ -1,0 +1,313 @@
+"""Measuring a clustering against hand labels: pairwise and B-cubed precision, recall, F1.
+
+Pairwise counts pairs of items put together: precision is the share of
+predicted same-story pairs that are truly one story. It is dominated by big
+stories. B-cubed scores each item by the overlap of its predicted and true
+story, then averages over items, so one-off items count as much as long
+stories. Both are reported because each hides what the other shows.
+
+Gold files (YAML or JSON) take either shape:
+
+    stories:
+      some-label: {about: "...", events: [qwen-2025-12-23#2, ...]}
+      other-label: [qwen-2025-12-23#1]
+
+or a CSV/TSV with the columns `event_id` and `story` (or `story_id`,
+`label`, `cluster`).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import itertools
+import json
+import re
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from digest_pipeline.timeline.features import TimelineEvent
+from digest_pipeline.timeline.text import fold_script
+
+Clustering = Mapping[str, str]
+"""event id → cluster label."""
+
+
+class GoldFileError(ValueError):
+    """A gold file that cannot be read, or that lists an item twice."""
+
+
+@dataclass(frozen=True)
+class Scores:
+    precision: float
+    recall: float
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+
+def _clusters(labels: Clustering) -> dict[str, set[str]]:
+    clusters: dict[str, set[str]] = defaultdict(set)
+    for item, label in labels.items():
+        clusters[label].add(item)
+    return clusters
+
+
+def _pairs(labels: Clustering) -> int:
+    return sum(n * (n - 1) // 2 for n in Counter(labels.values()).values())
+
+
+def pairwise(predicted: Clustering, gold: Clustering) -> Scores:
+    """Precision and recall over same-story pairs (1.0 where there is nothing to get wrong)."""
+    _same_items(predicted, gold)
+    both = Counter((predicted[item], gold[item]) for item in gold)
+    shared = sum(n * (n - 1) // 2 for n in both.values())
+    predicted_pairs, gold_pairs = _pairs(predicted), _pairs(gold)
+    return Scores(
+        precision=shared / predicted_pairs if predicted_pairs else 1.0,
+        recall=shared / gold_pairs if gold_pairs else 1.0,
+    )
+
+
+def b_cubed(predicted: Clustering, gold: Clustering) -> Scores:
+    """Per-item precision and recall of its story, averaged over items."""
+    _same_items(predicted, gold)
+    if not gold:
+        return Scores(1.0, 1.0)
+    predicted_clusters, gold_clusters = _clusters(predicted), _clusters(gold)
+    precision = recall = 0.0
+    for item in gold:
+        mine, truth = predicted_clusters[predicted[item]], gold_clusters[gold[item]]
+        overlap = len(mine & truth)
+        precision += overlap / len(mine)
+        recall += overlap / len(truth)
+    return Scores(precision / len(gold), recall / len(gold))
+
+
+def _same_items(predicted: Clustering, gold: Clustering) -> None:
+    if predicted.keys() != gold.keys():
+        missing = sorted(gold.keys() - predicted.keys())[:5]
+        extra = sorted(predicted.keys() - gold.keys())[:5]
+        raise ValueError(f"clusterings cover different items (missing {missing}, extra {extra})")
+
+
+def singletons(items: Iterable[str]) -> dict[str, str]:
+    """The floor: every item its own story."""
+    return {item: item for item in items}
+
+
+def load_gold(path: Path) -> dict[str, str]:
+    """event id → gold story label, from YAML/JSON (`stories:` mapping) or CSV/TSV."""
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() in {".csv", ".tsv"}:
+        return _gold_from_rows(text, "\t" if path.suffix.lower() == ".tsv" else ",", path)
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as err:
+        raise GoldFileError(f"{path}: not valid YAML/JSON: {err}") from err
+    stories = data.get("stories") if isinstance(data, dict) else None
+    if not isinstance(stories, dict):
+        raise GoldFileError(f"{path}: expected a mapping with a `stories:` mapping of label → events")
+    labels: dict[str, str] = {}
+    for label, entry in stories.items():
+        events = entry.get("events") if isinstance(entry, dict) else entry
+        if not isinstance(events, list):
+            raise GoldFileError(f"{path}: story {label!r} has no list of events")
+        for event_id in events:
+            _add(labels, str(event_id), str(label), path)
+    return labels
+
+
+def _gold_from_rows(text: str, delimiter: str, path: Path) -> dict[str, str]:
+    rows = csv.DictReader(text.splitlines(), delimiter=delimiter)
+    label_column = next(
+        (c for c in ("story", "story_id", "label", "cluster") if c in (rows.fieldnames or [])), None
+    )
+    if "event_id" not in (rows.fieldnames or []) or label_column is None:
+        raise GoldFileError(f"{path}: needs the columns event_id and story (or story_id, label, cluster)")
+    labels: dict[str, str] = {}
+    for row in rows:
+        _add(labels, row["event_id"].strip(), row[label_column].strip(), path)
+    return labels
+
+
+def _add(labels: dict[str, str], event_id: str, label: str, path: Path) -> None:
+    if event_id in labels:
+        raise GoldFileError(f"{path}: {event_id} is listed twice ({labels[event_id]!r} and {label!r})")
+    labels[event_id] = label
+
+
+# --- the naive baseline ---------------------------------------------------------------
+
+_PUNCTUATION = re.compile(r"[\s\W_]+")
+
+
+def _shingles(event: TimelineEvent, size: int = 3) -> set[str]:
+    text = _PUNCTUATION.sub("", fold_script(f"{event.headline} {event.body}").lower())
+    return {text[i : i + size] for i in range(max(1, len(text) - size + 1))}
+
+
+def minhash_signature(shingles: set[str], permutations: int = 128) -> tuple[int, ...]:
+    """The minimum of `permutations` seeded 64-bit hashes over the shingles."""
+    values = [
+        int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "big") for s in shingles
+    ]
+    mask = (1 << 64) - 1
+    # Universal hashing (a*x + b mod 2^64) with fixed seeds: deterministic across runs.
+    seeds = [
+        (
+            int.from_bytes(hashlib.blake2b(f"a{i}".encode(), digest_size=8).digest(), "big") | 1,
+            int.from_bytes(hashlib.blake2b(f"b{i}".encode(), digest_size=8).digest(), "big"),
+        )
+        for i in range(permutations)
+    ]
+    return tuple(min(((a * v + b) & mask) for v in values) for a, b in seeds)
+
+
+def minhash_baseline(events: Iterable[TimelineEvent], threshold: float = 0.2) -> dict[str, str]:
+    """Naive near-duplicate detection: character 3-gram MinHash, one threshold, connected components."""
+    events = sorted(events, key=lambda e: e.order)
+    signatures = [minhash_signature(_shingles(event)) for event in events]
+    parent = list(range(len(events)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in itertools.combinations(range(len(events)), 2):
+        similar = sum(x == y for x, y in zip(signatures[i], signatures[j], strict=True))
+        if similar / len(signatures[i]) >= threshold:
+            parent[root(j)] = root(i)
+    return {event.event_id: events[root(i)].event_id for i, event in enumerate(events)}
+
+
+# --- reading posts without a warehouse ---------------------------------------------------
+
+
+def events_from_folder(posts_dir: Path) -> list[TimelineEvent]:
+    """The news items of every post in a folder, as the warehouse would hold them.
+
+    Where two files claim one post, the one whose path sorts last wins, as in
+    a single scan of the warehouse build.
+    """
+    from digest_pipeline.ingest.files import scan_posts_folder
+    from digest_pipeline.posts import parse_post
+
+    current = {}
+    for scanned in scan_posts_folder(posts_dir):
+        if scanned.identity is not None and scanned.text is not None:
+            current[scanned.identity.post_id] = scanned
+    events = []
+    for post_id, scanned in sorted(current.items()):
+        post = parse_post(scanned.text, scanned.source_file)
+        events.extend(
+            TimelineEvent(
+                event_id=f"{post_id}#{item.position}",
+                post_date=post.identity.post_date,
+                model=post.identity.model,
+                position=item.position,
+                headline=item.headline,
+                body=item.body,
+                outlets=item.outlets,
+            )
+            for item in post.items
+        )
+    return events
+
+
+# --- the harness -----------------------------------------------------------------------
+
+MINHASH_THRESHOLDS = (0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6)
+
+
+@dataclass(frozen=True)
+class MethodScores:
+    method: str
+    pairwise: Scores
+    b_cubed: Scores
+    stories: int
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    posts_dir: Path
+    items: int
+    gold_stories: int
+    methods: list[MethodScores]
+    seconds: float
+    predicted: dict[str, str]
+    gold: dict[str, str]
+    events: list[TimelineEvent]
+
+
+def gold_posts_dir(gold_path: Path) -> Path | None:
+    """The posts a gold file labels: its `posts:` key (relative to the file), or `posts/` beside it."""
+    if gold_path.suffix.lower() in {".yaml", ".yml", ".json"}:
+        data = yaml.safe_load(gold_path.read_text(encoding="utf-8-sig"))
+        if isinstance(data, dict) and isinstance(data.get("posts"), str):
+            return (gold_path.parent / data["posts"]).resolve()
+    beside = gold_path.parent / "posts"
+    return beside if beside.is_dir() else None
+
+
+def score(method: str, predicted: Clustering, gold: Clustering) -> MethodScores:
+    return MethodScores(
+        method, pairwise(predicted, gold), b_cubed(predicted, gold), len(set(predicted.values()))
+    )
+
+
+def evaluate_timeline(gold_path: Path, posts_dir: Path, config=None) -> Evaluation:
+    """Our clustering, the all-singletons floor and the MinHash baseline, scored against the gold labels."""
+    from digest_pipeline.timeline.cluster import cluster_events
+
+    gold = load_gold(gold_path)
+    events = events_from_folder(posts_dir)
+    found = {event.event_id for event in events}
+    unlabelled, unknown = sorted(found - gold.keys()), sorted(gold.keys() - found)
+    if unlabelled or unknown:
+        raise GoldFileError(
+            f"{gold_path} does not match the items of {posts_dir}: "
+            f"{len(unlabelled)} items unlabelled {unlabelled[:5]}, "
+            f"{len(unknown)} labels for no item {unknown[:5]}"
+        )
+    started = time.perf_counter()
+    predicted = cluster_events(events, config)
+    seconds = time.perf_counter() - started
+    baselines = [score(f"minhash@{t}", minhash_baseline(events, t), gold) for t in MINHASH_THRESHOLDS]
+    best_baseline = max(baselines, key=lambda m: (m.pairwise.f1, m.b_cubed.f1))
+    methods = [
+        score("all-singletons", singletons(gold), gold),
+        dataclasses.replace(best_baseline, method=f"{best_baseline.method} (best threshold)"),
+        score("digest-pipeline", predicted, gold),
+    ]
+    return Evaluation(
+        posts_dir, len(events), len(set(gold.values())), methods, seconds, predicted, gold, events
+    )
+
+
+def disagreements(evaluation: Evaluation) -> list[str]:
+    """Human-readable wrongly split and wrongly merged stories, for tuning by eye."""
+    headline = {event.event_id: event.headline for event in evaluation.events}
+    lines = []
+    predicted_clusters, gold_clusters = _clusters(evaluation.predicted), _clusters(evaluation.gold)
+    for label, members in sorted(gold_clusters.items()):
+        parts = {evaluation.predicted[m] for m in members}
+        if len(parts) > 1:
+            lines.append(f"split  {label}: " + " | ".join(f"{m} {headline[m][:24]}" for m in sorted(members)))
+    for story, members in sorted(predicted_clusters.items()):
+        labels = {evaluation.gold[m] for m in members}
+        if len(labels) > 1:
+            lines.append(
+                f"merged {story}: " + " | ".join(f"{m} [{evaluation.gold[m]}]" for m in sorted(members))
+            )
+    return lines

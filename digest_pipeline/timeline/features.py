@@ -1,0 +1,99 @@
+"""What the timeline compares about a news item, computed once per item.
+
+Pure: an item in, its features out. Nothing here knows about other items;
+how much a shared word or name is worth depends on the items around it and
+is decided in `scoring`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from digest_pipeline.timeline.entities import Name, extract_names, name_keys
+from digest_pipeline.timeline.text import cjk_bigrams, fold_script, latin_words
+
+ITEM_URL = re.compile(r"https?://[^\s)\]>）」』，。、]+", re.IGNORECASE)
+# Category prefixes such as 「生態觀點：」 say what kind of item it is, not what happened.
+_HEADLINE_PREFIX = re.compile(r"^[^：:]{1,8}[：:]\s*(?=\S)")
+HEADLINE_WEIGHT = 2
+"""A headline's words count this many times: it names the development, the body adds colour."""
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """A news item as the timeline needs it (a row of `events`)."""
+
+    event_id: str
+    post_date: dt.date
+    model: str
+    position: int
+    headline: str
+    body: str
+    outlets: tuple[str, ...] = ()
+
+    @property
+    def order(self) -> tuple[dt.date, str, int, str]:
+        """Processing order: by day, then model, then position. The same input always replays the same way."""
+        return (self.post_date, self.model, self.position, self.event_id)
+
+
+@dataclass(frozen=True)
+class EventFeatures:
+    event: TimelineEvent
+    terms: Counter[str]
+    """CJK bigrams and Latin words of headline (weighted) and body."""
+    headline_terms: Counter[str]
+    names: frozenset[str]
+    """Every name mentioned, with its leading parts (`qwen-image-layered` also names `qwen-image`)."""
+    subjects: tuple[Name, ...]
+    """Specific names in the headline: what the item is about."""
+    outlets: frozenset[str]
+    urls: frozenset[str]
+
+
+def _terms(folded: str) -> Counter[str]:
+    terms = cjk_bigrams(folded)
+    terms.update({f"w:{word}": count for word, count in latin_words(folded).items()})
+    return terms
+
+
+def headline_core(headline: str) -> str:
+    """The headline without a leading category label (「競品與市場：」)."""
+    stripped = _HEADLINE_PREFIX.sub("", headline)
+    return stripped if len(stripped) >= 4 else headline
+
+
+def _word_suffixes(names: list[Name]) -> list[Name]:
+    """Each name and the names starting at its later words: `Google Gemini 3 Pro` also says `Gemini 3 Pro`."""
+    found: dict[tuple[str, ...], Name] = {}
+    for name in names:
+        for start in name.word_starts:
+            sub = Name(name.parts[start:], tuple(s - start for s in name.word_starts if s >= start))
+            found.setdefault(sub.parts, sub)
+    return list(found.values())
+
+
+def event_features(event: TimelineEvent) -> EventFeatures:
+    headline = fold_script(headline_core(event.headline))
+    body = fold_script(event.body)
+    headline_terms = _terms(headline)
+    terms = _terms(body)
+    for term, count in headline_terms.items():
+        terms[term] += HEADLINE_WEIGHT * count
+    body_names = extract_names(body)
+    headline_names = extract_names(headline)
+    names = frozenset(name_keys(headline_names + body_names))
+    outlets = frozenset(o.strip().lower() for o in event.outlets if o.strip())
+    urls = frozenset(url.rstrip(".,;:").lower() for url in ITEM_URL.findall(event.body))
+    return EventFeatures(
+        event=event,
+        terms=terms,
+        headline_terms=headline_terms,
+        names=names,
+        subjects=tuple(name for name in _word_suffixes(headline_names) if name.is_specific),
+        outlets=outlets,
+        urls=urls,
+    )

@@ -1,0 +1,204 @@
+"""How alike two news items are, and whether an item belongs to a story.
+
+A pair score blends four signals, each in [0, 1]:
+
+- `text`: TF-IDF cosine of CJK bigrams and Latin words (headline counted twice);
+- `headline`: the same cosine over headlines only;
+- `names`: IDF-weighted overlap of the product and organisation names;
+- `outlets`/`urls`: the same outlets or cited links.
+
+IDF comes from the items around the new day (the time window), so a name
+that every item of a digest repeats (the digest's own model) weighs nothing,
+while a product named by two items is strong evidence.
+
+Two guards keep near misses apart. A *sibling conflict*: one item is about
+a specific thing the other never names, and the other is about a sibling of
+it (GPT-5.2 vs GPT-5.2-Codex, Qwen-Image-2512 vs Qwen-Image-Layered). And the
+day gap: stories recur within days to weeks, so similarity is discounted as
+the gap grows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from digest_pipeline.timeline.entities import are_siblings
+from digest_pipeline.timeline.features import EventFeatures
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    """Weights and thresholds of the join-or-new decision; the defaults are the tuned ones."""
+
+    text_weight: float = 0.40
+    headline_weight: float = 0.15
+    name_weight: float = 0.35
+    outlet_weight: float = 0.05
+    url_weight: float = 0.10
+    gap_grace_days: int = 7
+    """Gaps up to this many days cost nothing."""
+    gap_penalty_per_day: float = 0.004
+    conflict_factor: float = 0.2
+    """A pair with a sibling conflict keeps only this share of its score."""
+    join_threshold: float = 0.20
+    """An item joins the best story scoring at least this, else it starts a new one."""
+    merge_threshold: float = 0.35
+    """Two stories merge when an item scores at least this with both and they agree with each other."""
+    max_conflict_share: float = 0.5
+    """An item may not join a story when it conflicts with more than this share of its members."""
+
+
+class TermWeights:
+    """Inverse document frequencies over the items of a window."""
+
+    def __init__(self, documents: Iterable[EventFeatures]):
+        self.term_df: Counter[str] = Counter()
+        self.name_df: Counter[str] = Counter()
+        self.outlet_df: Counter[str] = Counter()
+        self.documents = 0
+        for features in documents:
+            self.documents += 1
+            self.term_df.update(features.terms.keys())
+            self.name_df.update(features.names)
+            self.outlet_df.update(features.outlets)
+
+    def _idf(self, df: int) -> float:
+        return max(0.0, math.log((self.documents + 1) / (df + 0.5)))
+
+    def term_idf(self, term: str) -> float:
+        return self._idf(self.term_df.get(term, 0))
+
+    def name_idf(self, name: str) -> float:
+        return self._idf(self.name_df.get(name, 0))
+
+    def outlet_idf(self, outlet: str) -> float:
+        return self._idf(self.outlet_df.get(outlet, 0))
+
+    @property
+    def rare_pair_weight(self) -> float:
+        """The weight of something exactly two items share: the most a shared name can tell."""
+        return self._idf(2)
+
+
+@dataclass(frozen=True)
+class Vectors:
+    """An item's weighted vectors under one window's weights (computed once per item per day)."""
+
+    terms: dict[str, float]
+    headline: dict[str, float]
+    names: dict[str, float]
+    outlets: dict[str, float]
+    rare_weight: float
+
+
+def vectors(features: EventFeatures, weights: TermWeights) -> Vectors:
+    return Vectors(
+        terms=_normalised(_tfidf(features.terms, weights)),
+        headline=_normalised(_tfidf(features.headline_terms, weights)),
+        names={name: weights.name_idf(name) for name in features.names},
+        outlets={outlet: weights.outlet_idf(outlet) for outlet in features.outlets},
+        rare_weight=weights.rare_pair_weight,
+    )
+
+
+def _tfidf(counts: Mapping[str, int], weights: TermWeights) -> dict[str, float]:
+    return {term: (1 + math.log(count)) * weights.term_idf(term) for term, count in counts.items()}
+
+
+def _normalised(vector: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    return {k: v / norm for k, v in vector.items() if v} if norm else {}
+
+
+def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Cosine of two unit vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b[k] for k, v in a.items() if k in b)
+
+
+def weighted_overlap(a: Mapping[str, float], b: Mapping[str, float], floor: float = 0.0) -> float:
+    """Cosine of two sets under their weights, in [0, 1], with the norm at least `floor`.
+
+    Squared weights make one rare shared name outweigh several common ones,
+    and the floor keeps items that share only common (light) names low even
+    when they name nothing else.
+    """
+    shared = sum(w * w for k, w in a.items() if k in b)
+    if not shared:
+        return 0.0
+    norm = math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
+    return min(1.0, shared / max(floor * floor, norm))
+
+
+def sibling_conflict(a: EventFeatures, b: EventFeatures) -> bool:
+    """One item is about a specific thing the other never names, and the other about a sibling of it.
+
+    "Never names" counts a name's leading parts as named: an item on
+    Qwen-Image-Layered has named Qwen-Image, so an item headlined Qwen-Image
+    does not conflict with it; an item on GPT-5.2 has not named GPT-5.2-Codex.
+    """
+    return _one_way_conflict(a, b) or _one_way_conflict(b, a)
+
+
+def _one_way_conflict(a: EventFeatures, b: EventFeatures) -> bool:
+    return any(
+        are_siblings(subject_a, subject_b)
+        for subject_b in b.subjects
+        if subject_b.key not in a.names
+        for subject_a in a.subjects
+    )
+
+
+@dataclass(frozen=True)
+class PairScore:
+    score: float
+    text: float
+    headline: float
+    names: float
+    outlets: float
+    urls: float
+    gap_days: int
+    conflict: bool
+
+
+def pair_score(
+    a: EventFeatures, va: Vectors, b: EventFeatures, vb: Vectors, config: ScoringConfig
+) -> PairScore:
+    text = cosine(va.terms, vb.terms)
+    headline = cosine(va.headline, vb.headline)
+    names = weighted_overlap(va.names, vb.names, floor=va.rare_weight)
+    outlets = weighted_overlap(va.outlets, vb.outlets, floor=va.rare_weight)
+    urls = 1.0 if a.urls & b.urls else 0.0
+    gap = abs((a.event.post_date - b.event.post_date).days)
+    conflict = sibling_conflict(a, b)
+    score = (
+        config.text_weight * text
+        + config.headline_weight * headline
+        + config.name_weight * names
+        + config.outlet_weight * outlets
+        + config.url_weight * urls
+        - config.gap_penalty_per_day * max(0, gap - config.gap_grace_days)
+    )
+    if conflict:
+        score *= config.conflict_factor
+    return PairScore(score, text, headline, names, outlets, urls, gap, conflict)
+
+
+def story_score(pairs: list[PairScore], config: ScoringConfig) -> float:
+    """An item against a story's members: its best match, tempered by the members as a whole.
+
+    Half the best pair and half the mean, so an item must resemble the story,
+    not only its one closest member (no single-link chaining); and no join
+    when the item conflicts with most members.
+    """
+    if not pairs:
+        return 0.0
+    conflicts = sum(pair.conflict for pair in pairs)
+    if conflicts / len(pairs) > config.max_conflict_share:
+        return 0.0
+    scores = [pair.score for pair in pairs]
+    return 0.5 * max(scores) + 0.5 * sum(scores) / len(scores)

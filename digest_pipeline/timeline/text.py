@@ -1,0 +1,56 @@
+"""Text normalisation for matching news items written in different words and scripts.
+
+Digests mix Traditional Chinese with simplified characters and mainland
+vocabulary (資訊/信息, 軟體/軟件), full-width and half-width forms, and
+several dash characters inside product names (GPT‑5.2, GPT–5.2, GPT-5.2).
+Everything is folded to one form before any comparison: NFKC for width,
+one ASCII hyphen for every dash, and OpenCC's Taiwan-to-simplified phrase
+conversion (its dictionaries ship inside the package: nothing downloads).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+
+import opencc
+
+# Every dash or hyphen-like character a writer or an editor may put inside a name.
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u2043"), "-")
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_RUN = re.compile(f"[{_CJK}]+")
+LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9.+]*[a-z0-9+]|[a-z0-9]")
+
+
+@functools.cache
+def _converter() -> opencc.OpenCC:
+    # tw2sp folds both characters and Taiwan vocabulary (資訊→信息, 晶片→芯片); one
+    # converter per process, built on first use rather than at import.
+    return opencc.OpenCC("tw2sp")
+
+
+def fold_script(text: str) -> str:
+    """Width, dashes and Chinese variants folded; case kept (names need it)."""
+    text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    return _converter().convert(text)
+
+
+def cjk_bigrams(folded: str) -> Counter[str]:
+    """Counts of overlapping character pairs inside each run of CJK characters.
+
+    Character bigrams need no word segmenter and survive rewording better
+    than words: 分層編輯 and 分層拆解 still share 分層.
+    """
+    grams: Counter[str] = Counter()
+    for run in CJK_RUN.findall(folded):
+        if len(run) == 1:
+            grams[run] += 1
+        grams.update(run[i : i + 2] for i in range(len(run) - 1))
+    return grams
+
+
+def latin_words(folded: str) -> Counter[str]:
+    """Counts of lower-cased Latin words and numbers (names, versions, figures)."""
+    return Counter(LATIN_WORD.findall(folded.lower()))

@@ -1,0 +1,331 @@
+"""Keeping the story tables in step with `events`, incrementally.
+
+Each run finds the earliest date whose items changed since the last run
+(new, re-published with other words, or withdrawn), keeps every placement
+before it, and replays only from that date on, with the items of the time
+window before it as context. A new day is therefore one day of work
+whatever the length of the history; a back-filled old day replays from
+there. Because placement is deterministic and ids derive from founding
+items, the result equals a from-scratch build of the same input, which the
+`story_ids_replay` check verifies.
+
+Ids that stop naming a story (merged, re-founded, withdrawn) are kept in
+`story_aliases`, so an id an analyst saved always resolves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import duckdb
+import polars as pl
+
+from digest_pipeline.posts.links import registered_domain
+from digest_pipeline.timeline.cluster import (
+    Placement,
+    TimelineConfig,
+    cluster_events,
+    place_events,
+    resolve,
+    story_id_for,
+)
+from digest_pipeline.timeline.features import ITEM_URL, TimelineEvent
+from digest_pipeline.timeline.stories import outlet_names_domain, representative
+
+FINGERPRINT = "md5(concat_ws(chr(31), e.model, e.headline, e.body, array_to_string(e.outlets, chr(31))))"
+"""What a placement depends on; a changed item is placed again."""
+
+_EVENT_COLUMNS = "e.event_id, e.post_date, e.model, e.position, e.headline, e.body, e.outlets"
+
+
+@dataclass(frozen=True)
+class TimelineUpdate:
+    """What one run of the timeline did, for the run log and the UI."""
+
+    replayed_from: dt.date | None
+    events_placed: int
+    stories_touched: int
+    merges: int
+    aliases_recorded: int
+    candidates_compared: int
+    seconds: float
+
+
+def _event(row: tuple) -> TimelineEvent:
+    event_id, post_date, model, position, headline, body, outlets = row
+    return TimelineEvent(event_id, post_date, model, position, headline, body, tuple(outlets or ()))
+
+
+def earliest_change(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The first date with an item that is new, changed or withdrawn since the last placement."""
+    return con.execute(
+        f"""
+        SELECT min(d) FROM (
+            SELECT e.post_date AS d FROM events e LEFT JOIN story_events s USING (event_id)
+            WHERE s.event_id IS NULL OR s.fingerprint <> {FINGERPRINT}
+            UNION ALL
+            SELECT s.post_date FROM story_events s ANTI JOIN events e USING (event_id)
+        )
+        """
+    ).fetchall()[0][0]
+
+
+def update_timeline(
+    con: duckdb.DuckDBPyConnection, config: TimelineConfig | None = None, now: dt.datetime | None = None
+) -> TimelineUpdate:
+    """Place every new or changed item and refresh the stories they touch, in one transaction."""
+    config = config or TimelineConfig()
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    started = time.perf_counter()
+    since = earliest_change(con)
+    if since is None:
+        return TimelineUpdate(None, 0, 0, 0, 0, 0, time.perf_counter() - started)
+
+    # Stories that may lose members: those with items on or after `since`, or withdrawn items.
+    at_risk_rows = con.execute(
+        """
+        SELECT story_id, list(event_id) FROM story_events
+        WHERE story_id IN (
+            SELECT story_id FROM story_events
+            WHERE post_date >= $since OR event_id NOT IN (SELECT event_id FROM events)
+        )
+        GROUP BY story_id
+        """,
+        {"since": since},
+    ).fetchall()
+    before = {story_id: set(members) for story_id, members in at_risk_rows}
+    history = [
+        (_event(row[:-1]), row[-1])
+        for row in con.execute(
+            f"""
+            SELECT {_EVENT_COLUMNS}, s.story_id FROM events e JOIN story_events s USING (event_id)
+            WHERE e.post_date >= $start AND e.post_date < $since
+            """,
+            {"start": since - dt.timedelta(days=config.window_days), "since": since},
+        ).fetchall()
+    ]
+    new = [
+        _event(row)
+        for row in con.execute(
+            f"SELECT {_EVENT_COLUMNS} FROM events e WHERE e.post_date >= $since", {"since": since}
+        ).fetchall()
+    ]
+    result = place_events(new, history, config)
+    merged = {merge.alias_id: merge.story_id for merge in result.merges}
+    new_ids = {event.event_id for event in new}
+    placements = [
+        Placement(p.event_id, resolve(p.story_id, merged), p.score)
+        for p in result.placements.values()
+        if p.event_id in new_ids
+    ]
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        aliases = _write_placements(con, since, placements, merged, before, now)
+        touched = set(before) | {p.story_id for p in placements} | set(merged) | set(merged.values())
+        _refresh_stories(con, touched)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return TimelineUpdate(
+        replayed_from=since,
+        events_placed=len(placements),
+        stories_touched=len(touched),
+        merges=len(merged),
+        aliases_recorded=aliases,
+        candidates_compared=result.candidates_compared,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _write_placements(
+    con: duckdb.DuckDBPyConnection,
+    since: dt.date,
+    placements: list[Placement],
+    merged: dict[str, str],
+    before: dict[str, set[str]],
+    now: dt.datetime,
+) -> int:
+    con.execute(
+        "DELETE FROM story_events WHERE post_date >= $since OR event_id NOT IN (SELECT event_id FROM events)",
+        {"since": since},
+    )
+    frame = pl.DataFrame(
+        {
+            "event_id": [p.event_id for p in placements],
+            "story_id": [p.story_id for p in placements],
+            "join_score": [p.score for p in placements],
+        },
+        schema={"event_id": pl.String, "story_id": pl.String, "join_score": pl.Float64},
+    )
+    con.register("placed", frame)
+    con.execute(
+        f"""
+        INSERT INTO story_events
+        SELECT p.event_id, p.story_id, e.post_date, e.model, p.join_score, {FINGERPRINT}
+        FROM placed p JOIN events e USING (event_id)
+        """
+    )
+    con.unregister("placed")
+    # Members outside the window follow their story into the one it merged with.
+    for alias_id, story_id in merged.items():
+        con.execute(
+            "UPDATE story_events SET story_id = $to WHERE story_id = $alias",
+            {"to": resolve(story_id, merged), "alias": alias_id},
+        )
+    return _record_aliases(con, merged, before, now)
+
+
+def _record_aliases(
+    con: duckdb.DuckDBPyConnection, merged: dict[str, str], before: dict[str, set[str]], now: dt.datetime
+) -> int:
+    """Every id that stopped naming a story gets an alias row: merged, refounded or withdrawn."""
+    live = {row[0] for row in con.execute("SELECT DISTINCT story_id FROM story_events").fetchall()}
+    owner = dict(
+        con.execute(
+            "SELECT event_id, story_id FROM story_events WHERE list_contains($ids, event_id)",
+            {"ids": sorted({e for members in before.values() for e in members})},
+        ).fetchall()
+    )
+    rows = []
+    for alias_id, story_id in merged.items():
+        rows.append((alias_id, resolve(story_id, merged), "merged"))
+    for old_id, members in before.items():
+        if old_id in live or old_id in merged:
+            continue
+        heirs = Counter(owner[e] for e in members if e in owner)
+        if heirs:
+            heir = min(heirs, key=lambda s: (-heirs[s], s))
+            rows.append((old_id, heir, "refounded"))
+        else:
+            rows.append((old_id, None, "withdrawn"))
+    for alias_id, story_id, reason in rows:
+        con.execute(
+            """
+            INSERT INTO story_aliases VALUES ($alias, $story, $reason, $now)
+            ON CONFLICT (alias_id) DO UPDATE SET story_id = excluded.story_id,
+                reason = excluded.reason, recorded_at = excluded.recorded_at
+            """,
+            {"alias": alias_id, "story": story_id, "reason": reason, "now": now},
+        )
+    # An id that names a story again is no alias; an alias of an alias points at the end of the chain.
+    con.execute("DELETE FROM story_aliases WHERE alias_id IN (SELECT story_id FROM story_events)")
+    chain = dict(
+        con.execute("SELECT alias_id, story_id FROM story_aliases WHERE story_id IS NOT NULL").fetchall()
+    )
+    for alias_id, story_id in chain.items():
+        final = resolve(story_id, chain)
+        if final != story_id:
+            con.execute(
+                "UPDATE story_aliases SET story_id = $s WHERE alias_id = $a", {"s": final, "a": alias_id}
+            )
+    return len(rows)
+
+
+def _refresh_stories(con: duckdb.DuckDBPyConnection, touched: set[str]) -> None:
+    """Recompute the `stories` and `story_timeline` rows of the touched stories only."""
+    ids = sorted(touched)
+    con.execute("DELETE FROM stories WHERE list_contains($ids, story_id)", {"ids": ids})
+    con.execute("DELETE FROM story_timeline WHERE list_contains($ids, story_id)", {"ids": ids})
+    rows = con.execute(
+        f"""
+        SELECT s.story_id, e.post_id, {_EVENT_COLUMNS}
+        FROM story_events s JOIN events e USING (event_id)
+        WHERE list_contains($ids, s.story_id)
+        """,
+        {"ids": ids},
+    ).fetchall()
+    members: dict[str, list[tuple[str, TimelineEvent]]] = defaultdict(list)
+    for story_id, post_id, *event in rows:
+        members[story_id].append((post_id, _event(tuple(event))))
+    post_domains: dict[str, set[str]] = defaultdict(set)
+    for post_id, domain in con.execute(
+        "SELECT DISTINCT post_id, domain FROM post_sources WHERE list_contains($posts, post_id)",
+        {"posts": sorted({post_id for items in members.values() for post_id, _ in items})},
+    ).fetchall():
+        post_domains[post_id].add(domain)
+    frame = pl.DataFrame(
+        [_story_row(story_id, items, post_domains) for story_id, items in sorted(members.items())],
+        schema=STORY_SCHEMA,
+        orient="row",
+    )
+    con.register("story_rows", frame)
+    con.execute("INSERT INTO stories BY NAME SELECT * FROM story_rows")
+    con.unregister("story_rows")
+    con.execute(
+        """
+        INSERT INTO story_timeline
+        SELECT story_id, post_date, count(*), list_sort(list_distinct(list(model)))
+        FROM story_events WHERE list_contains($ids, story_id)
+        GROUP BY story_id, post_date
+        """,
+        {"ids": ids},
+    )
+
+
+STORY_SCHEMA = {
+    "story_id": pl.String,
+    "headline": pl.String,
+    "first_seen": pl.Date,
+    "last_seen": pl.Date,
+    "days_seen": pl.Int32,
+    "mention_count": pl.Int32,
+    "post_count": pl.Int32,
+    "models": pl.List(pl.String),
+    "outlets": pl.List(pl.String),
+    "source_domains": pl.List(pl.String),
+    "founding_event_id": pl.String,
+    "representative_event_id": pl.String,
+}
+
+
+def _story_row(
+    story_id: str, items: list[tuple[str, TimelineEvent]], post_domains: dict[str, set[str]]
+) -> tuple:
+    events = sorted((event for _, event in items), key=lambda e: e.order)
+    founder = next((e for e in events if story_id_for(e) == story_id), events[0])
+    best = representative(events)
+    domains: set[str] = set()
+    for post_id, event in items:
+        domains.update(registered_domain(_host(url)) for url in ITEM_URL.findall(event.body))
+        domains.update(
+            d for d in post_domains[post_id] if any(outlet_names_domain(o, d) for o in event.outlets)
+        )
+    return (
+        story_id,
+        best.headline,
+        events[0].post_date,
+        events[-1].post_date,
+        len({e.post_date for e in events}),
+        len(events),
+        len({post_id for post_id, _ in items}),
+        sorted({e.model for e in events}),
+        sorted({o for e in events for o in e.outlets}),
+        sorted(d for d in domains if d),
+        founder.event_id,
+        best.event_id,
+    )
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:  # a malformed link names no host
+        return ""
+
+
+def replay_mismatches(con: duckdb.DuckDBPyConnection, config: TimelineConfig | None = None) -> list[str]:
+    """Items whose stored story differs from a from-scratch build of the same events (should be none)."""
+    events = [_event(row) for row in con.execute(f"SELECT {_EVENT_COLUMNS} FROM events e").fetchall()]
+    fresh = cluster_events(events, config)
+    stored = dict(con.execute("SELECT event_id, story_id FROM story_events").fetchall())
+    return sorted(
+        f"{event_id}: stored {stored.get(event_id)}, replay {story_id}"
+        for event_id, story_id in fresh.items()
+        if stored.get(event_id) != story_id
+    )

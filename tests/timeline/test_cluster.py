@@ -1,0 +1,190 @@
+import datetime as dt
+import random
+
+from digest_pipeline.timeline.cluster import (
+    TimelineConfig,
+    cluster_events,
+    place_events,
+    resolve,
+    story_id_for,
+)
+from digest_pipeline.timeline.scoring import ScoringConfig
+
+
+def history_of(events, assignment):
+    return [(event, assignment[event.event_id]) for event in events]
+
+
+def recurring_week(make_event):
+    """Three recurring stories in new words, a near miss, and one-offs, over two weeks."""
+    return [
+        make_event(
+            "gpt-2025-12-01#1",
+            1,
+            "OpenAI 發布 GPT-5.2，推理能力大幅提升",
+            "OpenAI 宣佈推出 GPT‑5.2 旗艦模型，長文推理與程式能力提升。",
+        ),
+        make_event(
+            "gpt-2025-12-01#2",
+            1,
+            "OpenAI 與 Disney 簽署授權合作",
+            "迪士尼授權角色給 Sora 使用，並投資 OpenAI。",
+        ),
+        make_event("gpt-2025-12-01#3", 1, "ChatGPT 推出群組聊天功能", "多人可在同一對話中協作。"),
+        make_event(
+            "gpt-2025-12-04#1",
+            4,
+            "GPT-5.2-Codex 上線，專攻程式代理",
+            "以 GPT-5.2 為基礎的 GPT-5.2-Codex 開放給開發者，可長時間自主修改程式碼。",
+        ),
+        make_event(
+            "gpt-2025-12-04#2",
+            4,
+            "GPT‑5.2 評測：推理分數領先",
+            "第三方評測顯示 GPT-5.2 在長文推理基準領先，OpenAI 旗艦模型表現亮眼。",
+        ),
+        make_event(
+            "gpt-2025-12-04#3",
+            4,
+            "Disney 入股 OpenAI，角色授權 Sora",
+            "Disney 投資 OpenAI 十億美元，並授權旗下角色於 Sora 影片生成。",
+        ),
+        make_event("gpt-2025-12-09#1", 9, "OpenAI 執行長談 AGI 時程", "Altman 受訪表示 AGI 仍需數年。"),
+        make_event(
+            "gpt-2025-12-09#2",
+            9,
+            "GPT-5.2-Codex 企業採用增加",
+            "多家企業導入 GPT-5.2-Codex 作為程式代理，自主修改程式碼。",
+        ),
+    ]
+
+
+def test_reworded_reports_join_and_near_misses_stay_apart(make_event):
+    events = recurring_week(make_event)
+    story = cluster_events(events)
+    assert story["gpt-2025-12-01#1"] == story["gpt-2025-12-04#2"]  # GPT-5.2, reported again
+    assert story["gpt-2025-12-01#2"] == story["gpt-2025-12-04#3"]  # the Disney deal, reworded
+    assert story["gpt-2025-12-04#1"] == story["gpt-2025-12-09#2"]  # GPT-5.2-Codex, again
+    assert story["gpt-2025-12-01#1"] != story["gpt-2025-12-04#1"]  # GPT-5.2 vs GPT-5.2-Codex
+    assert len({story["gpt-2025-12-01#3"], story["gpt-2025-12-09#1"]} & set(story.values())) == 2
+    assert len(set(story.values())) == 5
+
+
+def test_ids_derive_from_the_founding_item_and_sort_by_date(make_event):
+    events = recurring_week(make_event)
+    story = cluster_events(events)
+    first = events[0]
+    assert story[first.event_id] == story_id_for(first)
+    assert story_id_for(first).startswith("S20251201-")
+    assert story_id_for(first) == story_id_for(make_event(first.event_id, 1, "other words"))
+
+
+def test_same_input_in_any_order_gives_the_same_ids(make_event):
+    events = recurring_week(make_event)
+    expected = cluster_events(events)
+    shuffled = events[:]
+    random.Random(7).shuffle(shuffled)
+    assert cluster_events(shuffled) == expected
+
+
+def test_adding_a_later_day_renames_nothing(make_event):
+    events = recurring_week(make_event)
+    before = cluster_events(events)
+    later = [
+        make_event(
+            "gpt-2025-12-12#1",
+            12,
+            "Disney 與 OpenAI 合作細節曝光",
+            "迪士尼角色將登上 Sora，Disney 持股 OpenAI。",
+        ),
+        make_event("gpt-2025-12-12#2", 12, "OpenAI 推出 Sora 2 Android 版", "Sora 2 App 登陸 Android。"),
+    ]
+    result = place_events(later, history_of(events, before))
+    after = {**before, **{eid: p.story_id for eid, p in result.placements.items()}}
+    assert {eid: after[eid] for eid in before} == before
+    assert after["gpt-2025-12-12#1"] == before["gpt-2025-12-01#2"]
+    assert after["gpt-2025-12-12#2"] == story_id_for(later[1])
+    # Incremental equals from scratch.
+    assert cluster_events([*events, *later]) == after
+
+
+def test_history_outside_the_window_is_not_joined(make_event):
+    old = make_event(
+        "gpt-2025-11-01#1", dt.date(2025, 11, 1), "OpenAI 發布 GPT-5.2", "OpenAI 推出 GPT-5.2 旗艦模型。"
+    )
+    new = make_event("gpt-2025-12-20#1", 20, "OpenAI 發布 GPT-5.2", "OpenAI 推出 GPT-5.2 旗艦模型。")
+    assert len(set(cluster_events([old, new], TimelineConfig(window_days=30)).values())) == 2
+    assert len(set(cluster_events([old, new], TimelineConfig(window_days=60)).values())) == 1
+
+
+def test_a_bridging_item_merges_two_stories_and_the_older_id_survives(make_event):
+    # Two terse first reports of one deal stay apart; a full report names both sides.
+    a = make_event(
+        "gpt-2025-12-01#1",
+        1,
+        "Anthropic 宣布 Acme Robotics 合作",
+        "Anthropic 將 Claude 模型授權給機器人公司 Acme Robotics。",
+    )
+    b = make_event(
+        "claude-2025-12-02#1",
+        2,
+        "Claude Opus 驅動機器人手臂",
+        "Acme 的機器人手臂改用 Claude Opus 控制。",
+        model="claude",
+    )
+    bridge = make_event(
+        "claude-2025-12-03#1",
+        3,
+        "Anthropic 與 Acme Robotics 合作：Claude Opus 驅動機器人手臂",
+        "Anthropic 將 Claude 模型授權給 Acme Robotics，Claude Opus 驅動機器人手臂。",
+        model="claude",
+    )
+    # Unrelated items of the same days, so word weights are those of a real window.
+    others = [
+        make_event(f"gemini-2025-12-0{day}#{n}", day, headline, body, model="gemini")
+        for day in (1, 2, 3)
+        for n, (headline, body) in enumerate(
+            [
+                ("Google 推出 Gemini 3 Flash", "更快更便宜的模型。"),
+                ("Waymo 擴大無人車服務", "新增五座城市。"),
+                ("歐盟公布 AI 法案細則", "高風險系統須登記。"),
+            ],
+            1,
+        )
+    ]
+    config = TimelineConfig(scoring=ScoringConfig(join_threshold=0.3, merge_threshold=0.3))
+    before = cluster_events([a, b, *others], config)
+    assert before[a.event_id] != before[b.event_id]
+    result = place_events([a, b, bridge, *others], (), config)
+    assert len(result.merges) == 1
+    merge = result.merges[0]
+    assert (merge.alias_id, merge.story_id) == (story_id_for(b), story_id_for(a))
+    assert merge.event_id == bridge.event_id
+    after = cluster_events([a, b, bridge, *others], config)
+    assert after[a.event_id] == after[b.event_id] == after[bridge.event_id] == story_id_for(a)
+
+
+def test_siblings_never_merge_through_an_item_naming_both(make_event):
+    events = [
+        make_event("gpt-2025-12-01#1", 1, "OpenAI 發布 GPT-5.2", "OpenAI 推出 GPT-5.2 旗艦模型，推理更強。"),
+        make_event(
+            "gpt-2025-12-01#2",
+            1,
+            "OpenAI 發布 GPT-5.2-Codex",
+            "OpenAI 推出 GPT-5.2-Codex 程式模型，代理更強。",
+        ),
+        make_event(
+            "gpt-2025-12-02#1",
+            2,
+            "GPT-5.2 與 GPT-5.2-Codex 同週登場",
+            "OpenAI 推出 GPT-5.2 旗艦模型與 GPT-5.2-Codex 程式模型。",
+        ),
+    ]
+    story = cluster_events(events)
+    assert story["gpt-2025-12-01#1"] != story["gpt-2025-12-01#2"]
+
+
+def test_resolve_follows_chains_and_stops_on_cycles():
+    assert resolve("c", {"c": "b", "b": "a"}) == "a"
+    assert resolve("x", {"c": "b"}) == "x"
+    assert resolve("a", {"a": "b", "b": "a"}) in {"a", "b"}

@@ -1,0 +1,109 @@
+import pytest
+
+from digest_pipeline.timeline.entities import (
+    Name,
+    are_siblings,
+    extract_names,
+    is_version_refinement,
+    name_keys,
+)
+from digest_pipeline.timeline.text import fold_script
+
+
+def keys(text: str) -> list[str]:
+    return [name.key for name in extract_names(fold_script(text))]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "GPT-5.2-Codex",
+        "GPT‑5.2‑Codex",
+        "GPT–5.2–Codex",
+        "GPT 5.2 Codex",
+        "gpt-5.2-codex",
+        "ＧＰＴ－5.2－Codex",
+    ],
+)
+def test_spellings_of_one_name_share_a_key(written):
+    assert keys(f"OpenAI 推出 {written}，開發者可用") == ["openai", "gpt-5.2-codex"]
+
+
+def test_letters_and_digits_split_and_version_v_dropped():
+    assert keys("GPT5 與 Qwen Code v0.5.0") == ["gpt-5", "qwen-code-0.5.0"]
+
+
+def test_names_stop_at_chinese_text_and_punctuation():
+    assert keys("Meta、OpenAI 與 Hugging Face 的數據") == ["meta", "openai", "hugging-face"]
+
+
+def test_numbers_alone_are_not_names_but_belong_to_the_name_before_them():
+    assert keys("2025 年 NVIDIA 推出 Nemotron 3") == ["nvidia", "nemotron-3"]
+
+
+def test_english_prose_keeps_only_the_names():
+    assert keys("the model was released by xAI and Grok 4.1 Fast") == ["xai", "grok-4.1-fast"]
+
+
+def test_chinese_organisation_names_become_english():
+    assert keys("谷歌與輝達合作，通義千問 App 上線") == ["google", "nvidia", "qwen-app"]
+    assert keys("英偉達") == keys("NVIDIA")
+
+
+def test_a_lone_lower_case_word_is_a_name_but_words_in_a_sentence_are_not():
+    assert keys("llama.cpp 支援 vllm") == ["llama.cpp", "vllm"]
+    assert keys("with the new release") == []
+
+
+def test_name_keys_include_leading_parts_and_later_words():
+    names = extract_names(fold_script("OpenAI GPT-5.2 Codex"))
+    assert name_keys(names) == {
+        "openai",
+        "openai-gpt",
+        "openai-gpt-5.2",
+        "openai-gpt-5.2-codex",
+        "gpt",
+        "gpt-5.2",
+        "gpt-5.2-codex",
+        "codex",
+    }
+
+
+def name(key: str) -> Name:
+    return Name(tuple(key.split("-")))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("gpt-5.2", "gpt-5.2-codex"),
+        ("gpt-5.2-codex", "gpt-5-codex"),
+        ("gpt-5.2", "gpt-5-codex"),
+        ("qwen-image-2512", "qwen-image-layered"),
+        ("qwen-code-0.5.0", "qwen-code-0.6.0"),
+        ("gemini-3-pro", "gemini-3-flash"),
+    ],
+)
+def test_different_things_of_one_family_are_siblings(a, b):
+    assert are_siblings(name(a), name(b))
+    assert are_siblings(name(b), name(a))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("qwen-code", "qwen-code-0.5.0"),  # a looser mention of the same release
+        ("gpt-5.2", "gpt-5.2"),
+        ("qwen", "qwen-image-2512"),  # a bare brand is not a specific thing
+        ("ai-arena", "ai-agent"),  # generic first word, no family
+        ("gpt-5.2", "gemini-3-pro"),  # different families
+    ],
+)
+def test_not_siblings(a, b):
+    assert not are_siblings(name(a), name(b))
+
+
+def test_version_refinement_needs_only_numbers_added():
+    assert is_version_refinement(name("qwen-code"), name("qwen-code-0.5.0"))
+    assert not is_version_refinement(name("gpt-5.2"), name("gpt-5.2-codex"))
+    assert not is_version_refinement(name("gpt-5.2"), name("gpt-5.2"))

@@ -1,0 +1,137 @@
+import json
+
+import pytest
+
+from digest_pipeline.cli import main
+from digest_pipeline.timeline.evaluate import (
+    GoldFileError,
+    b_cubed,
+    events_from_folder,
+    gold_posts_dir,
+    load_gold,
+    minhash_baseline,
+    pairwise,
+    singletons,
+)
+
+GOLD = {"a": "x", "b": "x", "c": "x", "d": "y", "e": "z"}
+
+
+def test_perfect_clustering_scores_one():
+    assert pairwise(GOLD, GOLD).f1 == 1.0
+    assert b_cubed(GOLD, GOLD).f1 == 1.0
+
+
+def test_pairwise_on_a_hand_worked_example():
+    predicted = {"a": 1, "b": 1, "c": 2, "d": 2, "e": 3}
+    scores = pairwise(predicted, GOLD)
+    # predicted pairs: ab, cd; gold pairs: ab, ac, bc. Shared: ab.
+    assert scores.precision == pytest.approx(1 / 2)
+    assert scores.recall == pytest.approx(1 / 3)
+    assert scores.f1 == pytest.approx(0.4)
+
+
+def test_b_cubed_on_a_hand_worked_example():
+    predicted = {"a": 1, "b": 1, "c": 2, "d": 2, "e": 3}
+    scores = b_cubed(predicted, GOLD)
+    # precision per item: a 1, b 1, c 1/2, d 1/2, e 1; recall: a 2/3, b 2/3, c 1/3, d 1, e 1
+    assert scores.precision == pytest.approx((1 + 1 + 0.5 + 0.5 + 1) / 5)
+    assert scores.recall == pytest.approx((2 / 3 + 2 / 3 + 1 / 3 + 1 + 1) / 5)
+
+
+def test_the_singletons_floor_has_full_precision_and_no_pairwise_recall():
+    floor = singletons(GOLD)
+    assert pairwise(floor, GOLD).precision == 1.0
+    assert pairwise(floor, GOLD).recall == 0.0
+    assert b_cubed(floor, GOLD).recall == pytest.approx((1 / 3 * 3 + 1 + 1) / 5)
+
+
+def test_one_big_cluster_has_full_recall_and_low_precision():
+    lump = dict.fromkeys(GOLD, 0)
+    assert pairwise(lump, GOLD).recall == 1.0
+    assert pairwise(lump, GOLD).precision == pytest.approx(3 / 10)
+
+
+def test_scoring_different_items_is_an_error():
+    with pytest.raises(ValueError, match="different items"):
+        pairwise({"a": 1}, GOLD)
+
+
+def test_gold_files_load_from_yaml_json_and_csv(tmp_path):
+    (tmp_path / "g.yaml").write_text(
+        "stories:\n  x: {about: one, events: [a, b, c]}\n  y: [d]\n  z:\n    events: [e]\n", encoding="utf-8"
+    )
+    (tmp_path / "g.json").write_text(json.dumps({"stories": {"x": ["a", "b", "c"], "y": ["d"], "z": ["e"]}}))
+    (tmp_path / "g.csv").write_text("event_id,story\na,x\nb,x\nc,x\nd,y\ne,z\n", encoding="utf-8")
+    (tmp_path / "g.tsv").write_text("event_id\tcluster\na\tx\nb\tx\nc\tx\nd\ty\ne\tz\n", encoding="utf-8")
+    for name in ("g.yaml", "g.json", "g.csv", "g.tsv"):
+        assert load_gold(tmp_path / name) == GOLD
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("twice.yaml", "stories:\n  x: [a, b]\n  y: [b]\n", "listed twice"),
+        ("flat.yaml", "- a\n- b\n", "stories"),
+        ("bad.yaml", "stories: [unclosed\n", "not valid"),
+        ("cols.csv", "id,story\na,x\n", "event_id"),
+        ("noevents.yaml", "stories:\n  x: {about: nothing}\n", "no list of events"),
+    ],
+)
+def test_bad_gold_files_say_what_is_wrong(tmp_path, name, text, message):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(GoldFileError, match=message):
+        load_gold(tmp_path / name)
+
+
+def test_minhash_puts_copies_together_and_unrelated_items_apart(make_event):
+    text = "阿里雲宣佈 Qwen Chat Memory 上線，為 AI 助手加入長記憶功能，可在對話中保留關鍵信息並主動回憶。"
+    events = [
+        make_event("q-1#1", 1, "Qwen Chat Memory 上線", text),
+        make_event("q-2#1", 2, "Qwen Chat Memory 上線", text + "提升體驗。"),
+        make_event("q-2#2", 2, "Waymo 擴大服務", "無人車新增五座城市，夜間也能叫車，票價下調兩成。"),
+    ]
+    clusters = minhash_baseline(events, threshold=0.5)
+    assert clusters["q-1#1"] == clusters["q-2#1"] != clusters["q-2#2"]
+    assert minhash_baseline(list(reversed(events)), threshold=0.5) == clusters
+
+
+def test_events_come_from_posts_by_identity_not_file_name(seeded_posts):
+    events = events_from_folder(seeded_posts)
+    assert len(events) == 24
+    assert {e.model for e in events} == {"qwen"}
+    assert all(e.event_id == f"qwen-{e.post_date}#{e.position}" for e in events)
+
+
+def test_gold_posts_dir_comes_from_the_file_or_a_folder_beside_it(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "gold.yaml").write_text("posts: ../p\nstories: {}\n", encoding="utf-8")
+    assert gold_posts_dir(tmp_path / "a" / "gold.yaml") == (tmp_path / "p").resolve()
+    (tmp_path / "b" / "posts").mkdir(parents=True)
+    (tmp_path / "b" / "gold.csv").write_text("event_id,story\n", encoding="utf-8")
+    assert gold_posts_dir(tmp_path / "b" / "gold.csv") == tmp_path / "b" / "posts"
+
+
+def test_eval_timeline_prints_every_method(seeded_posts, tmp_path, capsys):
+    gold = tmp_path / "gold.csv"
+    events = events_from_folder(seeded_posts)
+    gold.write_text(
+        "event_id,story\n" + "".join(f"{e.event_id},{e.event_id}\n" for e in events), encoding="utf-8"
+    )
+    assert main(["eval-timeline", "--gold", str(gold), "--posts", str(seeded_posts), "--show-errors"]) == 0
+    out = capsys.readouterr().out
+    assert "24 items in 24 stories" in out
+    for method in ("all-singletons", "minhash@", "digest-pipeline"):
+        assert method in out
+    # Against all-singletons gold, the floor is perfect.
+    floor_line = next(line for line in out.splitlines() if line.startswith("all-singletons"))
+    assert floor_line.split()[1:7] == ["1.000", "1.000", "1.000", "1.000", "1.000", "1.000"]
+
+
+def test_eval_timeline_refuses_gold_that_does_not_cover_the_posts(seeded_posts, tmp_path, capsys):
+    gold = tmp_path / "gold.csv"
+    gold.write_text("event_id,story\nqwen-2025-12-23#1,a\nnope#1,b\n", encoding="utf-8")
+    assert main(["eval-timeline", "--gold", str(gold), "--posts", str(seeded_posts)]) == 2
+    err = capsys.readouterr().err
+    assert "23 items unlabelled" in err and "1 labels for no item" in err
+    assert main(["eval-timeline", "--gold", str(tmp_path / "missing.yaml")]) == 2

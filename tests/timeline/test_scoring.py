@@ -1,0 +1,140 @@
+import math
+
+import pytest
+
+from digest_pipeline.timeline.features import event_features, headline_core
+from digest_pipeline.timeline.scoring import (
+    PairScore,
+    ScoringConfig,
+    TermWeights,
+    cosine,
+    pair_score,
+    sibling_conflict,
+    story_score,
+    vectors,
+    weighted_overlap,
+)
+
+CONFIG = ScoringConfig()
+
+
+def features(make_event, *items):
+    return [
+        event_features(make_event(f"gpt-x#{i}", day, headline, body))
+        for i, (day, headline, body) in enumerate(items, 1)
+    ]
+
+
+def test_headline_core_drops_a_category_label_only():
+    assert headline_core("競品與市場：Doubao 與 Qwen 的開源基準對比") == "Doubao 與 Qwen 的開源基準對比"
+    assert headline_core("Qwen Chat Memory 正式上線") == "Qwen Chat Memory 正式上線"
+    assert headline_core("注意：短") == "注意：短"  # too little left to be a headline
+
+
+def test_cosine_and_weighted_overlap_bounds():
+    assert cosine({"a": 0.6, "b": 0.8}, {"a": 0.6, "b": 0.8}) == pytest.approx(1.0)
+    assert cosine({"a": 1.0}, {"b": 1.0}) == 0.0
+    assert weighted_overlap({"x": 2.0}, {"x": 2.0}) == pytest.approx(1.0)
+    # Sharing only a light (common) name is weak evidence, thanks to the floor.
+    assert weighted_overlap({"x": 0.3}, {"x": 0.3}, floor=2.0) == pytest.approx(0.09 / 4)
+    assert weighted_overlap({}, {"x": 1.0}) == 0.0
+
+
+def test_idf_makes_a_name_every_item_repeats_worthless(make_event):
+    items = features(
+        make_event,
+        (1, "Qwen 推出 Qwen-Image-Layered", ""),
+        (2, "Qwen-Image-Layered 正式發布", ""),
+        (2, "Qwen Chat Memory 上線", ""),
+        (3, "Qwen App 熱門提示詞", ""),
+    )
+    weights = TermWeights(items)
+    assert weights.name_idf("qwen") < 0.3 < weights.name_idf("qwen-image-layered")
+
+
+@pytest.mark.parametrize(
+    ("headline_a", "body_a", "headline_b", "body_b", "conflict"),
+    [
+        # same product line, different things: a near miss
+        ("OpenAI 發布 GPT-5.2", "新旗艦模型。", "GPT-5.2-Codex 上線", "以 GPT-5.2 為基礎的程式模型。", True),
+        ("Qwen-Image-2512 開源", "盲測前列。", "Qwen 推出 Qwen-Image-Layered", "分層編輯。", True),
+        ("GPT-5-Codex 更新", "", "GPT-5.2-Codex 上線", "", True),
+        # the general line named by an item about its member: no conflict
+        ("Qwen-Image 迭代", "同時開源 Qwen-Image-Layered。", "Qwen-Image-Layered 正式發布", "", False),
+        # a versioned and an unversioned mention of one release
+        ("Qwen Code v0.5.0 重大升級", "", "Qwen Code 升級", "", False),
+        # an item that names both is about both
+        ("GPT-5.2 與 GPT-5.2-Codex 同步推出", "", "GPT-5.2-Codex 上線", "", False),
+    ],
+)
+def test_sibling_conflict(make_event, headline_a, body_a, headline_b, body_b, conflict):
+    a, b = features(make_event, (1, headline_a, body_a), (2, headline_b, body_b))
+    assert sibling_conflict(a, b) is conflict
+    assert sibling_conflict(b, a) is conflict
+
+
+def _pair(make_event, items, config=CONFIG):
+    feats = features(make_event, *items)
+    weights = TermWeights(feats)
+    return pair_score(feats[0], vectors(feats[0], weights), feats[1], vectors(feats[1], weights), config)
+
+
+def test_a_reworded_report_scores_above_an_unrelated_item(make_event):
+    first = (
+        1,
+        "Qwen Chat Memory 正式上線，強化長期記憶能力",
+        "阿里雲宣佈 Qwen Chat Memory 上線，為 AI 助手加入長記憶功能。",
+    )
+    again = (
+        14,
+        "Qwen Chat Memory 正式上線，賦予 AI 助手長記憶",
+        "阿里雲宣布 Qwen Chat Memory 已正式上線，可保留關鍵資訊。",
+    )
+    other = (14, "Qwen Code v0.5.0 重大升級", "Qwen Code 推出 v0.5.0，讓 AI 編程跳出命令行。")
+    same = _pair(make_event, [first, again, other])
+    different = _pair(make_event, [first, other, again])
+    assert same.score > 2 * different.score
+    assert same.names > 0.5 and different.names < 0.2
+
+
+def test_the_day_gap_discounts_beyond_the_grace_period(make_event):
+    near = _pair(
+        make_event, [(1, "Grok 5 發布", "xAI 推出 Grok 5。"), (8, "Grok 5 發布", "xAI 推出 Grok 5。")]
+    )
+    far = _pair(
+        make_event, [(1, "Grok 5 發布", "xAI 推出 Grok 5。"), (29, "Grok 5 發布", "xAI 推出 Grok 5。")]
+    )
+    assert near.gap_days == 7 and far.gap_days == 28
+    assert far.score == pytest.approx(near.score - 21 * CONFIG.gap_penalty_per_day)
+
+
+def test_a_conflict_keeps_only_a_share_of_the_score(make_event):
+    items = [
+        (1, "OpenAI 發布 GPT-5.2", "OpenAI 新模型。"),
+        (1, "OpenAI 發布 GPT-5.2-Codex", "OpenAI 新模型。"),
+    ]
+    guarded = _pair(make_event, items)
+    unguarded = _pair(make_event, items, ScoringConfig(conflict_factor=1.0))
+    assert guarded.conflict
+    assert guarded.score == pytest.approx(unguarded.score * CONFIG.conflict_factor)
+
+
+def _score(score: float, conflict: bool = False) -> PairScore:
+    return PairScore(score, 0, 0, 0, 0, 0, 0, conflict)
+
+
+def test_story_score_blends_best_and_mean_so_one_close_member_is_not_enough():
+    assert story_score([_score(0.6), _score(0.0), _score(0.0)], CONFIG) == pytest.approx(0.4)
+    assert story_score([_score(0.4), _score(0.4)], CONFIG) == pytest.approx(0.4)
+    assert story_score([], CONFIG) == 0.0
+
+
+def test_story_score_refuses_a_story_the_item_mostly_conflicts_with():
+    assert story_score([_score(0.9), _score(0.1, True), _score(0.1, True)], CONFIG) == 0.0
+    assert story_score([_score(0.9), _score(0.9), _score(0.1, True)], CONFIG) > 0
+
+
+def test_rare_pair_weight_is_the_idf_of_a_name_two_items_share():
+    weights = TermWeights([])
+    weights.documents = 10
+    assert weights.rare_pair_weight == pytest.approx(math.log(11 / 2.5))

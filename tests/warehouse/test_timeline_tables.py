@@ -1,0 +1,273 @@
+"""The story tables on a scratch DuckDB: incremental placement, stable ids, aliases, summaries."""
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from digest_pipeline.timeline.cluster import TimelineConfig
+from digest_pipeline.timeline.scoring import ScoringConfig
+from digest_pipeline.warehouse.schema import apply_schema
+from digest_pipeline.warehouse.timeline_tables import earliest_change, replay_mismatches, update_timeline
+
+NOW = dt.datetime(2026, 1, 1, 6, 0)
+
+# (event_id, headline, body, outlets); the post date and model come from the id.
+DAY_1 = [
+    (
+        "gpt-2025-12-01#1",
+        "OpenAI 發布 GPT-5.2，推理能力大幅提升",
+        "OpenAI 宣佈推出 GPT‑5.2 旗艦模型，長文推理與程式能力提升。",
+        ["Reuters"],
+    ),
+    (
+        "gpt-2025-12-01#2",
+        "OpenAI 與 Disney 簽署授權合作",
+        "迪士尼授權角色給 Sora 使用，並投資 OpenAI。",
+        ["The Verge", "CNBC"],
+    ),
+    ("gpt-2025-12-01#3", "ChatGPT 推出群組聊天功能", "多人可在同一對話中協作。", []),
+]
+DAY_4 = [
+    (
+        "gpt-2025-12-04#1",
+        "GPT-5.2-Codex 上線，專攻程式代理",
+        "以 GPT-5.2 為基礎的 GPT-5.2-Codex 開放給開發者，詳見 https://openai.com/index/codex。",
+        [],
+    ),
+    (
+        "gpt-2025-12-04#2",
+        "GPT‑5.2 評測：推理分數領先",
+        "第三方評測顯示 GPT-5.2 在長文推理基準領先，OpenAI 旗艦模型表現亮眼。",
+        ["Reuters"],
+    ),
+    (
+        "gpt-2025-12-04#3",
+        "Disney 入股 OpenAI，角色授權 Sora",
+        "Disney 投資 OpenAI 十億美元，並授權旗下角色於 Sora 影片生成。",
+        ["CNBC"],
+    ),
+]
+DAY_9 = [
+    (
+        "gemini-2025-12-09#1",
+        "Disney 與 OpenAI 合作細節曝光",
+        "迪士尼角色將登上 Sora，Disney 持股 OpenAI。",
+        [],
+    ),
+    ("gemini-2025-12-09#2", "Google 推出 Gemini 3 Flash", "更快更便宜的 Gemini 3 Flash 上線。", []),
+]
+
+
+@pytest.fixture
+def con():
+    connection = duckdb.connect()
+    apply_schema(connection)
+    yield connection
+    connection.close()
+
+
+def add(con, items):
+    for event_id, headline, body, outlets in items:
+        post_id, position = event_id.split("#")
+        model, date = post_id.split("-", 1)
+        con.execute(
+            "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'numbered')",
+            [event_id, post_id, model, dt.date.fromisoformat(date), int(position), headline, body, outlets],
+        )
+    for post_id in {item[0].split("#")[0] for item in items}:
+        for n, url in enumerate(
+            ["https://www.reuters.com/a", "https://www.theverge.com/b", "https://example.org/c"], 1
+        ):
+            con.execute(
+                "INSERT INTO post_sources (post_id, position, source_id, title, url, raw_url, domain, host,"
+                " url_problems, post_date) VALUES (?, ?, ?, 't', ?, ?, ?, 'h', [], ?) ON CONFLICT DO NOTHING",
+                [
+                    post_id,
+                    n,
+                    f"s{n}",
+                    url,
+                    url,
+                    url.split("/")[2].removeprefix("www."),
+                    dt.date.fromisoformat(post_id.split("-", 1)[1]),
+                ],
+            )
+
+
+def placements(con) -> dict[str, str]:
+    return dict(con.execute("SELECT event_id, story_id FROM story_events").fetchall())
+
+
+def test_first_build_places_every_event_once_with_summaries(con):
+    add(con, DAY_1 + DAY_4)
+    update = update_timeline(con, now=NOW)
+    assert update.replayed_from == dt.date(2025, 12, 1)
+    assert update.events_placed == 6
+    story = placements(con)
+    assert len(story) == 6
+    assert story["gpt-2025-12-01#2"] == story["gpt-2025-12-04#3"]
+    row = con.execute(
+        "SELECT first_seen, last_seen, days_seen, mention_count, post_count, models, outlets, "
+        "source_domains, founding_event_id FROM stories WHERE story_id = ?",
+        [story["gpt-2025-12-01#2"]],
+    ).fetchall()[0]
+    assert row == (
+        dt.date(2025, 12, 1),
+        dt.date(2025, 12, 4),
+        2,
+        2,
+        2,
+        ["gpt"],
+        ["CNBC", "The Verge"],
+        ["theverge.com"],
+        "gpt-2025-12-01#2",
+    )
+    codex = con.execute(
+        "SELECT source_domains FROM stories WHERE story_id = ?", [story["gpt-2025-12-04#1"]]
+    ).fetchall()[0][0]
+    assert codex == ["openai.com"]  # a link inside the item
+    timeline = con.execute(
+        "SELECT post_date, mentions, models FROM story_timeline WHERE story_id = ? ORDER BY post_date",
+        [story["gpt-2025-12-01#2"]],
+    ).fetchall()
+    assert timeline == [(dt.date(2025, 12, 1), 1, ["gpt"]), (dt.date(2025, 12, 4), 1, ["gpt"])]
+    assert replay_mismatches(con) == []
+
+
+def test_nothing_changed_means_nothing_to_do(con):
+    add(con, DAY_1)
+    update_timeline(con, now=NOW)
+    assert earliest_change(con) is None
+    assert update_timeline(con, now=NOW).replayed_from is None
+
+
+def test_a_later_day_is_placed_alone_and_renames_nothing(con):
+    add(con, DAY_1 + DAY_4)
+    update_timeline(con, now=NOW)
+    before = placements(con)
+    add(con, DAY_9)
+    update = update_timeline(con, now=NOW)
+    assert update.replayed_from == dt.date(2025, 12, 9)
+    assert update.events_placed == 2
+    after = placements(con)
+    assert {k: after[k] for k in before} == before
+    assert after["gemini-2025-12-09#1"] == before["gpt-2025-12-01#2"]
+    models = con.execute(
+        "SELECT models FROM stories WHERE story_id = ?", [before["gpt-2025-12-01#2"]]
+    ).fetchall()
+    assert models == [(["gemini", "gpt"],)]
+    assert replay_mismatches(con) == []
+
+
+def test_a_back_filled_earlier_day_replays_from_there_and_equals_a_fresh_build(con):
+    add(con, DAY_1 + DAY_9)
+    update_timeline(con, now=NOW)
+    add(con, DAY_4)
+    assert update_timeline(con, now=NOW).replayed_from == dt.date(2025, 12, 4)
+    assert replay_mismatches(con) == []
+    fresh = duckdb.connect()
+    apply_schema(fresh)
+    add(fresh, DAY_1 + DAY_4 + DAY_9)
+    update_timeline(fresh, now=NOW)
+    assert placements(fresh) == placements(con)
+
+
+def test_a_republished_founder_leaves_an_alias_to_its_heir(con):
+    add(con, DAY_1 + DAY_4)
+    update_timeline(con, now=NOW)
+    old_id = placements(con)["gpt-2025-12-01#2"]
+    # The first post is re-published without the Disney item: its story is refounded by the later report.
+    con.execute("DELETE FROM events WHERE event_id = 'gpt-2025-12-01#2'")
+    update = update_timeline(con, now=NOW)
+    assert update.replayed_from == dt.date(2025, 12, 1)
+    heir = placements(con)["gpt-2025-12-04#3"]
+    assert heir != old_id
+    assert con.execute("SELECT alias_id, story_id, reason FROM story_aliases").fetchall() == [
+        (old_id, heir, "refounded")
+    ]
+    # Re-published back: the old id lives again and is no longer an alias.
+    add(con, [DAY_1[1]])
+    update_timeline(con, now=NOW)
+    assert placements(con)["gpt-2025-12-04#3"] == old_id
+    assert con.execute("SELECT count(*) FROM story_aliases").fetchall() == [(1,)]
+    assert con.execute("SELECT alias_id FROM story_aliases").fetchall() == [(heir,)]
+
+
+def test_a_withdrawn_story_is_kept_as_an_alias_to_nothing(con):
+    add(con, DAY_1)
+    update_timeline(con, now=NOW)
+    chat = placements(con)["gpt-2025-12-01#3"]
+    con.execute("DELETE FROM events WHERE event_id = 'gpt-2025-12-01#3'")
+    update_timeline(con, now=NOW)
+    assert con.execute("SELECT alias_id, story_id, reason FROM story_aliases").fetchall() == [
+        (chat, None, "withdrawn")
+    ]
+    assert con.execute("SELECT count(*) FROM stories WHERE story_id = ?", [chat]).fetchall() == [(0,)]
+
+
+def test_a_changed_item_is_placed_again(con):
+    add(con, DAY_1 + DAY_4)
+    update_timeline(con, now=NOW)
+    # Re-published with other words: the 12-04 Disney item now reports the ChatGPT feature.
+    add(
+        con,
+        [
+            (
+                "gpt-2025-12-04#3",
+                "ChatGPT 群組聊天開放全球",
+                "ChatGPT 群組聊天功能開放，多人可在同一對話中協作。",
+                [],
+            )
+        ],
+    )
+    assert earliest_change(con) == dt.date(2025, 12, 4)
+    update_timeline(con, now=NOW)
+    story = placements(con)
+    assert story["gpt-2025-12-04#3"] == story["gpt-2025-12-01#3"]
+    assert con.execute(
+        "SELECT mention_count FROM stories WHERE story_id = ?", [story["gpt-2025-12-01#2"]]
+    ).fetchall() == [(1,)]
+    assert replay_mismatches(con) == []
+
+
+def test_a_merge_moves_members_outside_the_window_and_records_the_alias(con):
+    a = (
+        "gpt-2025-12-01#1",
+        "Anthropic 宣布 Acme Robotics 合作",
+        "Anthropic 將 Claude 模型授權給機器人公司 Acme Robotics。",
+        [],
+    )
+    b = ("claude-2025-12-02#1", "Claude Opus 驅動機器人手臂", "Acme 的機器人手臂改用 Claude Opus 控制。", [])
+    bridge = (
+        "claude-2025-12-03#1",
+        "Anthropic 與 Acme Robotics 合作：Claude Opus 驅動機器人手臂",
+        "Anthropic 將 Claude 模型授權給 Acme Robotics，Claude Opus 驅動機器人手臂。",
+        [],
+    )
+    others = [
+        (f"gemini-2025-12-0{day}#{n}", headline, body, [])
+        for day in (1, 2, 3)
+        for n, (headline, body) in enumerate(
+            [
+                ("Google 推出 Gemini 3 Flash", "更快更便宜的模型。"),
+                ("Waymo 擴大無人車服務", "新增五座城市。"),
+                ("歐盟公布 AI 法案細則", "高風險系統須登記。"),
+            ],
+            1,
+        )
+    ]
+    config = TimelineConfig(scoring=ScoringConfig(join_threshold=0.3, merge_threshold=0.3))
+    add(con, [a, b, *others[:6]])
+    update_timeline(con, config, now=NOW)
+    before = placements(con)
+    assert before[a[0]] != before[b[0]]
+    add(con, [bridge, *others[6:]])
+    update = update_timeline(con, config, now=NOW)
+    assert update.merges == 1
+    after = placements(con)
+    assert after[a[0]] == after[b[0]] == after[bridge[0]] == before[a[0]]
+    assert con.execute("SELECT alias_id, story_id, reason FROM story_aliases").fetchall() == [
+        (before[b[0]], before[a[0]], "merged")
+    ]
+    assert con.execute("SELECT count(*) FROM stories WHERE story_id = ?", [before[b[0]]]).fetchall() == [(0,)]
+    assert replay_mismatches(con, config) == []
