@@ -85,6 +85,11 @@ _STOP_WORDS = frozenset(
     }
 )
 
+# Words that name an interface or platform of a thing, not another thing: `GPT-5.2 API` is GPT-5.2.
+GENERIC_TAILS = frozenset(
+    {"api", "apis", "app", "apps", "sdk", "cli", "web", "pc", "ios", "android", "mac", "windows", "beta"}
+)
+
 _SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_-]*(?: +[A-Za-z0-9][A-Za-z0-9.+_-]*)*")
 _LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
 _VERSION = re.compile(r"^v?(\d+(?:\.\d+)*)$")
@@ -182,6 +187,9 @@ def _name_from_words(words: list[str]) -> Name | None:
         if word_parts:
             starts.append(len(parts))
             parts.extend(word_parts)
+    while len(parts) > 1 and parts[-1] in GENERIC_TAILS:
+        parts.pop()
+        starts = [s for s in starts if s < len(parts)]
     return Name(tuple(parts), tuple(starts)) if parts else None
 
 

@@ -43,9 +43,9 @@ class ScoringConfig:
     gap_penalty_per_day: float = 0.004
     conflict_factor: float = 0.2
     """A pair with a sibling conflict keeps only this share of its score."""
-    join_threshold: float = 0.20
+    join_threshold: float = 0.18
     """An item joins the best story scoring at least this, else it starts a new one."""
-    merge_threshold: float = 0.35
+    merge_threshold: float = 0.33
     """Two stories merge when an item scores at least this with both and they agree with each other."""
     max_conflict_share: float = 0.5
     """An item may not join a story when it conflicts with more than this share of its members."""
@@ -186,6 +186,7 @@ def pair_score(
     if conflict:
         score *= config.conflict_factor
     return PairScore(score, text, headline, names, outlets, urls, gap, conflict)
+
 
 
 def story_score(pairs: list[PairScore], config: ScoringConfig) -> float:

@@ -33,6 +33,11 @@ def test_letters_and_digits_split_and_version_v_dropped():
     assert keys("GPT5 與 Qwen Code v0.5.0") == ["gpt-5", "qwen-code-0.5.0"]
 
 
+def test_an_interface_or_platform_word_at_the_end_is_not_part_of_the_name():
+    assert keys("GPT-5.2 API 定價出爐，ChatGPT Android App 更新") == ["gpt-5.2", "chatgpt"]
+    assert keys("App 更新") == ["app"]
+
+
 def test_names_stop_at_chinese_text_and_punctuation():
     assert keys("Meta、OpenAI 與 Hugging Face 的數據") == ["meta", "openai", "hugging-face"]
 
@@ -46,7 +51,7 @@ def test_english_prose_keeps_only_the_names():
 
 
 def test_chinese_organisation_names_become_english():
-    assert keys("谷歌與輝達合作，通義千問 App 上線") == ["google", "nvidia", "qwen-app"]
+    assert keys("谷歌與輝達合作，通義千問 Chat 上線") == ["google", "nvidia", "qwen-chat"]
     assert keys("英偉達") == keys("NVIDIA")
 
 
