@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 3000
 
-.PHONY: setup run test lint dev clean
+.PHONY: setup run test lint dev eval bench-timeline clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,12 +26,20 @@ test: setup lint
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check digest_pipeline tests
+	$(BIN)/ruff check digest_pipeline tests benchmarks
 
 ## dev: the Dagster UI and daemon on workspace.yaml, bound to loopback only
 dev: setup
 	mkdir -p .dagster_home
 	DAGSTER_HOME=$(abspath .dagster_home) $(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)
+
+## eval: score the story timeline against every gold set in eval/
+eval: setup
+	@for gold in eval/*/gold.yaml; do $(BIN)/digest-pipeline eval-timeline --gold $$gold; echo; done
+
+## bench-timeline: time to place one new day into a timeline of 1k and 10k stories
+bench-timeline: setup
+	$(BIN)/python benchmarks/timeline_per_day.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis warehouse/*.duckdb warehouse/*.duckdb.wal

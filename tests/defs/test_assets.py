@@ -134,3 +134,27 @@ def test_unique_keys_check_fails_on_a_duplicated_key(built: Path) -> None:
     outcomes = check_outcomes(built)
     assert outcomes["post_tags:unique_keys"] is False
     assert outcomes["post_sources:unique_keys"] is True
+
+
+def test_timeline_checks_pass_then_fail_on_tampered_stories(built: Path) -> None:
+    outcomes = check_outcomes(built)
+    timeline_checks = [
+        "story_events:every_event_in_one_story",
+        "stories:story_dates_and_counts",
+        "stories:story_ids_replay",
+        "story_aliases:aliases_resolve",
+    ]
+    assert all(outcomes[name] for name in timeline_checks)
+    with duckdb.connect(str(built)) as con:
+        rows = con.execute("SELECT story_id FROM stories ORDER BY story_id LIMIT 2").fetchall()
+    a, b = (row[0] for row in rows)
+    tamper(
+        built,
+        "DELETE FROM story_events WHERE event_id = 'qwen-2025-12-23#1'",
+        f"UPDATE stories SET first_seen = last_seen + 1 WHERE story_id = '{b}'",
+        f"UPDATE story_events SET story_id = '{a}' WHERE event_id = 'qwen-2026-01-19#5'",
+        f"INSERT INTO story_aliases VALUES ('S20000101-00000000', 'S19990101-deadbeef', 'merged', now()), "
+        f"('{a}', '{b}', 'merged', now())",
+    )
+    outcomes = check_outcomes(built)
+    assert not any(outcomes[name] for name in timeline_checks)

@@ -149,3 +149,21 @@ def test_cli_prints_a_summary(
     assert main(["build", "--posts", str(seeded_posts), "--warehouse", str(warehouse_file)]) == 0
     out = capsys.readouterr().out
     assert "[1/2] scanning" in out and "events" in out
+
+
+def test_a_later_day_keeps_every_story_id(seeded_posts: Path, warehouse_file: Path) -> None:
+    posts = sorted(seeded_posts.rglob("*.md"))
+    latest = next(p for p in posts if "2026-01-19" in p.read_text(encoding="utf-8")[:300])
+    held_back = seeded_posts.parent / "held-back.md"  # outside the folder: any file in it is a post
+    latest.rename(held_back)
+    build(str(seeded_posts), str(warehouse_file), log=lambda *_: None)
+    with duckdb.connect(str(warehouse_file), read_only=True) as con:
+        before = dict(con.execute("SELECT event_id, story_id FROM story_events").fetchall())
+    held_back.rename(latest)
+    build(str(seeded_posts), str(warehouse_file), log=lambda *_: None)
+    with duckdb.connect(str(warehouse_file), read_only=True) as con:
+        after = dict(con.execute("SELECT event_id, story_id FROM story_events").fetchall())
+        aliases = con.execute("SELECT count(*) FROM story_aliases").fetchall()[0][0]
+    assert len(after) == len(before) + 5
+    assert {event_id: after[event_id] for event_id in before} == before
+    assert aliases == 0

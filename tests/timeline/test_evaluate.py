@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -6,6 +7,7 @@ from digest_pipeline.cli import main
 from digest_pipeline.timeline.evaluate import (
     GoldFileError,
     b_cubed,
+    evaluate_timeline,
     events_from_folder,
     gold_posts_dir,
     load_gold,
@@ -135,3 +137,15 @@ def test_eval_timeline_refuses_gold_that_does_not_cover_the_posts(seeded_posts, 
     err = capsys.readouterr().err
     assert "23 items unlabelled" in err and "1 labels for no item" in err
     assert main(["eval-timeline", "--gold", str(tmp_path / "missing.yaml")]) == 2
+
+
+GOLD_SETS = sorted((Path(__file__).resolve().parents[2] / "eval").glob("*/gold.yaml"))
+
+
+@pytest.mark.parametrize("gold_path", GOLD_SETS, ids=lambda p: p.parent.name)
+def test_shipped_gold_sets_label_every_item_and_we_beat_the_baselines(gold_path):
+    evaluation = evaluate_timeline(gold_path, gold_posts_dir(gold_path))
+    floor, minhash, ours = evaluation.methods
+    assert floor.method == "all-singletons" and ours.method == "digest-pipeline"
+    assert ours.pairwise.f1 > minhash.pairwise.f1 > floor.pairwise.f1
+    assert ours.b_cubed.f1 > floor.b_cubed.f1
