@@ -188,7 +188,6 @@ def pair_score(
     return PairScore(score, text, headline, names, outlets, urls, gap, conflict)
 
 
-
 def story_score(pairs: list[PairScore], config: ScoringConfig) -> float:
     """An item against a story's members: its best match, tempered by the members as a whole.
 

@@ -28,7 +28,6 @@ from digest_pipeline.posts.links import registered_domain
 from digest_pipeline.timeline.cluster import (
     Placement,
     TimelineConfig,
-    cluster_events,
     place_events,
     resolve,
     story_id_for,
@@ -319,13 +318,51 @@ def _host(url: str) -> str:
         return ""
 
 
-def replay_mismatches(con: duckdb.DuckDBPyConnection, config: TimelineConfig | None = None) -> list[str]:
-    """Items whose stored story differs from a from-scratch build of the same events (should be none)."""
-    events = [_event(row) for row in con.execute(f"SELECT {_EVENT_COLUMNS} FROM events e").fetchall()]
-    fresh = cluster_events(events, config)
-    stored = dict(con.execute("SELECT event_id, story_id FROM story_events").fetchall())
+def replay_mismatches(
+    con: duckdb.DuckDBPyConnection, config: TimelineConfig | None = None, last_days: int | None = None
+) -> list[str]:
+    """Items whose stored story differs from replaying the same events (should be none).
+
+    With `last_days`, only the items of the latest `last_days` days are
+    replayed, from the stored placements of the window before them, so the
+    check costs the same on a long history; without it, everything is
+    rebuilt from nothing.
+    """
+    config = config or TimelineConfig()
+    latest = con.execute("SELECT max(post_date) FROM events").fetchall()[0][0]
+    if latest is None:
+        return []
+    start = latest - dt.timedelta(days=last_days) if last_days is not None else dt.date.min
+    replayed = [
+        _event(row)
+        for row in con.execute(
+            f"SELECT {_EVENT_COLUMNS} FROM events e WHERE e.post_date > $start", {"start": start}
+        ).fetchall()
+    ]
+    history = (
+        [
+            (_event(row[:-1]), row[-1])
+            for row in con.execute(
+                f"""
+            SELECT {_EVENT_COLUMNS}, s.story_id FROM events e JOIN story_events s USING (event_id)
+            WHERE e.post_date <= $start AND e.post_date > $window_start
+            """,
+                {"start": start, "window_start": start - dt.timedelta(days=config.window_days)},
+            ).fetchall()
+        ]
+        if last_days is not None
+        else []
+    )
+    result = place_events(replayed, history, config)
+    merged = {merge.alias_id: merge.story_id for merge in result.merges}
+    fresh = {p.event_id: resolve(p.story_id, merged) for p in result.placements.values()}
+    stored = dict(
+        con.execute(
+            "SELECT event_id, story_id FROM story_events WHERE post_date > $start", {"start": start}
+        ).fetchall()
+    )
     return sorted(
-        f"{event_id}: stored {stored.get(event_id)}, replay {story_id}"
-        for event_id, story_id in fresh.items()
-        if stored.get(event_id) != story_id
+        f"{event_id}: stored {stored.get(event_id)}, replay {fresh.get(event_id)}"
+        for event_id in stored.keys() | {e.event_id for e in replayed}
+        if stored.get(event_id) != fresh.get(event_id)
     )

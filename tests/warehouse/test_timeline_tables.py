@@ -271,3 +271,26 @@ def test_a_merge_moves_members_outside_the_window_and_records_the_alias(con):
     ]
     assert con.execute("SELECT count(*) FROM stories WHERE story_id = ?", [before[b[0]]]).fetchall() == [(0,)]
     assert replay_mismatches(con, config) == []
+
+
+def test_replay_of_the_latest_days_matches_and_catches_a_moved_item(con):
+    add(con, DAY_1 + DAY_4 + DAY_9)
+    update_timeline(con, now=NOW)
+    assert replay_mismatches(con, last_days=6) == []
+    assert replay_mismatches(con, last_days=0) == []
+    con.execute(
+        "UPDATE story_events SET story_id = 'S20251201-00000000' WHERE event_id = 'gemini-2025-12-09#2'"
+    )
+    assert replay_mismatches(con, last_days=6) == [
+        f"gemini-2025-12-09#2: stored S20251201-00000000, replay {placements_replayed(con)}"
+    ]
+    con.execute("UPDATE story_events SET story_id = 'S20251201-00000000' WHERE event_id = 'gpt-2025-12-01#3'")
+    assert len(replay_mismatches(con, last_days=6)) == 1  # outside the replayed days
+    assert len(replay_mismatches(con)) == 2  # a full replay sees both
+
+
+def placements_replayed(con) -> str:
+    from digest_pipeline.timeline.cluster import story_id_for
+    from digest_pipeline.timeline.features import TimelineEvent
+
+    return story_id_for(TimelineEvent("gemini-2025-12-09#2", dt.date(2025, 12, 9), "gemini", 2, "", ""))
