@@ -202,6 +202,7 @@ def events_from_folder(posts_dir: Path) -> list[TimelineEvent]:
     """
     from digest_pipeline.ingest.files import scan_posts_folder
     from digest_pipeline.posts import parse_post
+    from digest_pipeline.warehouse.post_tables import event_id
 
     current = {}
     for scanned in scan_posts_folder(posts_dir):
@@ -212,7 +213,7 @@ def events_from_folder(posts_dir: Path) -> list[TimelineEvent]:
         post = parse_post(scanned.text, scanned.source_file)
         events.extend(
             TimelineEvent(
-                event_id=f"{post_id}#{item.position}",
+                event_id=event_id(post_id, item.position),
                 post_date=post.identity.post_date,
                 model=post.identity.model,
                 position=item.position,

@@ -19,12 +19,11 @@ import datetime as dt
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import duckdb
 import polars as pl
 
-from digest_pipeline.posts.links import registered_domain
+from digest_pipeline.posts.links import normalize_url
 from digest_pipeline.timeline.cluster import (
     Placement,
     TimelineConfig,
@@ -172,11 +171,16 @@ def _write_placements(
     )
     con.unregister("placed")
     # Members outside the window follow their story into the one it merged with.
-    for alias_id, story_id in merged.items():
-        con.execute(
-            "UPDATE story_events SET story_id = $to WHERE story_id = $alias",
-            {"to": resolve(story_id, merged), "alias": alias_id},
+    if merged:
+        moves = pl.DataFrame(
+            {"alias_id": list(merged), "to_id": [resolve(story_id, merged) for story_id in merged.values()]}
         )
+        con.register("moves", moves)
+        con.execute(
+            "UPDATE story_events SET story_id = moves.to_id FROM moves "
+            "WHERE story_events.story_id = moves.alias_id"
+        )
+        con.unregister("moves")
     return _record_aliases(con, merged, before, now)
 
 
@@ -203,26 +207,29 @@ def _record_aliases(
             rows.append((old_id, heir, "refounded"))
         else:
             rows.append((old_id, None, "withdrawn"))
-    for alias_id, story_id, reason in rows:
-        con.execute(
-            """
-            INSERT INTO story_aliases VALUES ($alias, $story, $reason, $now)
-            ON CONFLICT (alias_id) DO UPDATE SET story_id = excluded.story_id,
-                reason = excluded.reason, recorded_at = excluded.recorded_at
-            """,
-            {"alias": alias_id, "story": story_id, "reason": reason, "now": now},
+    if rows:
+        frame = pl.DataFrame(
+            [(*row, now) for row in rows],
+            schema={
+                "alias_id": pl.String,
+                "story_id": pl.String,
+                "reason": pl.String,
+                "recorded_at": pl.Datetime,
+            },
+            orient="row",
         )
+        con.register("alias_rows", frame)
+        con.execute("INSERT OR REPLACE INTO story_aliases BY NAME SELECT * FROM alias_rows")
+        con.unregister("alias_rows")
     # An id that names a story again is no alias; an alias of an alias points at the end of the chain.
     con.execute("DELETE FROM story_aliases WHERE alias_id IN (SELECT story_id FROM story_events)")
     chain = dict(
         con.execute("SELECT alias_id, story_id FROM story_aliases WHERE story_id IS NOT NULL").fetchall()
     )
-    for alias_id, story_id in chain.items():
-        final = resolve(story_id, chain)
-        if final != story_id:
-            con.execute(
-                "UPDATE story_aliases SET story_id = $s WHERE alias_id = $a", {"s": final, "a": alias_id}
-            )
+    finals = [(alias_id, resolve(story_id, chain)) for alias_id, story_id in chain.items()]
+    moved = [(final, alias_id) for alias_id, final in finals if final != chain[alias_id]]
+    if moved:
+        con.executemany("UPDATE story_aliases SET story_id = ? WHERE alias_id = ?", moved)
     return len(rows)
 
 
@@ -291,7 +298,7 @@ def _story_row(
     best = representative(events)
     domains: set[str] = set()
     for post_id, event in items:
-        domains.update(registered_domain(_host(url)) for url in ITEM_URL.findall(event.body))
+        domains.update(normalize_url(url).domain for url in ITEM_URL.findall(event.body))
         domains.update(
             d for d in post_domains[post_id] if any(outlet_names_domain(o, d) for o in event.outlets)
         )
@@ -309,13 +316,6 @@ def _story_row(
         founder.event_id,
         best.event_id,
     )
-
-
-def _host(url: str) -> str:
-    try:
-        return urlsplit(url).hostname or ""
-    except ValueError:  # a malformed link names no host
-        return ""
 
 
 def replay_mismatches(

@@ -9,6 +9,7 @@ from digest_pipeline.timeline.cluster import (
     story_id_for,
 )
 from digest_pipeline.timeline.scoring import ScoringConfig
+from tests.timeline.scenarios import DEAL_BRIDGE, DEAL_SIDE_A, DEAL_SIDE_B, UNRELATED
 
 
 def history_of(events, assignment):
@@ -118,40 +119,12 @@ def test_history_outside_the_window_is_not_joined(make_event):
 
 
 def test_a_bridging_item_merges_two_stories_and_the_older_id_survives(make_event):
-    # Two terse first reports of one deal stay apart; a full report names both sides.
-    a = make_event(
-        "gpt-2025-12-01#1",
-        1,
-        "Anthropic 宣布 Acme Robotics 合作",
-        "Anthropic 將 Claude 模型授權給機器人公司 Acme Robotics。",
-    )
-    b = make_event(
-        "claude-2025-12-02#1",
-        2,
-        "Claude Opus 驅動機器人手臂",
-        "Acme 的機器人手臂改用 Claude Opus 控制。",
-        model="claude",
-    )
-    bridge = make_event(
-        "claude-2025-12-03#1",
-        3,
-        "Anthropic 與 Acme Robotics 合作：Claude Opus 驅動機器人手臂",
-        "Anthropic 將 Claude 模型授權給 Acme Robotics，Claude Opus 驅動機器人手臂。",
-        model="claude",
-    )
-    # Unrelated items of the same days, so word weights are those of a real window.
-    others = [
-        make_event(f"gemini-2025-12-0{day}#{n}", day, headline, body, model="gemini")
-        for day in (1, 2, 3)
-        for n, (headline, body) in enumerate(
-            [
-                ("Google 推出 Gemini 3 Flash", "更快更便宜的模型。"),
-                ("Waymo 擴大無人車服務", "新增五座城市。"),
-                ("歐盟公布 AI 法案細則", "高風險系統須登記。"),
-            ],
-            1,
-        )
-    ]
+    def event(item):
+        event_id, day, headline, body = item
+        return make_event(event_id, day, headline, body, model=event_id.split("-")[0])
+
+    a, b, bridge = event(DEAL_SIDE_A), event(DEAL_SIDE_B), event(DEAL_BRIDGE)
+    others = [event(item) for item in UNRELATED]
     config = TimelineConfig(scoring=ScoringConfig(join_threshold=0.3, merge_threshold=0.3))
     before = cluster_events([a, b, *others], config)
     assert before[a.event_id] != before[b.event_id]

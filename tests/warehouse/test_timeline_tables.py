@@ -3,12 +3,13 @@
 import datetime as dt
 
 import duckdb
-import pytest
 
-from digest_pipeline.timeline.cluster import TimelineConfig
+from digest_pipeline.timeline.cluster import TimelineConfig, story_id_for
+from digest_pipeline.timeline.features import TimelineEvent
 from digest_pipeline.timeline.scoring import ScoringConfig
 from digest_pipeline.warehouse.schema import apply_schema
 from digest_pipeline.warehouse.timeline_tables import earliest_change, replay_mismatches, update_timeline
+from tests.timeline.scenarios import DEAL_BRIDGE, DEAL_SIDE_A, DEAL_SIDE_B, UNRELATED
 
 NOW = dt.datetime(2026, 1, 1, 6, 0)
 
@@ -57,14 +58,6 @@ DAY_9 = [
     ),
     ("gemini-2025-12-09#2", "Google 推出 Gemini 3 Flash", "更快更便宜的 Gemini 3 Flash 上線。", []),
 ]
-
-
-@pytest.fixture
-def con():
-    connection = duckdb.connect()
-    apply_schema(connection)
-    yield connection
-    connection.close()
 
 
 def add(con, items):
@@ -231,31 +224,10 @@ def test_a_changed_item_is_placed_again(con):
 
 
 def test_a_merge_moves_members_outside_the_window_and_records_the_alias(con):
-    a = (
-        "gpt-2025-12-01#1",
-        "Anthropic 宣布 Acme Robotics 合作",
-        "Anthropic 將 Claude 模型授權給機器人公司 Acme Robotics。",
-        [],
+    a, b, bridge = (
+        (eid, headline, body, []) for eid, _, headline, body in (DEAL_SIDE_A, DEAL_SIDE_B, DEAL_BRIDGE)
     )
-    b = ("claude-2025-12-02#1", "Claude Opus 驅動機器人手臂", "Acme 的機器人手臂改用 Claude Opus 控制。", [])
-    bridge = (
-        "claude-2025-12-03#1",
-        "Anthropic 與 Acme Robotics 合作：Claude Opus 驅動機器人手臂",
-        "Anthropic 將 Claude 模型授權給 Acme Robotics，Claude Opus 驅動機器人手臂。",
-        [],
-    )
-    others = [
-        (f"gemini-2025-12-0{day}#{n}", headline, body, [])
-        for day in (1, 2, 3)
-        for n, (headline, body) in enumerate(
-            [
-                ("Google 推出 Gemini 3 Flash", "更快更便宜的模型。"),
-                ("Waymo 擴大無人車服務", "新增五座城市。"),
-                ("歐盟公布 AI 法案細則", "高風險系統須登記。"),
-            ],
-            1,
-        )
-    ]
+    others = [(eid, headline, body, []) for eid, _, headline, body in UNRELATED]
     config = TimelineConfig(scoring=ScoringConfig(join_threshold=0.3, merge_threshold=0.3))
     add(con, [a, b, *others[:6]])
     update_timeline(con, config, now=NOW)
@@ -281,16 +253,10 @@ def test_replay_of_the_latest_days_matches_and_catches_a_moved_item(con):
     con.execute(
         "UPDATE story_events SET story_id = 'S20251201-00000000' WHERE event_id = 'gemini-2025-12-09#2'"
     )
+    founded = story_id_for(TimelineEvent("gemini-2025-12-09#2", dt.date(2025, 12, 9), "gemini", 2, "", ""))
     assert replay_mismatches(con, last_days=6) == [
-        f"gemini-2025-12-09#2: stored S20251201-00000000, replay {placements_replayed(con)}"
+        f"gemini-2025-12-09#2: stored S20251201-00000000, replay {founded}"
     ]
     con.execute("UPDATE story_events SET story_id = 'S20251201-00000000' WHERE event_id = 'gpt-2025-12-01#3'")
     assert len(replay_mismatches(con, last_days=6)) == 1  # outside the replayed days
     assert len(replay_mismatches(con)) == 2  # a full replay sees both
-
-
-def placements_replayed(con) -> str:
-    from digest_pipeline.timeline.cluster import story_id_for
-    from digest_pipeline.timeline.features import TimelineEvent
-
-    return story_id_for(TimelineEvent("gemini-2025-12-09#2", dt.date(2025, 12, 9), "gemini", 2, "", ""))

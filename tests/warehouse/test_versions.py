@@ -3,11 +3,7 @@
 import datetime as dt
 from pathlib import Path
 
-import duckdb
-import pytest
-
 from digest_pipeline.ingest import scan_posts_folder
-from digest_pipeline.warehouse.schema import apply_schema
 from digest_pipeline.warehouse.versions import record_scan
 
 POST = """---
@@ -21,14 +17,6 @@ Google 宣布更新。
 """
 T0 = dt.datetime(2026, 2, 3, 6, 0)
 T1 = T0 + dt.timedelta(days=1)
-
-
-@pytest.fixture
-def con():
-    connection = duckdb.connect()
-    apply_schema(connection)
-    yield connection
-    connection.close()
 
 
 def write(folder: Path, name: str, headline: str) -> None:
