@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import dagster as dg
 import duckdb
 import polars as pl
 
 from digest_pipeline.warehouse.schema import row_count, table_columns
+
+T = TypeVar("T")
 
 
 def table_metadata(con: duckdb.DuckDBPyConnection, table: str, **extra: object) -> dict[str, object]:
@@ -41,3 +45,11 @@ def markdown_preview(con: duckdb.DuckDBPyConnection, table: str, rows: int = 5) 
         fmt_str_lengths=80,
     ):
         return str(frame)
+
+
+def selected_tables(
+    context: dg.AssetCheckExecutionContext, check: str, per_table: dict[str, T]
+) -> dict[str, T]:
+    """The tables whose `check` this run selected (the UI may run a subset of a multi-check)."""
+    wanted = {k.asset_key.to_user_string() for k in context.selected_asset_check_keys if k.name == check}
+    return {table: value for table, value in per_table.items() if table in wanted}

@@ -4,6 +4,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from digest_pipeline import settings
+from digest_pipeline.defs.conditions import after_upstream_runs
 from digest_pipeline.defs.metadata import table_metadata
 from digest_pipeline.timeline.cluster import TimelineConfig
 from digest_pipeline.warehouse.schema import TIMELINE_TABLES, apply_schema
@@ -27,7 +28,12 @@ def _config() -> TimelineConfig:
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
-            table, description=text, deps=["events", "post_sources"], group_name="timeline", kinds=_KINDS
+            table,
+            description=text,
+            deps=["events", "post_sources"],
+            group_name="timeline",
+            kinds=_KINDS,
+            automation_condition=after_upstream_runs(),
         )
         for table, text in _DESCRIPTIONS.items()
     ],

@@ -1,12 +1,12 @@
 """Warehouse: the current-post tables, rebuilt per post date from the current versions."""
 
 import datetime as dt
-from typing import TypeVar
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from digest_pipeline.defs.metadata import table_metadata
+from digest_pipeline.defs.conditions import after_upstream_runs
+from digest_pipeline.defs.metadata import selected_tables, table_metadata
 from digest_pipeline.defs.partitions import post_dates
 from digest_pipeline.posts import parse_post
 from digest_pipeline.warehouse.post_tables import (
@@ -19,7 +19,6 @@ from digest_pipeline.warehouse.post_tables import (
 from digest_pipeline.warehouse.schema import apply_schema
 
 _KINDS = {"duckdb", "polars"}
-T = TypeVar("T")
 _DESCRIPTIONS = {
     "posts": "One row per current post (model + date): front matter, trend summary, counts.",
     "post_sections": "Every section of every current post, whole: analysis and outlook included.",
@@ -27,11 +26,12 @@ _DESCRIPTIONS = {
     "post_sources": "Links cited by each current post, in order, with canonical URL and domain.",
     "events": "One row per news item of a current post: headline, body and outlets.",
     "event_outlets": "Outlets named by each news item's inline attribution.",
+    "event_entities": "Product and organisation names each news item mentions, in canonical spelling.",
     "key_points": "The key points (重點摘要) of each current post.",
 }
 # The lineage shown in the UI: posts come from the current versions, item outlets
-# from events, and everything else from posts.
-_PARENT = {"posts": "post_versions", "event_outlets": "events"}
+# and names from events, and everything else from posts.
+_PARENT = {"posts": "post_versions", "event_outlets": "events", "event_entities": "events"}
 
 
 @dg.multi_asset(
@@ -75,6 +75,7 @@ def _parse(source_file: str, sha: str, text: str) -> CurrentPost:
     deps=["post_sources"],
     group_name="warehouse",
     kinds=_KINDS,
+    automation_condition=after_upstream_runs(),
 )
 def sources(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """One row per distinct cited URL across all posts: domain, citations, first and last cited."""
@@ -91,6 +92,7 @@ _KEYS = {
     "post_sources": ["post_id", "position"],
     "events": ["event_id"],
     "event_outlets": ["event_id", "position"],
+    "event_entities": ["event_id", "position"],
     "key_points": ["post_id", "position"],
     "sources": ["source_id"],
 }
@@ -100,15 +102,10 @@ _ORPHANS = {
     "post_sources": "SELECT count(*) FROM post_sources c ANTI JOIN posts p USING (post_id)",
     "events": "SELECT count(*) FROM events c ANTI JOIN posts p USING (post_id)",
     "event_outlets": "SELECT count(*) FROM event_outlets c ANTI JOIN events e USING (event_id)",
+    "event_entities": "SELECT count(*) FROM event_entities c ANTI JOIN events e USING (event_id)",
     "key_points": "SELECT count(*) FROM key_points c ANTI JOIN posts p USING (post_id)",
     "sources": "SELECT count(*) FROM post_sources c ANTI JOIN sources s USING (source_id)",
 }
-
-
-def _selected(context: dg.AssetCheckExecutionContext, check: str, per_table: dict[str, T]) -> dict[str, T]:
-    """The tables whose `check` this run selected (the UI may run a subset of a multi-check)."""
-    wanted = {k.asset_key.to_user_string() for k in context.selected_asset_check_keys if k.name == check}
-    return {table: value for table, value in per_table.items() if table in wanted}
 
 
 @dg.multi_asset_check(
@@ -121,7 +118,7 @@ def _selected(context: dg.AssetCheckExecutionContext, check: str, per_table: dic
 def unique_keys(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
     """No two rows of a table share its key: ids stay something analysts can join on."""
     with duckdb.get_connection() as con:
-        for table, key in _selected(context, "unique_keys", _KEYS).items():
+        for table, key in selected_tables(context, "unique_keys", _KEYS).items():
             columns = ", ".join(f'"{c}"' for c in key)
             dupes = con.execute(
                 f'SELECT count(*) FROM (SELECT {columns} FROM "{table}" GROUP BY ALL HAVING count(*) > 1)'
@@ -146,7 +143,7 @@ def unique_keys(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
 def no_orphan_rows(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
     """Child rows whose post (or event, or source) is missing would silently vanish from joins."""
     with duckdb.get_connection() as con:
-        for table, query in _selected(context, "no_orphan_rows", _ORPHANS).items():
+        for table, query in selected_tables(context, "no_orphan_rows", _ORPHANS).items():
             orphans = con.execute(query).fetchall()[0][0]
             yield dg.AssetCheckResult(
                 asset_key=table,

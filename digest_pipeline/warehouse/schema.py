@@ -9,10 +9,22 @@ import duckdb
 SCHEMA_SQL = files("digest_pipeline.warehouse").joinpath("schema.sql")
 
 SCAN_TABLES = ("post_files", "post_versions", "ingest_rejects")
-POST_TABLES = ("posts", "post_sections", "post_tags", "post_sources", "events", "event_outlets", "key_points")
+POST_TABLES = (
+    "posts", "post_sections", "post_tags", "post_sources", "events", "event_outlets", "event_entities",
+    "key_points",
+)
 AGGREGATE_TABLES = ("sources",)
 TIMELINE_TABLES = ("stories", "story_events", "story_timeline", "story_aliases")
-WAREHOUSE_TABLES = (*SCAN_TABLES, *POST_TABLES, *AGGREGATE_TABLES, *TIMELINE_TABLES)
+TREND_TABLES = (
+    "trend_tags_daily",
+    "trend_tags_weekly",
+    "trend_entities_daily",
+    "trend_stories_daily",
+    "trend_story_lifespans",
+    "trend_domains_weekly",
+    "trend_models_weekly",
+)
+WAREHOUSE_TABLES = (*SCAN_TABLES, *POST_TABLES, *AGGREGATE_TABLES, *TIMELINE_TABLES, *TREND_TABLES)
 """Every table the pipeline writes, in the order data flows into them."""
 
 

@@ -220,6 +220,21 @@ COMMENT ON COLUMN event_outlets.position IS '1-based order in the attribution.';
 COMMENT ON COLUMN event_outlets.outlet IS 'Outlet name as written, e.g. Yahoo Tech.';
 COMMENT ON COLUMN event_outlets.outlet_key IS 'Outlet name normalised for grouping (NFKC, case-folded).';
 
+CREATE TABLE IF NOT EXISTS event_entities (
+    event_id    VARCHAR NOT NULL,
+    position    INTEGER NOT NULL,
+    entity_key  VARCHAR NOT NULL,
+    post_date   DATE NOT NULL,
+    model       VARCHAR NOT NULL,
+    PRIMARY KEY (event_id, position)
+);
+COMMENT ON TABLE event_entities IS 'One row per product or organisation name a news item mentions (each name once per item), read by structure: Latin names with capitals, digits or hyphens, and Chinese names of well-known organisations in English. Lone generic words, host names and the item''s own outlets are left out.';
+COMMENT ON COLUMN event_entities.event_id IS 'The news item (events.event_id).';
+COMMENT ON COLUMN event_entities.position IS '1-based order of first mention in the item (headline, then body).';
+COMMENT ON COLUMN event_entities.entity_key IS 'Canonical name: lower case, separators as one dash, version v dropped (GPT‑5.2 and gpt 5.2 are gpt-5.2; 谷歌 is google).';
+COMMENT ON COLUMN event_entities.post_date IS 'Date of the item''s post.';
+COMMENT ON COLUMN event_entities.model IS 'Model of the item''s post.';
+
 CREATE TABLE IF NOT EXISTS key_points (
     post_id   VARCHAR NOT NULL,
     position  INTEGER NOT NULL,
@@ -299,3 +314,169 @@ COMMENT ON COLUMN story_aliases.alias_id IS 'The retired story id.';
 COMMENT ON COLUMN story_aliases.story_id IS 'The live story it resolves to (stories.story_id); NULL when all its items were withdrawn.';
 COMMENT ON COLUMN story_aliases.reason IS 'merged (a later item showed it to be the same development as an older story), refounded (its first item was re-published or removed, so its items now sit under another id) or withdrawn (none of its items remain).';
 COMMENT ON COLUMN story_aliases.recorded_at IS 'When the alias was recorded (UTC).';
+
+-- Trend tables: rebuilt whole from the tables above after every run (cheap set
+-- work in SQL), one grain each. Periods are calendar days or ISO weeks
+-- (Monday to Sunday) between the first and the last post date.
+
+CREATE TABLE IF NOT EXISTS trend_tags_daily (
+    post_date   DATE NOT NULL,
+    tag_key     VARCHAR NOT NULL,
+    tag         VARCHAR NOT NULL,
+    posts       INTEGER NOT NULL,
+    share       DOUBLE NOT NULL,
+    rank        INTEGER,
+    prev_posts  INTEGER NOT NULL,
+    change      INTEGER NOT NULL,
+    rising      BOOLEAN NOT NULL,
+    PRIMARY KEY (post_date, tag_key)
+);
+COMMENT ON TABLE trend_tags_daily IS 'Tags per day: one row per day and tag that was used that day or the day before (a tag that disappears shows one row with posts = 0).';
+COMMENT ON COLUMN trend_tags_daily.post_date IS 'The day.';
+COMMENT ON COLUMN trend_tags_daily.tag_key IS 'The tag, normalised for grouping (post_tags.tag_key).';
+COMMENT ON COLUMN trend_tags_daily.tag IS 'The tag''s most common spelling over all posts.';
+COMMENT ON COLUMN trend_tags_daily.posts IS 'Posts of that day carrying the tag.';
+COMMENT ON COLUMN trend_tags_daily.share IS 'posts / the day''s total of tag uses: the tag''s share of the day''s tagging, in [0, 1]; the shares of a day sum to 1.';
+COMMENT ON COLUMN trend_tags_daily.rank IS 'Rank by posts within the day, ties sharing a rank (1, 1, 3); NULL when posts = 0.';
+COMMENT ON COLUMN trend_tags_daily.prev_posts IS 'Posts carrying the tag on the previous calendar day (0 if none).';
+COMMENT ON COLUMN trend_tags_daily.change IS 'posts - prev_posts.';
+COMMENT ON COLUMN trend_tags_daily.rising IS 'Rising rule: posts >= 2, posts > prev_posts and posts >= 1.5 x prev_posts.';
+
+CREATE TABLE IF NOT EXISTS trend_tags_weekly (
+    week_start  DATE NOT NULL,
+    iso_week    VARCHAR NOT NULL,
+    tag_key     VARCHAR NOT NULL,
+    tag         VARCHAR NOT NULL,
+    posts       INTEGER NOT NULL,
+    share       DOUBLE NOT NULL,
+    rank        INTEGER,
+    prev_posts  INTEGER NOT NULL,
+    change      INTEGER NOT NULL,
+    rising      BOOLEAN NOT NULL,
+    PRIMARY KEY (week_start, tag_key)
+);
+COMMENT ON TABLE trend_tags_weekly IS 'Tags per ISO week: one row per week and tag that was used that week or the week before (a tag that disappears shows one row with posts = 0).';
+COMMENT ON COLUMN trend_tags_weekly.week_start IS 'Monday of the ISO week.';
+COMMENT ON COLUMN trend_tags_weekly.iso_week IS 'The ISO week as text, e.g. 2025-W52.';
+COMMENT ON COLUMN trend_tags_weekly.tag_key IS 'The tag, normalised for grouping (post_tags.tag_key).';
+COMMENT ON COLUMN trend_tags_weekly.tag IS 'The tag''s most common spelling over all posts.';
+COMMENT ON COLUMN trend_tags_weekly.posts IS 'Posts of that week carrying the tag.';
+COMMENT ON COLUMN trend_tags_weekly.share IS 'posts / the week''s total of tag uses, in [0, 1]; the shares of a week sum to 1.';
+COMMENT ON COLUMN trend_tags_weekly.rank IS 'Rank by posts within the week, ties sharing a rank (1, 1, 3); NULL when posts = 0.';
+COMMENT ON COLUMN trend_tags_weekly.prev_posts IS 'Posts carrying the tag in the previous ISO week (0 if none).';
+COMMENT ON COLUMN trend_tags_weekly.change IS 'posts - prev_posts.';
+COMMENT ON COLUMN trend_tags_weekly.rising IS 'Rising rule: posts >= 2, posts > prev_posts and posts >= 1.5 x prev_posts.';
+
+CREATE TABLE IF NOT EXISTS trend_entities_daily (
+    post_date    DATE NOT NULL,
+    entity_key   VARCHAR NOT NULL,
+    mentions     INTEGER NOT NULL,
+    models       INTEGER NOT NULL,
+    mentions_7d  INTEGER NOT NULL,
+    rank_7d      INTEGER NOT NULL,
+    PRIMARY KEY (post_date, entity_key)
+);
+COMMENT ON TABLE trend_entities_daily IS 'Product and organisation names per day with a 7-day rolling count: one row per name and day from each day it is mentioned through the 6 days after (clipped at the last post date), so every day whose rolling count is positive has its row.';
+COMMENT ON COLUMN trend_entities_daily.post_date IS 'The day.';
+COMMENT ON COLUMN trend_entities_daily.entity_key IS 'Canonical name (event_entities.entity_key), e.g. gpt-5.2, google.';
+COMMENT ON COLUMN trend_entities_daily.mentions IS 'News items of that day that mention the name.';
+COMMENT ON COLUMN trend_entities_daily.models IS 'Distinct model digests that mentioned the name that day.';
+COMMENT ON COLUMN trend_entities_daily.mentions_7d IS 'Items mentioning the name in the 7 days ending on this day.';
+COMMENT ON COLUMN trend_entities_daily.rank_7d IS 'Rank by mentions_7d within the day, ties sharing a rank.';
+
+CREATE TABLE IF NOT EXISTS trend_stories_daily (
+    post_date           DATE NOT NULL,
+    model               VARCHAR NOT NULL,
+    posted              BOOLEAN NOT NULL,
+    items               INTEGER NOT NULL,
+    stories             INTEGER NOT NULL,
+    new_stories         INTEGER NOT NULL,
+    continuing_stories  INTEGER NOT NULL,
+    ended_stories       INTEGER NOT NULL,
+    PRIMARY KEY (post_date, model)
+);
+COMMENT ON TABLE trend_stories_daily IS 'Story activity per day and model digest: every day between the first and last post date for every model (zeros where the model did not post), so the series has no gaps.';
+COMMENT ON COLUMN trend_stories_daily.post_date IS 'The day.';
+COMMENT ON COLUMN trend_stories_daily.model IS 'The model digest.';
+COMMENT ON COLUMN trend_stories_daily.posted IS 'Whether the model published a post that day.';
+COMMENT ON COLUMN trend_stories_daily.items IS 'News items the model published that day.';
+COMMENT ON COLUMN trend_stories_daily.stories IS 'Distinct stories those items belong to (new_stories + continuing_stories).';
+COMMENT ON COLUMN trend_stories_daily.new_stories IS 'Stories the model reported that day that were first seen that day (by any model).';
+COMMENT ON COLUMN trend_stories_daily.continuing_stories IS 'Stories the model reported that day that were first seen on an earlier day.';
+COMMENT ON COLUMN trend_stories_daily.ended_stories IS 'Stories the model reported that day that were never reported again, and have been quiet for at least 7 days before the last post date (a story seen more recently may still continue).';
+
+CREATE TABLE IF NOT EXISTS trend_story_lifespans (
+    story_id          VARCHAR NOT NULL PRIMARY KEY,
+    headline          VARCHAR NOT NULL,
+    first_seen        DATE NOT NULL,
+    last_seen         DATE NOT NULL,
+    lifespan_days     INTEGER NOT NULL,
+    days_seen         INTEGER NOT NULL,
+    mention_count     INTEGER NOT NULL,
+    model_count       INTEGER NOT NULL,
+    peak_date         DATE NOT NULL,
+    peak_mentions     INTEGER NOT NULL,
+    longest_gap_days  INTEGER NOT NULL,
+    quiet_days        INTEGER NOT NULL,
+    status            VARCHAR NOT NULL
+);
+COMMENT ON TABLE trend_story_lifespans IS 'How long each story ran: one row per story, with its peak day and whether it has ended.';
+COMMENT ON COLUMN trend_story_lifespans.story_id IS 'The story (stories.story_id).';
+COMMENT ON COLUMN trend_story_lifespans.headline IS 'The story''s representative headline.';
+COMMENT ON COLUMN trend_story_lifespans.first_seen IS 'First day the story was reported.';
+COMMENT ON COLUMN trend_story_lifespans.last_seen IS 'Last day the story was reported.';
+COMMENT ON COLUMN trend_story_lifespans.lifespan_days IS 'last_seen - first_seen + 1: calendar days from first to last report.';
+COMMENT ON COLUMN trend_story_lifespans.days_seen IS 'Days on which the story was reported.';
+COMMENT ON COLUMN trend_story_lifespans.mention_count IS 'News items in the story.';
+COMMENT ON COLUMN trend_story_lifespans.model_count IS 'Distinct model digests that reported the story.';
+COMMENT ON COLUMN trend_story_lifespans.peak_date IS 'The day with the most items of the story (the earliest such day on a tie).';
+COMMENT ON COLUMN trend_story_lifespans.peak_mentions IS 'Items of the story on its peak day.';
+COMMENT ON COLUMN trend_story_lifespans.longest_gap_days IS 'Longest run of days without a report between two reports (0 if reported on consecutive days or once).';
+COMMENT ON COLUMN trend_story_lifespans.quiet_days IS 'Days from last_seen to the last post date in the warehouse.';
+COMMENT ON COLUMN trend_story_lifespans.status IS 'ended when quiet for at least 7 days, else active.';
+
+CREATE TABLE IF NOT EXISTS trend_domains_weekly (
+    week_start        DATE NOT NULL,
+    iso_week          VARCHAR NOT NULL,
+    domain            VARCHAR NOT NULL,
+    citations         INTEGER NOT NULL,
+    posts             INTEGER NOT NULL,
+    share             DOUBLE NOT NULL,
+    rank              INTEGER,
+    prev_citations    INTEGER NOT NULL,
+    change            INTEGER NOT NULL,
+    PRIMARY KEY (week_start, domain)
+);
+COMMENT ON TABLE trend_domains_weekly IS 'Cited source domains per ISO week: one row per week and domain cited that week or the week before (0 citations when it disappears).';
+COMMENT ON COLUMN trend_domains_weekly.week_start IS 'Monday of the ISO week.';
+COMMENT ON COLUMN trend_domains_weekly.iso_week IS 'The ISO week as text, e.g. 2025-W52.';
+COMMENT ON COLUMN trend_domains_weekly.domain IS 'Registered domain of the cited URL (post_sources.domain), e.g. aibase.com.';
+COMMENT ON COLUMN trend_domains_weekly.citations IS 'Links to the domain in the week''s posts.';
+COMMENT ON COLUMN trend_domains_weekly.posts IS 'Posts of the week citing the domain at least once.';
+COMMENT ON COLUMN trend_domains_weekly.share IS 'citations / all citations of the week, in [0, 1]; the shares of a week sum to 1.';
+COMMENT ON COLUMN trend_domains_weekly.rank IS 'Rank by citations within the week, ties sharing a rank; NULL when citations = 0.';
+COMMENT ON COLUMN trend_domains_weekly.prev_citations IS 'Citations of the domain in the previous ISO week (0 if none).';
+COMMENT ON COLUMN trend_domains_weekly.change IS 'citations - prev_citations.';
+
+CREATE TABLE IF NOT EXISTS trend_models_weekly (
+    week_start    DATE NOT NULL,
+    iso_week      VARCHAR NOT NULL,
+    model         VARCHAR NOT NULL,
+    posts         INTEGER NOT NULL,
+    items         INTEGER NOT NULL,
+    citations     INTEGER NOT NULL,
+    stories       INTEGER NOT NULL,
+    new_stories   INTEGER NOT NULL,
+    post_share    DOUBLE NOT NULL,
+    PRIMARY KEY (week_start, model)
+);
+COMMENT ON TABLE trend_models_weekly IS 'Activity of each model digest per ISO week: every week between the first and last post date for every model (zeros where it was silent), so the series has no gaps.';
+COMMENT ON COLUMN trend_models_weekly.week_start IS 'Monday of the ISO week.';
+COMMENT ON COLUMN trend_models_weekly.iso_week IS 'The ISO week as text, e.g. 2025-W52.';
+COMMENT ON COLUMN trend_models_weekly.model IS 'The model digest.';
+COMMENT ON COLUMN trend_models_weekly.posts IS 'Posts the model published that week.';
+COMMENT ON COLUMN trend_models_weekly.items IS 'News items in those posts.';
+COMMENT ON COLUMN trend_models_weekly.citations IS 'Links cited by those posts.';
+COMMENT ON COLUMN trend_models_weekly.stories IS 'Distinct stories the model reported that week.';
+COMMENT ON COLUMN trend_models_weekly.new_stories IS 'Of those, stories first seen (by any model) that week.';
+COMMENT ON COLUMN trend_models_weekly.post_share IS 'posts / all posts of the week, in [0, 1]; the shares of a week sum to 1.';

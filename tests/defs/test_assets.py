@@ -10,7 +10,7 @@ from digest_pipeline.cli import build
 from digest_pipeline.definitions import defs
 from digest_pipeline.defs.partitions import POST_DATES_PARTITION
 from digest_pipeline.defs.resources import build_resources
-from digest_pipeline.warehouse.schema import POST_TABLES, SCAN_TABLES, WAREHOUSE_TABLES
+from digest_pipeline.warehouse.schema import POST_TABLES, SCAN_TABLES, TREND_TABLES, WAREHOUSE_TABLES
 
 
 def test_definitions_load_with_every_table_asset_and_checks() -> None:
@@ -24,7 +24,12 @@ def test_definitions_load_with_every_table_asset_and_checks() -> None:
         "unique_keys",
         "no_orphan_rows",
         "item_count_matches_events",
+        "shares_sum_to_one",
+        "no_negative_counts",
+        "no_gaps",
     } <= check_names
+    groups = {graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert groups == {"ingest", "warehouse", "timeline", "trends"}
 
 
 def test_materialize_one_partition_writes_only_that_date(seeded_posts: Path, warehouse_file: Path) -> None:
@@ -158,3 +163,46 @@ def test_timeline_checks_pass_then_fail_on_tampered_stories(built: Path) -> None
     )
     outcomes = check_outcomes(built)
     assert not any(outcomes[name] for name in timeline_checks)
+
+
+def test_trend_checks_pass_then_fail_on_bad_trends(built: Path) -> None:
+    trend_checks = [
+        "trend_tags_weekly:shares_sum_to_one",
+        "trend_models_weekly:shares_sum_to_one",
+        "trend_stories_daily:no_negative_counts",
+        "trend_stories_daily:no_gaps",
+        "trend_entities_daily:no_gaps",
+    ]
+    assert all(check_outcomes(built)[name] for name in trend_checks)
+    tamper(
+        built,
+        "UPDATE trend_tags_weekly SET share = share / 2",
+        "UPDATE trend_models_weekly SET post_share = 1.2 WHERE posts > 0",
+        "UPDATE trend_stories_daily SET new_stories = -1 WHERE posted",
+        "DELETE FROM trend_stories_daily WHERE post_date = (SELECT min(post_date) + 1 FROM posts)",
+        "DELETE FROM trend_entities_daily WHERE mentions = 0",
+    )
+    outcomes = check_outcomes(built)
+    assert not any(outcomes[name] for name in trend_checks)
+    assert outcomes["trend_domains_weekly:shares_sum_to_one"] is True
+
+
+def test_trend_materializations_carry_charts_and_schemas(built: Path) -> None:
+    definitions = defs()
+    result = dg.materialize(
+        [*definitions.assets, *definitions.asset_checks],
+        resources=build_resources(warehouse=str(built)),
+        selection=dg.AssetSelection.groups("trends"),
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+    assert result.success
+    materializations = result.asset_materializations_for_node("trends")
+    metadata = {m.asset_key.to_user_string(): m.metadata for m in materializations}
+    assert set(metadata) == set(TREND_TABLES)
+    for table in ("trend_tags_weekly", "trend_stories_daily"):
+        assert metadata[table]["chart"].value.startswith("![")
+        assert "data:image/svg+xml;base64," in metadata[table]["chart"].value
+    for table, entries in metadata.items():
+        columns = entries["dagster/column_schema"].schema.columns
+        assert columns and all(c.description for c in columns), table
+        assert entries["dagster/row_count"].value > 0, table

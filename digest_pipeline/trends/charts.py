@@ -1,0 +1,101 @@
+"""Charts of the trends, as SVG for the Dagster UI's markdown metadata.
+
+SVG with text left as text (`svg.fonttype: none`), so the browser draws the
+labels with its own fonts: tags are often Chinese, and the project ships no
+CJK font for matplotlib to embed. The figure API is used directly (no
+pyplot), so nothing global changes and no display is needed.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib
+from matplotlib.figure import Figure
+
+_STYLE = {
+    "svg.fonttype": "none",
+    "font.family": ["sans-serif"],
+    "font.sans-serif": ["Noto Sans CJK TC", "PingFang TC", "Microsoft JhengHei", "DejaVu Sans"],
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line of a chart: a label and a value per period."""
+
+    label: str
+    values: Sequence[float]
+
+
+def _svg(figure: Figure) -> str:
+    buffer = io.StringIO()
+    with warnings.catch_warnings():
+        # Layout is measured with a Latin font; the browser draws the Chinese glyphs.
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
+        warnings.filterwarnings("ignore", message=r"findfont")
+        figure.savefig(buffer, format="svg", bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def line_chart(
+    title: str, periods: Sequence[dt.date] | Sequence[str], series: Sequence[Series], y_label: str
+) -> str:
+    """Lines over periods (dates, or labels such as ISO weeks), one per series, with a legend beside."""
+    with matplotlib.rc_context(_STYLE):
+        figure = Figure(figsize=(8, 3.6))
+        axes = figure.subplots()
+        for line in series:
+            axes.plot(periods, line.values, marker="o", markersize=3, linewidth=1.5, label=line.label)
+        axes.set_title(title, loc="left")
+        axes.set_ylabel(y_label)
+        axes.set_ylim(bottom=0)
+        axes.yaxis.get_major_locator().set_params(integer=True)
+        if series:
+            axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+        figure.autofmt_xdate()
+        return _svg(figure)
+
+
+def stacked_bars(
+    title: str,
+    periods: Sequence[dt.date],
+    series: Sequence[Series],
+    y_label: str,
+    overlay: Series | None = None,
+) -> str:
+    """Bars per period with each series stacked on the previous ones, and an optional marked line.
+
+    The overlay is for a count that is part of the bars' total (stories that
+    ended that day) and so must not be stacked on top of it.
+    """
+    with matplotlib.rc_context(_STYLE):
+        figure = Figure(figsize=(8, 3.6))
+        axes = figure.subplots()
+        bottom = [0.0] * len(periods)
+        for part in series:
+            axes.bar(periods, part.values, bottom=bottom, width=0.8, label=part.label)
+            bottom = [b + v for b, v in zip(bottom, part.values, strict=True)]
+        if overlay is not None:
+            axes.plot(periods, overlay.values, "k_", markersize=9, markeredgewidth=2, label=overlay.label)
+        axes.set_title(title, loc="left")
+        axes.set_ylabel(y_label)
+        axes.yaxis.get_major_locator().set_params(integer=True)
+        if series:
+            axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+        figure.autofmt_xdate()
+        return _svg(figure)
+
+
+def markdown_image(svg: str, alt: str) -> str:
+    """The chart inline in markdown, as a data URI (the UI shows it; nothing is fetched)."""
+    encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f"![{alt}](data:image/svg+xml;base64,{encoded})"

@@ -1,0 +1,404 @@
+"""The trend tables, rebuilt whole in SQL from the post and timeline tables.
+
+Each is a small aggregate of tables the earlier steps keep current, so a
+full rebuild is set work DuckDB does in well under a second even on years of
+posts; rebuilding whole keeps every period's shares, ranks and changes
+consistent with each other, which an incremental patch would have to prove.
+All tables of a refresh are replaced in one transaction: a reader sees the
+old trends or the new ones, never a mix.
+
+Periods run over a calendar from the first to the last post date (days, or
+ISO weeks starting on Monday), not over the days that happen to have data,
+so "the previous period" of a day after a silent day is the silent day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+
+from digest_pipeline.trends.rules import (
+    ENDED_AFTER_QUIET_DAYS,
+    RISING_MIN_POSTS,
+    RISING_RATIO,
+    ROLLING_DAYS,
+)
+from digest_pipeline.warehouse.schema import TREND_TABLES
+
+_RULES = {
+    "rising_min": RISING_MIN_POSTS,
+    "rising_ratio": RISING_RATIO,
+    "quiet_days": ENDED_AFTER_QUIET_DAYS,
+}
+
+_DAY = "{0}"
+_WEEK = "date_trunc('week', {0})::DATE"
+_ISO_WEEK = "strftime({0}, '%G-W%V')"
+
+
+def _counted_shares(source: str, key: str, grain_days: int, measure: str, label: str = "") -> str:
+    """Counts per period and key with share, rank and change against the previous period.
+
+    `source` yields (day, key, post_id) and optionally `label`; a row exists for
+    each key used in a period or in the one before (then with a count of 0),
+    so a key that disappears shows its drop instead of silently vanishing.
+    `measure` is `posts` (distinct posts) or `citations` (rows).
+    """
+    period_of = _DAY if grain_days == 1 else _WEEK
+    spelling = (
+        f", spellings AS (SELECT {key}, first({label} ORDER BY n DESC, {label}) AS {label} "
+        f"FROM (SELECT {key}, {label}, count(*) AS n FROM src GROUP BY ALL) GROUP BY {key})"
+        if label
+        else ""
+    )
+    return f"""
+        WITH src AS ({source}),
+        counts AS (
+            SELECT {period_of.format("day")} AS period, {key},
+                   count(*) AS citations, count(DISTINCT post_id) AS posts
+            FROM src GROUP BY ALL
+        ),
+        last_period AS (SELECT {period_of.format("max(post_date)")} AS period FROM posts),
+        keys AS (
+            SELECT period, {key} FROM counts
+            UNION
+            SELECT period + {grain_days}, {key} FROM counts
+            WHERE period + {grain_days} <= (SELECT period FROM last_period)
+        ),
+        grid AS (
+            SELECT k.period, k.{key}, coalesce(c.{measure}, 0) AS n, coalesce(c.posts, 0) AS posts,
+                   coalesce(p.{measure}, 0) AS prev_n
+            FROM keys k
+            LEFT JOIN counts c ON c.period = k.period AND c.{key} = k.{key}
+            LEFT JOIN counts p ON p.period = k.period - {grain_days} AND p.{key} = k.{key}
+        ){spelling}
+        SELECT g.*,
+               coalesce(n / nullif(sum(n) OVER (PARTITION BY period), 0), 0) AS share,
+               CASE WHEN n > 0 THEN rank() OVER (PARTITION BY period ORDER BY n DESC) END AS rank,
+               n - prev_n AS change
+               {f", s.{label}" if label else ""}
+        FROM grid g {f"JOIN spellings s USING ({key})" if label else ""}
+    """
+
+
+_TAGS = """
+    SELECT p.post_date AS day, t.tag_key, t.tag, t.post_id
+    FROM post_tags t JOIN posts p USING (post_id)
+"""
+
+
+def _tags_sql(grain_days: int) -> str:
+    period_columns = (
+        "period AS post_date"
+        if grain_days == 1
+        else f"period AS week_start, {_ISO_WEEK.format('period')} AS iso_week"
+    )
+    return f"""
+        SELECT {period_columns}, tag_key, tag, n AS posts, share, rank, prev_n AS prev_posts, change,
+               n >= $rising_min AND n > prev_n AND n >= $rising_ratio * prev_n AS rising
+        FROM ({_counted_shares(_TAGS, "tag_key", grain_days, "posts", label="tag")})
+    """
+
+
+_DOMAINS = "SELECT post_date AS day, domain, post_id FROM post_sources"
+
+_DOMAINS_WEEKLY = f"""
+    SELECT period AS week_start, {_ISO_WEEK.format("period")} AS iso_week, domain, n AS citations, posts,
+           share, rank, prev_n AS prev_citations, change
+    FROM ({_counted_shares(_DOMAINS, "domain", 7, "citations")})
+"""
+
+_ENTITIES_DAILY = f"""
+    WITH daily AS (
+        SELECT post_date AS day, entity_key, count(*) AS mentions, count(DISTINCT model) AS models
+        FROM event_entities GROUP BY ALL
+    ),
+    days AS (
+        SELECT DISTINCT d.entity_key, d.day + o.step::INTEGER AS day
+        FROM daily d CROSS JOIN range({ROLLING_DAYS}) o(step)
+        WHERE d.day + o.step::INTEGER <= (SELECT max(post_date) FROM posts)
+    ),
+    rolling AS (
+        SELECT days.day AS post_date, days.entity_key,
+               coalesce(daily.mentions, 0) AS mentions, coalesce(daily.models, 0) AS models,
+               sum(coalesce(daily.mentions, 0)) OVER (
+                   PARTITION BY days.entity_key ORDER BY days.day
+                   RANGE BETWEEN INTERVAL {ROLLING_DAYS - 1} DAY PRECEDING AND CURRENT ROW
+               ) AS mentions_7d
+        FROM days LEFT JOIN daily USING (entity_key, day)
+    )
+    SELECT *, rank() OVER (PARTITION BY post_date ORDER BY mentions_7d DESC) AS rank_7d FROM rolling
+"""
+
+_STORY_ITEMS = """
+    story_items AS (
+        SELECT se.story_id, e.post_date, e.model, s.first_seen, s.last_seen,
+               s.last_seen <= (SELECT max(post_date) FROM posts) - $quiet_days AS ended
+        FROM story_events se JOIN events e USING (event_id) JOIN stories s USING (story_id)
+    )
+"""
+
+_STORIES_DAILY = f"""
+    WITH {_STORY_ITEMS},
+    calendar AS (
+        SELECT unnest(generate_series(min(post_date), max(post_date), INTERVAL 1 DAY))::DATE AS post_date
+        FROM posts
+    ),
+    per_day AS (
+        SELECT post_date, model, count(*) AS items, count(DISTINCT story_id) AS stories,
+               count(DISTINCT story_id) FILTER (first_seen = post_date) AS new_stories,
+               count(DISTINCT story_id) FILTER (first_seen < post_date) AS continuing_stories,
+               count(DISTINCT story_id) FILTER (last_seen = post_date AND ended) AS ended_stories
+        FROM story_items GROUP BY ALL
+    )
+    SELECT c.post_date, m.model,
+           EXISTS (SELECT 1 FROM posts p WHERE p.post_date = c.post_date AND p.model = m.model) AS posted,
+           coalesce(d.items, 0) AS items, coalesce(d.stories, 0) AS stories,
+           coalesce(d.new_stories, 0) AS new_stories,
+           coalesce(d.continuing_stories, 0) AS continuing_stories,
+           coalesce(d.ended_stories, 0) AS ended_stories
+    FROM calendar c CROSS JOIN (SELECT DISTINCT model FROM posts) m
+    LEFT JOIN per_day d ON d.post_date = c.post_date AND d.model = m.model
+"""
+
+_STORY_LIFESPANS = """
+    WITH days AS (
+        SELECT story_id, post_date, mentions,
+               post_date - lag(post_date) OVER (PARTITION BY story_id ORDER BY post_date) - 1 AS gap
+        FROM story_timeline
+    ),
+    per_story AS (
+        SELECT story_id, first(post_date ORDER BY mentions DESC, post_date) AS peak_date,
+               max(mentions) AS peak_mentions, coalesce(max(gap), 0) AS longest_gap_days
+        FROM days GROUP BY story_id
+    )
+    SELECT s.story_id, s.headline, s.first_seen, s.last_seen,
+           s.last_seen - s.first_seen + 1 AS lifespan_days, s.days_seen, s.mention_count,
+           len(s.models) AS model_count, p.peak_date, p.peak_mentions, p.longest_gap_days,
+           (SELECT max(post_date) FROM posts) - s.last_seen AS quiet_days,
+           CASE WHEN (SELECT max(post_date) FROM posts) - s.last_seen >= $quiet_days
+                THEN 'ended' ELSE 'active' END AS status
+    FROM stories s JOIN per_story p USING (story_id)
+"""
+
+_MODELS_WEEKLY = f"""
+    WITH {_STORY_ITEMS},
+    weeks AS (
+        SELECT unnest(generate_series({_WEEK.format("min(post_date)")}, {_WEEK.format("max(post_date)")},
+                                      INTERVAL 7 DAY))::DATE AS week_start
+        FROM posts
+    ),
+    post_counts AS (
+        SELECT {_WEEK.format("p.post_date")} AS week_start, p.model, count(*) AS posts,
+               sum(p.item_count) AS items,
+               sum((SELECT count(*) FROM post_sources s WHERE s.post_id = p.post_id)) AS citations
+        FROM posts p GROUP BY ALL
+    ),
+    story_counts AS (
+        SELECT {_WEEK.format("post_date")} AS week_start, model, count(DISTINCT story_id) AS stories,
+               count(DISTINCT story_id) FILTER (
+                   {_WEEK.format("first_seen")} = {_WEEK.format("post_date")}
+               ) AS new_stories
+        FROM story_items GROUP BY ALL
+    ),
+    grid AS (
+        SELECT w.week_start, m.model, coalesce(p.posts, 0) AS posts, coalesce(p.items, 0) AS items,
+               coalesce(p.citations, 0) AS citations, coalesce(s.stories, 0) AS stories,
+               coalesce(s.new_stories, 0) AS new_stories
+        FROM weeks w CROSS JOIN (SELECT DISTINCT model FROM posts) m
+        LEFT JOIN post_counts p USING (week_start, model)
+        LEFT JOIN story_counts s USING (week_start, model)
+    )
+    SELECT week_start, {_ISO_WEEK.format("week_start")} AS iso_week, model, posts, items, citations,
+           stories, new_stories,
+           coalesce(posts / nullif(sum(posts) OVER (PARTITION BY week_start), 0), 0) AS post_share
+    FROM grid
+"""
+
+TREND_QUERIES: dict[str, str] = {
+    "trend_tags_daily": _tags_sql(1),
+    "trend_tags_weekly": _tags_sql(7),
+    "trend_entities_daily": _ENTITIES_DAILY,
+    "trend_stories_daily": _STORIES_DAILY,
+    "trend_story_lifespans": _STORY_LIFESPANS,
+    "trend_domains_weekly": _DOMAINS_WEEKLY,
+    "trend_models_weekly": _MODELS_WEEKLY,
+}
+assert tuple(TREND_QUERIES) == TREND_TABLES, "one query per trend table, in the schema's order"
+
+
+def _parameters(sql: str) -> dict[str, object]:
+    return {name: value for name, value in _RULES.items() if f"${name}" in sql}
+
+
+def refresh_trends(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = TREND_TABLES) -> dict[str, int]:
+    """Replace the given trend tables in one transaction; returns rows written per table."""
+    written: dict[str, int] = {}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in tables:
+            sql = TREND_QUERIES[table]
+            con.execute(f'DELETE FROM "{table}"')
+            con.execute(f'INSERT INTO "{table}" BY NAME {sql}', _parameters(sql))
+            written[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return written
+
+
+# --- The checks' queries: each returns rows that break the rule (none when it holds). ---
+
+
+@dataclass(frozen=True)
+class ShareRule:
+    """A share column whose values lie in [0, 1] and sum to 1 in each period with any count."""
+
+    period: str
+    share: str
+    count: str
+
+
+SHARES: dict[str, ShareRule] = {
+    "trend_tags_daily": ShareRule("post_date", "share", "posts"),
+    "trend_tags_weekly": ShareRule("week_start", "share", "posts"),
+    "trend_domains_weekly": ShareRule("week_start", "share", "citations"),
+    "trend_models_weekly": ShareRule("week_start", "post_share", "posts"),
+}
+
+COUNTS: dict[str, tuple[str, ...]] = {
+    "trend_tags_daily": ("posts", "prev_posts"),
+    "trend_tags_weekly": ("posts", "prev_posts"),
+    "trend_entities_daily": ("mentions", "models", "mentions_7d"),
+    "trend_stories_daily": ("items", "stories", "new_stories", "continuing_stories", "ended_stories"),
+    "trend_story_lifespans": (
+        *("lifespan_days", "days_seen", "mention_count", "model_count"),
+        *("peak_mentions", "longest_gap_days", "quiet_days"),
+    ),
+    "trend_domains_weekly": ("citations", "posts", "prev_citations"),
+    "trend_models_weekly": ("posts", "items", "citations", "stories", "new_stories"),
+}
+"""Columns that count something and so can never be negative (changes can)."""
+
+_CALENDAR_DAYS = (
+    "SELECT unnest(generate_series(min(post_date), max(post_date), INTERVAL 1 DAY))::DATE AS d FROM posts"
+)
+GAPS: dict[str, str] = {
+    "trend_stories_daily": f"""
+        SELECT c.d::VARCHAR || ' ' || m.model FROM ({_CALENDAR_DAYS}) c
+        CROSS JOIN (SELECT DISTINCT model FROM posts) m
+        ANTI JOIN trend_stories_daily t ON t.post_date = c.d AND t.model = m.model
+    """,
+    "trend_entities_daily": f"""
+        SELECT DISTINCT t.entity_key || ' ' || (t.post_date + o.step::INTEGER)::VARCHAR
+        FROM trend_entities_daily t CROSS JOIN range(1, {ROLLING_DAYS}) o(step)
+        WHERE t.mentions > 0 AND t.post_date + o.step::INTEGER <= (SELECT max(post_date) FROM posts)
+          AND NOT EXISTS (SELECT 1 FROM trend_entities_daily n
+                          WHERE n.entity_key = t.entity_key AND n.post_date = t.post_date + o.step::INTEGER)
+    """,
+    "trend_models_weekly": f"""
+        SELECT w.d::VARCHAR || ' ' || m.model FROM (
+            SELECT unnest(generate_series({_WEEK.format("min(post_date)")}, {_WEEK.format("max(post_date)")},
+                                          INTERVAL 7 DAY))::DATE AS d FROM posts
+        ) w CROSS JOIN (SELECT DISTINCT model FROM posts) m
+        ANTI JOIN trend_models_weekly t ON t.week_start = w.d AND t.model = m.model
+    """,
+}
+"""Series promised to be gap-free: each query lists the missing (period, key) rows."""
+
+
+def share_violations(con: duckdb.DuckDBPyConnection, table: str, limit: int = 20) -> list[str]:
+    """Shares outside [0, 1], and periods whose shares do not sum to 1 although they have counts."""
+    rule = SHARES[table]
+    return [
+        row[0]
+        for row in con.execute(
+            f"""
+            SELECT {rule.period}::VARCHAR || ': ' || CASE
+                WHEN min({rule.share}) < 0 OR max({rule.share}) > 1 THEN 'share outside [0, 1]'
+                ELSE 'shares sum to ' || round(sum({rule.share}), 6)::VARCHAR END
+            FROM "{table}" GROUP BY {rule.period}
+            HAVING min({rule.share}) < 0 OR max({rule.share}) > 1
+                OR (sum({rule.count}) > 0 AND abs(sum({rule.share}) - 1) > 1e-9)
+                OR (sum({rule.count}) = 0 AND sum({rule.share}) <> 0)
+            ORDER BY 1 LIMIT {int(limit)}
+            """
+        ).fetchall()
+    ]
+
+
+def negative_counts(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, int]:
+    """Rows with a negative value, per count column that has any."""
+    columns = COUNTS[table]
+    totals = con.execute(
+        "SELECT " + ", ".join(f'count(*) FILTER ("{c}" < 0)' for c in columns) + f' FROM "{table}"'
+    ).fetchall()[0]
+    return {column: n for column, n in zip(columns, totals, strict=True) if n}
+
+
+def series_gaps(con: duckdb.DuckDBPyConnection, table: str, limit: int = 20) -> list[str]:
+    """The (period, key) rows a gap-free series is missing."""
+    sql = GAPS[table]
+    rows = con.execute(f"{sql} ORDER BY 1 LIMIT {int(limit)}", _parameters(sql)).fetchall()
+    return [row[0] for row in rows]
+
+
+# --- The data behind the charts the trend assets attach. ---
+
+
+def top_tags_by_week(
+    con: duckdb.DuckDBPyConnection, top: int = 8, weeks: int = 26
+) -> tuple[list[dt.date], list[tuple[str, list[int]]]]:
+    """The latest weeks, and the posts per week of the tags most used over them."""
+    periods = [
+        row[0]
+        for row in con.execute(
+            "SELECT DISTINCT week_start FROM trend_models_weekly ORDER BY 1 DESC LIMIT $weeks",
+            {"weeks": weeks},
+        ).fetchall()
+    ][::-1]
+    if not periods:
+        return [], []
+    rows = con.execute(
+        """
+        WITH recent AS (SELECT * FROM trend_tags_weekly WHERE week_start >= $since),
+        leaders AS (
+            SELECT tag_key, any_value(tag) AS tag FROM recent GROUP BY tag_key
+            ORDER BY sum(posts) DESC, tag_key LIMIT $top
+        )
+        SELECT l.tag, list(coalesce(r.posts, 0) ORDER BY w.week_start)
+        FROM leaders l CROSS JOIN unnest($weeks::DATE[]) w(week_start)
+        LEFT JOIN recent r ON r.tag_key = l.tag_key AND r.week_start = w.week_start
+        GROUP BY l.tag, l.tag_key ORDER BY sum(coalesce(r.posts, 0)) DESC, l.tag_key
+        """,
+        {"since": periods[0], "top": top, "weeks": periods},
+    ).fetchall()
+    return periods, [(tag, counts) for tag, counts in rows]
+
+
+def story_activity_by_day(
+    con: duckdb.DuckDBPyConnection, days: int = 90
+) -> tuple[list[dt.date], dict[str, list[int]]]:
+    """Distinct stories reported per day (new, continuing, and of those the ones that ended), latest days.
+
+    Counted per story, not summed over models: a story two digests report is one story that day.
+    """
+    rows = con.execute(
+        """
+        WITH calendar AS (SELECT DISTINCT post_date FROM trend_stories_daily)
+        SELECT c.post_date,
+               count(l.story_id) FILTER (l.first_seen = c.post_date),
+               count(l.story_id) FILTER (l.first_seen < c.post_date),
+               count(l.story_id) FILTER (l.last_seen = c.post_date AND l.status = 'ended')
+        FROM calendar c
+        LEFT JOIN story_timeline t USING (post_date)
+        LEFT JOIN trend_story_lifespans l USING (story_id)
+        GROUP BY c.post_date ORDER BY c.post_date DESC LIMIT $days
+        """,
+        {"days": days},
+    ).fetchall()[::-1]
+    columns = ("new", "continuing", "ended")
+    return [r[0] for r in rows], {name: [int(r[i + 1]) for r in rows] for i, name in enumerate(columns)}

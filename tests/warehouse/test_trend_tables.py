@@ -1,0 +1,390 @@
+"""Trend arithmetic on small hand-made warehouses: ties, empty periods, disappearing keys, the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pytest
+
+from digest_pipeline.trends.rules import is_rising
+from digest_pipeline.warehouse.schema import TREND_TABLES
+from digest_pipeline.warehouse.trend_tables import (
+    COUNTS,
+    GAPS,
+    SHARES,
+    TREND_QUERIES,
+    negative_counts,
+    refresh_trends,
+    series_gaps,
+    share_violations,
+    story_activity_by_day,
+    top_tags_by_week,
+)
+
+
+@dataclass
+class Item:
+    story: str
+    names: tuple[str, ...] = ()
+
+
+@dataclass
+class Post:
+    model: str
+    day: str
+    tags: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    items: tuple[Item, ...] = field(default_factory=tuple)
+
+
+def load(con, posts: list[Post]) -> None:
+    """Write the few columns the trends read; stories and their timeline follow from the items."""
+    for p in posts:
+        pid = f"{p.model}-{p.day}"
+        con.execute(
+            "INSERT INTO posts (post_id, model, post_date, source_file, content_sha256, identity_source, "
+            "item_count, source_count, key_point_count, has_news_section) "
+            "VALUES (?, ?, ?, 'f', 'sha', 'front_matter', ?, ?, 0, true)",
+            [pid, p.model, p.day, len(p.items), len(p.domains)],
+        )
+        for n, tag in enumerate(p.tags, start=1):
+            con.execute("INSERT INTO post_tags VALUES (?, ?, ?, ?)", [pid, n, tag, tag.lower()])
+        for n, domain in enumerate(p.domains, start=1):
+            con.execute(
+                "INSERT INTO post_sources (post_id, position, source_id, post_date, title, raw_url, url, "
+                "domain, host, url_problems) VALUES (?, ?, ?, ?, '', '', '', ?, '', [])",
+                [pid, n, f"{pid}/{n}", p.day, domain],
+            )
+        for n, item in enumerate(p.items, start=1):
+            eid = f"{pid}#{n}"
+            con.execute(
+                "INSERT INTO events (event_id, post_id, model, post_date, position, headline, body, outlets, "
+                "list_style) VALUES (?, ?, ?, ?, ?, 'h', 'b', [], 'numbered')",
+                [eid, pid, p.model, p.day, n],
+            )
+            con.execute(
+                "INSERT INTO story_events (event_id, story_id, post_date, model, fingerprint) "
+                "VALUES (?, ?, ?, ?, 'x')",
+                [eid, item.story, p.day, p.model],
+            )
+            for k, name in enumerate(item.names, start=1):
+                con.execute(
+                    "INSERT INTO event_entities VALUES (?, ?, ?, ?, ?)", [eid, k, name, p.day, p.model]
+                )
+    con.execute(
+        """
+        INSERT INTO story_timeline
+        SELECT story_id, post_date, count(*), list(DISTINCT model ORDER BY model)
+        FROM story_events GROUP BY ALL
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO stories (story_id, headline, first_seen, last_seen, days_seen, mention_count, post_count,
+                             models, outlets, source_domains, founding_event_id, representative_event_id)
+        SELECT story_id, 'headline of ' || story_id, min(post_date), max(post_date),
+               count(DISTINCT post_date), count(*), count(DISTINCT model || post_date),
+               list(DISTINCT model ORDER BY model), [], [],
+               min(event_id), min(event_id)
+        FROM story_events GROUP BY story_id
+        """
+    )
+
+
+def rows(con, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()
+
+
+def day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def test_every_trend_table_has_its_query() -> None:
+    assert tuple(TREND_QUERIES) == TREND_TABLES
+    assert set(COUNTS) == set(TREND_TABLES)
+
+
+def test_empty_warehouse_gives_empty_trends(con) -> None:
+    assert refresh_trends(con) == {table: 0 for table in TREND_TABLES}
+    assert top_tags_by_week(con) == ([], [])
+    assert story_activity_by_day(con) == ([], {"new": [], "continuing": [], "ended": []})
+
+
+def test_tag_shares_ranks_ties_and_a_tag_that_disappears(con) -> None:
+    load(
+        con,
+        [
+            Post("gpt", "2026-01-05", tags=("AI", "OpenAI")),
+            Post("qwen", "2026-01-05", tags=("AI", "Qwen")),
+            Post("gemini", "2026-01-05", tags=("Gemini",)),
+            Post("gpt", "2026-01-06", tags=("AI",)),
+        ],
+    )
+    refresh_trends(con)
+    first = rows(
+        con,
+        "SELECT tag, posts, share, rank FROM trend_tags_daily WHERE post_date = '2026-01-05' "
+        "ORDER BY rank, tag",
+    )
+    # 5 tag uses: AI twice; the three singles tie at rank 2 (ties share a rank).
+    assert first == [("AI", 2, 0.4, 1), ("Gemini", 1, 0.2, 2), ("OpenAI", 1, 0.2, 2), ("Qwen", 1, 0.2, 2)]
+    second = rows(
+        con,
+        "SELECT tag, posts, prev_posts, change, share, rank FROM trend_tags_daily "
+        "WHERE post_date = '2026-01-06' ORDER BY tag",
+    )
+    assert second == [
+        ("AI", 1, 2, -1, 1.0, 1),
+        ("Gemini", 0, 1, -1, 0.0, None),
+        ("OpenAI", 0, 1, -1, 0.0, None),
+        ("Qwen", 0, 1, -1, 0.0, None),
+    ]
+    assert share_violations(con, "trend_tags_daily") == []
+
+
+def test_a_silent_day_is_a_period_and_drops_are_shown_once(con) -> None:
+    load(con, [Post("gpt", "2026-01-05", tags=("AI",)), Post("gpt", "2026-01-08", tags=("AI",))])
+    refresh_trends(con)
+    assert rows(con, "SELECT post_date, posts, prev_posts FROM trend_tags_daily ORDER BY 1") == [
+        (day("2026-01-05"), 1, 0),
+        (day("2026-01-06"), 0, 1),  # the drop, on the silent day
+        (day("2026-01-08"), 1, 0),  # back, against the silent day before it
+    ]
+    assert share_violations(con, "trend_tags_daily") == []  # periods without uses are exempt
+
+
+@pytest.mark.parametrize(
+    ("posts", "prev", "rising"),
+    [(2, 0, True), (1, 0, False), (2, 1, True), (3, 2, True), (5, 4, False), (6, 4, True), (2, 2, False)],
+)
+def test_rising_rule(posts: int, prev: int, rising: bool) -> None:
+    assert is_rising(posts, prev) is rising
+
+
+def test_rising_flag_in_sql_follows_the_rule(con) -> None:
+    week1 = [Post(m, "2026-01-05", tags=("A", "B")) for m in ("gpt", "qwen")] + [
+        Post("kimi", "2026-01-05", tags=("B",))
+    ]
+    week2 = [Post(m, "2026-01-12", tags=("A", "B")) for m in ("gpt", "qwen", "kimi")] + [
+        Post("grok", "2026-01-12", tags=("A",))
+    ]
+    load(con, week1 + week2)
+    refresh_trends(con)
+    flags = rows(con, "SELECT iso_week, tag, posts, prev_posts, rising FROM trend_tags_weekly ORDER BY 1, 2")
+    assert flags == [
+        ("2026-W02", "A", 2, 0, True),
+        ("2026-W02", "B", 3, 0, True),
+        ("2026-W03", "A", 4, 2, True),  # 4 >= 1.5 x 2
+        ("2026-W03", "B", 3, 3, False),
+    ]
+    assert all(is_rising(p, prev) == r for _, _, p, prev, r in flags)
+
+
+def test_weeks_are_iso_weeks_across_the_new_year(con) -> None:
+    load(
+        con,
+        [
+            Post("gpt", "2025-12-28", tags=("AI",), domains=("a.com",)),  # a Sunday: 2025-W52
+            Post("gpt", "2025-12-29", tags=("AI",), domains=("a.com", "b.com")),  # Monday: 2026-W01
+            Post("gpt", "2026-01-04", tags=("AI",), domains=("a.com",)),  # Sunday: still 2026-W01
+        ],
+    )
+    refresh_trends(con)
+    assert rows(con, "SELECT week_start, iso_week, posts FROM trend_tags_weekly ORDER BY 1") == [
+        (day("2025-12-22"), "2025-W52", 1),
+        (day("2025-12-29"), "2026-W01", 2),
+    ]
+    assert rows(
+        con,
+        "SELECT iso_week, domain, citations, posts, share, rank, change FROM trend_domains_weekly "
+        "ORDER BY 1, 2",
+    ) == [
+        ("2025-W52", "a.com", 1, 1, 1.0, 1, 1),
+        ("2026-W01", "a.com", 2, 2, 2 / 3, 1, 1),
+        ("2026-W01", "b.com", 1, 1, 1 / 3, 2, 1),
+    ]
+
+
+def test_entity_rolling_count_and_its_rows(con) -> None:
+    load(
+        con,
+        [
+            Post("gpt", "2026-01-01", items=(Item("s1", ("gpt-5.2",)), Item("s2", ("gpt-5.2", "openai")))),
+            Post("qwen", "2026-01-03", items=(Item("s3", ("gpt-5.2",)),)),
+            Post("qwen", "2026-01-20", items=(Item("s4", ("qwen",)),)),
+        ],
+    )
+    refresh_trends(con)
+    series = dict(
+        (d.day, (m, n7))
+        for d, m, n7 in rows(
+            con,
+            "SELECT post_date, mentions, mentions_7d FROM trend_entities_daily "
+            "WHERE entity_key = 'gpt-5.2' ORDER BY 1",
+        )
+    )
+    # Rows from the first mention until 6 days after the last: 01-01 .. 01-09.
+    assert sorted(series) == list(range(1, 10))
+    assert series[1] == (2, 2) and series[3] == (1, 3) and series[7] == (0, 3)
+    assert series[8] == (0, 1)  # 01-01 has left the window 01-02..01-08
+    assert series[9] == (0, 1)
+    # Clipped at the last post date: qwen mentioned on the last day has exactly one row.
+    assert rows(con, "SELECT post_date, mentions_7d FROM trend_entities_daily WHERE entity_key = 'qwen'") == [
+        (day("2026-01-20"), 1)
+    ]
+    assert rows(
+        con, "SELECT rank_7d FROM trend_entities_daily WHERE post_date = '2026-01-01' ORDER BY entity_key"
+    ) == [(1,), (2,)]
+    assert series_gaps(con, "trend_entities_daily") == []
+
+
+def test_stories_new_continuing_ended_per_day_and_model(con) -> None:
+    load(
+        con,
+        [
+            Post("gpt", "2026-01-01", items=(Item("a"), Item("b"))),
+            Post("qwen", "2026-01-01", items=(Item("a"),)),
+            Post("gpt", "2026-01-02", items=(Item("a"), Item("a"), Item("c"))),
+            Post("qwen", "2026-01-12", items=(Item("c"), Item("d"))),
+        ],
+    )
+    refresh_trends(con)
+    got = {
+        (r[0].day, r[1]): r[2:]
+        for r in rows(
+            con,
+            "SELECT post_date, model, posted, items, stories, new_stories, continuing_stories, ended_stories "
+            "FROM trend_stories_daily",
+        )
+    }
+    assert len(got) == 12 * 2  # every day 01-01..01-12 for both models
+    # b was last seen 01-01, 11 days before the last post date: ended, counted for its reporter.
+    assert got[(1, "gpt")] == (True, 2, 2, 2, 0, 1)
+    assert got[(1, "qwen")] == (True, 1, 1, 1, 0, 0)
+    assert got[(2, "gpt")] == (True, 3, 2, 1, 1, 1)  # a continues and ends here; c is new
+    assert got[(5, "gpt")] == (False, 0, 0, 0, 0, 0)
+    assert got[(12, "qwen")] == (True, 2, 2, 1, 1, 0)  # c, d seen on the last day: not ended
+    assert rows(
+        con, "SELECT count(*) FROM trend_stories_daily WHERE stories <> new_stories + continuing_stories"
+    ) == [(0,)]
+    days, activity = story_activity_by_day(con)
+    # Distinct stories, not a sum over models: a is one new story on 01-01 although two digests had it.
+    assert (days[0], days[-1], len(days)) == (day("2026-01-01"), day("2026-01-12"), 12)
+    assert [activity[k][:2] for k in ("new", "continuing", "ended")] == [[2, 1], [0, 1], [1, 1]]
+    assert activity["new"][-1] == 1 and activity["continuing"][-1] == 1 and activity["ended"][-1] == 0
+    assert series_gaps(con, "trend_stories_daily") == []
+
+
+def test_story_lifespans(con) -> None:
+    load(
+        con,
+        [
+            Post("gpt", "2026-01-01", items=(Item("a"),)),
+            Post("gpt", "2026-01-02", items=(Item("a"), Item("a"))),
+            Post("qwen", "2026-01-06", items=(Item("a"), Item("a"))),
+            Post("qwen", "2026-01-10", items=(Item("b"),)),
+        ],
+    )
+    refresh_trends(con)
+    got = rows(
+        con,
+        "SELECT story_id, lifespan_days, days_seen, mention_count, model_count, peak_date, peak_mentions, "
+        "longest_gap_days, quiet_days, status FROM trend_story_lifespans ORDER BY 1",
+    )
+    assert got == [
+        # peak tie (2 on 01-02 and 01-06): the earlier day; gap 01-02 → 01-06 is 3 silent days.
+        ("a", 6, 3, 5, 2, day("2026-01-02"), 2, 3, 4, "active"),
+        ("b", 1, 1, 1, 1, day("2026-01-10"), 1, 0, 0, "active"),
+    ]
+
+
+def test_models_weekly_is_dense_and_shares_sum_to_one(con) -> None:
+    load(
+        con,
+        [
+            Post("gpt", "2026-01-05", domains=("a.com", "b.com"), items=(Item("x"), Item("y"))),
+            Post("gpt", "2026-01-06", items=(Item("x"),)),
+            Post("qwen", "2026-01-06", items=(Item("z"),)),
+            Post("qwen", "2026-01-20", items=(Item("x"),)),  # W04; W03 is silent for everyone
+        ],
+    )
+    refresh_trends(con)
+    got = rows(
+        con,
+        "SELECT iso_week, model, posts, items, citations, stories, new_stories, post_share "
+        "FROM trend_models_weekly ORDER BY 1, 2",
+    )
+    assert got == [
+        ("2026-W02", "gpt", 2, 3, 2, 2, 2, 2 / 3),
+        ("2026-W02", "qwen", 1, 1, 0, 1, 1, 1 / 3),
+        ("2026-W03", "gpt", 0, 0, 0, 0, 0, 0.0),
+        ("2026-W03", "qwen", 0, 0, 0, 0, 0, 0.0),
+        ("2026-W04", "gpt", 0, 0, 0, 0, 0, 0.0),
+        ("2026-W04", "qwen", 1, 1, 0, 1, 0, 1.0),
+    ]
+    assert share_violations(con, "trend_models_weekly") == []
+    assert series_gaps(con, "trend_models_weekly") == []
+
+
+def test_top_tags_chart_data(con) -> None:
+    load(
+        con,
+        [
+            Post("gpt", "2026-01-05", tags=("AI", "GPT")),
+            Post("qwen", "2026-01-05", tags=("AI",)),
+            Post("gpt", "2026-01-19", tags=("GPT",)),
+        ],
+    )
+    refresh_trends(con)
+    weeks, tags = top_tags_by_week(con, top=2)
+    assert weeks == [day("2026-01-05"), day("2026-01-12"), day("2026-01-19")]
+    assert tags == [("AI", [2, 0, 0]), ("GPT", [1, 0, 1])]  # the silent week is a zero, not a hole
+
+
+def test_refresh_is_idempotent(con) -> None:
+    load(con, [Post("gpt", "2026-01-05", tags=("AI",), domains=("a.com",), items=(Item("s", ("gpt",)),))])
+    first = refresh_trends(con)
+    snapshot = {t: rows(con, f"SELECT * FROM {t} ORDER BY ALL") for t in TREND_TABLES}
+    assert refresh_trends(con) == first
+    assert {t: rows(con, f"SELECT * FROM {t} ORDER BY ALL") for t in TREND_TABLES} == snapshot
+
+
+@pytest.fixture
+def built(con):
+    load(
+        con,
+        [
+            Post("gpt", "2026-01-05", tags=("AI", "GPT"), domains=("a.com",), items=(Item("s", ("gpt",)),)),
+            Post("qwen", "2026-01-07", tags=("AI",), domains=("b.com",), items=(Item("s", ("qwen",)),)),
+        ],
+    )
+    refresh_trends(con)
+    return con
+
+
+def test_check_queries_pass_on_a_clean_build(built) -> None:
+    assert all(share_violations(built, t) == [] for t in SHARES)
+    assert all(negative_counts(built, t) == {} for t in COUNTS)
+    assert all(series_gaps(built, t) == [] for t in GAPS)
+
+
+def test_share_check_catches_out_of_range_and_bad_sums(built) -> None:
+    built.execute("UPDATE trend_tags_daily SET share = 1.5 WHERE post_date = '2026-01-05' AND tag_key = 'ai'")
+    built.execute("UPDATE trend_domains_weekly SET share = 0.4")
+    assert share_violations(built, "trend_tags_daily") == ["2026-01-05: share outside [0, 1]"]
+    assert share_violations(built, "trend_domains_weekly") == ["2026-01-05: shares sum to 0.8"]
+    assert share_violations(built, "trend_models_weekly") == []
+
+
+def test_negative_count_check_names_the_column(built) -> None:
+    built.execute("UPDATE trend_stories_daily SET ended_stories = -1 WHERE model = 'gpt'")
+    assert negative_counts(built, "trend_stories_daily") == {"ended_stories": 3}
+    assert negative_counts(built, "trend_tags_daily") == {}
+
+
+def test_gap_check_finds_missing_days(built) -> None:
+    built.execute("DELETE FROM trend_stories_daily WHERE post_date = '2026-01-06' AND model = 'qwen'")
+    built.execute("DELETE FROM trend_entities_daily WHERE post_date = '2026-01-06' AND entity_key = 'gpt'")
+    assert series_gaps(built, "trend_stories_daily") == ["2026-01-06 qwen"]
+    assert series_gaps(built, "trend_entities_daily") == ["gpt 2026-01-06"]
