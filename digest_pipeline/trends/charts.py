@@ -85,7 +85,8 @@ def stacked_bars(
             axes.bar(periods, part.values, bottom=bottom, width=0.8, label=part.label)
             bottom = [b + v for b, v in zip(bottom, part.values, strict=True)]
         if overlay is not None:
-            axes.plot(periods, overlay.values, "k_", markersize=9, markeredgewidth=2, label=overlay.label)
+            marks = [value or None for value in overlay.values]  # no mark on days with none
+            axes.plot(periods, marks, "k_", markersize=9, markeredgewidth=2, label=overlay.label)
         axes.set_title(title, loc="left")
         axes.set_ylabel(y_label)
         axes.yaxis.get_major_locator().set_params(integer=True)
