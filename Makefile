@@ -28,9 +28,10 @@ test: setup lint
 lint: setup
 	$(BIN)/ruff check digest_pipeline tests benchmarks
 
-## dev: the Dagster UI and daemon on workspace.yaml, bound to loopback only
+## dev: the Dagster UI and daemon on workspace.yaml, bound to loopback only, one run at a time
 dev: setup
 	mkdir -p .dagster_home
+	cp dagster_home.yaml .dagster_home/dagster.yaml
 	DAGSTER_HOME=$(abspath .dagster_home) $(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)
 
 ## eval: score the story timeline against every gold set in eval/

@@ -39,3 +39,19 @@ DEFAULT_STORY_WINDOW_DAYS = 30
 def story_window_days() -> int:
     """How many days back a new item may join a story; older stories are closed to it."""
     return int(os.environ.get(STORY_WINDOW_VAR) or DEFAULT_STORY_WINDOW_DAYS)
+
+
+SCHEDULE_CRON_VAR = "DIGEST_SCHEDULE_CRON"
+SCHEDULE_TIMEZONE_VAR = "DIGEST_SCHEDULE_TIMEZONE"
+DEFAULT_SCHEDULE_CRON = "0 6 * * *"
+DEFAULT_SCHEDULE_TIMEZONE = "Asia/Taipei"
+
+
+def schedule_cron() -> str:
+    """When the daily refresh runs (cron): after the day's digests are usually published."""
+    return os.environ.get(SCHEDULE_CRON_VAR) or DEFAULT_SCHEDULE_CRON
+
+
+def schedule_timezone() -> str:
+    """The time zone the cron is read in: the digests' own, so 06:00 means their morning."""
+    return os.environ.get(SCHEDULE_TIMEZONE_VAR) or DEFAULT_SCHEDULE_TIMEZONE

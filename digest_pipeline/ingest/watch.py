@@ -1,0 +1,189 @@
+"""Planning what changed in the posts folder since a previous look, without Dagster.
+
+The new-posts sensor runs this every half minute, so an unchanged folder must
+cost only a directory walk and one stat per file: a file is re-read and hashed
+only when its size or modification time moved. Whether it really changed is
+then decided by content, so a touched-but-identical file starts no run.
+
+Identity (and so the post date a change affects) comes from the same parsing
+the scan uses (`scan_file`), so the planner and the scan never disagree about
+which date a file belongs to.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from digest_pipeline.ingest.files import DEFAULT_MAX_POST_BYTES, iter_candidate_files, scan_file
+
+STATE_VERSION = 1
+"""Bumped whenever the cursor layout changes: an older cursor then reads as no state at all."""
+
+UNKNOWN = -1
+"""Size or mtime not known (a state rebuilt from the warehouse): the file is hashed to compare."""
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What was last seen of one file: enough to tell cheaply whether it may have changed."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+    post_date: str | None  # ISO date of the post it holds; None when it is not a post (a reject)
+
+
+FolderState = dict[str, FileState]
+"""Files by path relative to the posts folder (forward slashes, as in post_files.source_file)."""
+
+
+@dataclass(frozen=True)
+class ChangePlan:
+    """The folder's new state and what differs from the previous one."""
+
+    state: FolderState
+    new: tuple[str, ...]
+    changed: tuple[str, ...]
+    deleted: tuple[str, ...]
+    affected_dates: tuple[str, ...]  # sorted ISO dates: old and new dates of every changed file
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.new or self.changed or self.deleted)
+
+    @property
+    def known_dates(self) -> tuple[str, ...]:
+        """Every post date a file in the folder now holds, sorted."""
+        return tuple(sorted({f.post_date for f in self.state.values() if f.post_date}))
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    """(size, mtime_ns), following symlinks as the scan reads through them; None if it vanished."""
+    for follow in (True, False):  # a dangling symlink still exists (and becomes a reject)
+        try:
+            st = os.stat(path, follow_symlinks=follow)
+        except OSError:
+            continue
+        return st.st_size, st.st_mtime_ns
+    return None
+
+
+def _read_state(path: Path, root: Path, size: int, mtime_ns: int, max_bytes: int) -> FileState:
+    scanned = scan_file(path, root, max_bytes)
+    post_date = scanned.identity.post_date.isoformat() if scanned.identity else None
+    return FileState(size, mtime_ns, scanned.content_sha256, post_date)
+
+
+def plan_changes(root: Path, previous: FolderState, max_bytes: int = DEFAULT_MAX_POST_BYTES) -> ChangePlan:
+    """Compare the folder with `previous`, reading only files whose size or mtime moved.
+
+    Raises FileNotFoundError if root is not a folder: a missing (say, unmounted)
+    folder must not look like every post was deleted.
+    """
+    if not root.is_dir():
+        raise FileNotFoundError(f"posts folder {root} does not exist or is not a folder")
+    state: FolderState = {}
+    new: list[str] = []
+    changed: list[str] = []
+    dates: set[str] = set()
+    for path in iter_candidate_files(root):
+        seen = _stat(path)
+        if seen is None:
+            continue
+        rel = path.relative_to(root).as_posix()
+        old = previous.get(rel)
+        if old is not None and (old.size, old.mtime_ns) == seen:
+            state[rel] = old
+            continue
+        now = _read_state(path, root, *seen, max_bytes)
+        state[rel] = now
+        if old is None:
+            new.append(rel)
+        elif (old.sha256, old.post_date) != (now.sha256, now.post_date):
+            changed.append(rel)
+            dates.add(old.post_date or "")
+        else:
+            continue  # touched but identical: only its size/mtime are refreshed in the state
+        dates.add(now.post_date or "")
+    deleted = sorted(previous.keys() - state.keys())
+    dates.update(previous[rel].post_date or "" for rel in deleted)
+    dates.discard("")  # files that are not posts change the scan, but no date
+    return ChangePlan(state, tuple(new), tuple(changed), tuple(deleted), tuple(sorted(dates)))
+
+
+def state_to_cursor(state: FolderState) -> str:
+    """The state as a compact string (JSON, zlib, URL-safe base64) for a sensor cursor."""
+    files = {rel: [f.size, f.mtime_ns, f.sha256, f.post_date] for rel, f in sorted(state.items())}
+    raw = json.dumps({"v": STATE_VERSION, "files": files}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode("ascii")
+
+
+def state_from_cursor(cursor: str | None) -> FolderState | None:
+    """The state a cursor holds; None for no cursor, a corrupt one or one of another version."""
+    if not cursor:
+        return None
+    try:
+        payload = json.loads(zlib.decompress(base64.urlsafe_b64decode(cursor.encode("ascii"))))
+        if payload["v"] != STATE_VERSION:
+            return None
+        return {
+            str(rel): FileState(int(size), int(mtime), str(sha), None if date is None else str(date))
+            for rel, (size, mtime, sha, date) in payload["files"].items()
+        }
+    except (binascii.Error, zlib.error, UnicodeError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # a cursor we cannot read means "start fresh", never a failing sensor
+
+
+_FILES_IN_WAREHOUSE = """
+SELECT f.source_file, f.content_sha256, v.post_date::VARCHAR
+FROM post_files f
+LEFT JOIN post_versions v ON f.status <> 'rejected' AND v.post_id = f.post_id
+    AND v.content_sha256 = f.content_sha256
+"""
+
+# A date is not built when a current version has no matching row in posts, or posts
+# holds a row whose content is no longer the current version (a run that never finished).
+_DATES_NOT_BUILT = """
+SELECT v.post_date::VARCHAR FROM post_versions v
+WHERE v.is_current AND NOT EXISTS (
+    SELECT 1 FROM posts p WHERE p.post_id = v.post_id AND p.content_sha256 = v.content_sha256)
+UNION
+SELECT p.post_date::VARCHAR FROM posts p
+WHERE NOT EXISTS (SELECT 1 FROM post_versions v
+    WHERE v.is_current AND v.post_id = p.post_id AND v.content_sha256 = p.content_sha256)
+"""
+
+
+def _query_warehouse(database: str | Path, sql: str) -> list[tuple] | None:
+    """Rows of a read-only query; None when the file is missing, locked or not yet scanned."""
+    if not Path(database).is_file():
+        return None
+    try:
+        with duckdb.connect(str(database), read_only=True) as con:
+            return con.execute(sql).fetchall()
+    except duckdb.Error:  # locked by a running build, or tables not created yet
+        return None
+
+
+def state_from_warehouse(database: str | Path) -> FolderState:
+    """The files the warehouse's last scan recorded, by content, with size and mtime unknown.
+
+    Unknown size and mtime make the planner hash every file once and compare
+    by content, so this works whichever machine or clock wrote the warehouse.
+    A missing or locked warehouse gives an empty state: every file is new.
+    """
+    rows = _query_warehouse(database, _FILES_IN_WAREHOUSE) or []
+    return {rel: FileState(UNKNOWN, UNKNOWN, sha, post_date) for rel, sha, post_date in rows}
+
+
+def dates_not_built(database: str | Path) -> tuple[str, ...]:
+    """Post dates whose rows in posts do not match the current versions (e.g. a failed run)."""
+    return tuple(sorted(row[0] for row in _query_warehouse(database, _DATES_NOT_BUILT) or []))
