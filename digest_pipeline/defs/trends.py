@@ -10,13 +10,16 @@ from dagster_duckdb import DuckDBResource
 
 from digest_pipeline.defs.conditions import after_upstream_runs
 from digest_pipeline.defs.metadata import selected_tables, table_metadata
+from digest_pipeline.defs.resources import DUCKDB_WRITER_POOL
 from digest_pipeline.trends.charts import Series, line_chart, markdown_image, stacked_bars
 from digest_pipeline.warehouse.schema import apply_schema
 from digest_pipeline.warehouse.trend_tables import (
     COUNTS,
     GAPS,
+    KEYS,
     SHARES,
     TREND_TABLES,
+    duplicate_keys,
     negative_counts,
     refresh_trends,
     series_gaps,
@@ -70,6 +73,7 @@ _TRENDS = {
         for table, (description, deps) in _TRENDS.items()
     ],
     can_subset=True,
+    pool=DUCKDB_WRITER_POOL,
 )
 def trends(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     """Rebuild the selected trend tables from the current posts and stories, in one transaction."""
@@ -105,6 +109,26 @@ def _charts(con, tables: tuple[str, ...]) -> dict[str, dict[str, dg.MetadataValu
         )
         charts["trend_stories_daily"] = {"chart": dg.MetadataValue.md(markdown_image(svg, "story activity"))}
     return charts
+
+
+@dg.multi_asset_check(
+    specs=[
+        dg.AssetCheckSpec("unique_keys", asset=table, description=f"{', '.join(key)} is unique.")
+        for table, key in KEYS.items()
+    ],
+    can_subset=True,
+)
+def trend_unique_keys(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
+    """One row per grain: a duplicated period and key would double its counts in every chart and sum."""
+    with duckdb.get_connection() as con:
+        for table in selected_tables(context, "unique_keys", KEYS):
+            duplicates = duplicate_keys(con, table)
+            yield dg.AssetCheckResult(
+                asset_key=table,
+                check_name="unique_keys",
+                passed=duplicates == 0,
+                metadata={"duplicate_keys": duplicates},
+            )
 
 
 @dg.multi_asset_check(

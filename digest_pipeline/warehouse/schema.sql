@@ -316,8 +316,11 @@ COMMENT ON COLUMN story_aliases.reason IS 'merged (a later item showed it to be 
 COMMENT ON COLUMN story_aliases.recorded_at IS 'When the alias was recorded (UTC).';
 
 -- Trend tables: rebuilt whole from the tables above after every run (cheap set
--- work in SQL), one grain each. Periods are calendar days or ISO weeks
--- (Monday to Sunday) between the first and the last post date.
+-- work in SQL), one grain each. No PRIMARY KEY: the GROUP BY that builds each
+-- table makes its key unique (checked by the unique_keys asset check), and an
+-- index on millions of rebuilt rows would cost more than the rebuild itself.
+-- Periods are calendar days or ISO weeks (Monday to Sunday) between the first
+-- and the last post date.
 
 CREATE TABLE IF NOT EXISTS trend_tags_daily (
     post_date   DATE NOT NULL,
@@ -328,8 +331,7 @@ CREATE TABLE IF NOT EXISTS trend_tags_daily (
     rank        INTEGER,
     prev_posts  INTEGER NOT NULL,
     change      INTEGER NOT NULL,
-    rising      BOOLEAN NOT NULL,
-    PRIMARY KEY (post_date, tag_key)
+    rising      BOOLEAN NOT NULL
 );
 COMMENT ON TABLE trend_tags_daily IS 'Tags per day: one row per day and tag that was used that day or the day before (a tag that disappears shows one row with posts = 0).';
 COMMENT ON COLUMN trend_tags_daily.post_date IS 'The day.';
@@ -352,8 +354,7 @@ CREATE TABLE IF NOT EXISTS trend_tags_weekly (
     rank        INTEGER,
     prev_posts  INTEGER NOT NULL,
     change      INTEGER NOT NULL,
-    rising      BOOLEAN NOT NULL,
-    PRIMARY KEY (week_start, tag_key)
+    rising      BOOLEAN NOT NULL
 );
 COMMENT ON TABLE trend_tags_weekly IS 'Tags per ISO week: one row per week and tag that was used that week or the week before (a tag that disappears shows one row with posts = 0).';
 COMMENT ON COLUMN trend_tags_weekly.week_start IS 'Monday of the ISO week.';
@@ -373,8 +374,7 @@ CREATE TABLE IF NOT EXISTS trend_entities_daily (
     mentions     INTEGER NOT NULL,
     models       INTEGER NOT NULL,
     mentions_7d  INTEGER NOT NULL,
-    rank_7d      INTEGER NOT NULL,
-    PRIMARY KEY (post_date, entity_key)
+    rank_7d      INTEGER NOT NULL
 );
 COMMENT ON TABLE trend_entities_daily IS 'Product and organisation names per day with a 7-day rolling count: one row per name and day from each day it is mentioned through the 6 days after (clipped at the last post date), so every day whose rolling count is positive has its row.';
 COMMENT ON COLUMN trend_entities_daily.post_date IS 'The day.';
@@ -392,8 +392,7 @@ CREATE TABLE IF NOT EXISTS trend_stories_daily (
     stories             INTEGER NOT NULL,
     new_stories         INTEGER NOT NULL,
     continuing_stories  INTEGER NOT NULL,
-    ended_stories       INTEGER NOT NULL,
-    PRIMARY KEY (post_date, model)
+    ended_stories       INTEGER NOT NULL
 );
 COMMENT ON TABLE trend_stories_daily IS 'Story activity per day and model digest: every day between the first and last post date for every model (zeros where the model did not post), so the series has no gaps.';
 COMMENT ON COLUMN trend_stories_daily.post_date IS 'The day.';
@@ -406,7 +405,7 @@ COMMENT ON COLUMN trend_stories_daily.continuing_stories IS 'Stories the model r
 COMMENT ON COLUMN trend_stories_daily.ended_stories IS 'Stories the model reported that day that were never reported again, and have been quiet for at least 7 days before the last post date (a story seen more recently may still continue).';
 
 CREATE TABLE IF NOT EXISTS trend_story_lifespans (
-    story_id          VARCHAR NOT NULL PRIMARY KEY,
+    story_id          VARCHAR NOT NULL,
     headline          VARCHAR NOT NULL,
     first_seen        DATE NOT NULL,
     last_seen         DATE NOT NULL,
@@ -444,8 +443,7 @@ CREATE TABLE IF NOT EXISTS trend_domains_weekly (
     share             DOUBLE NOT NULL,
     rank              INTEGER,
     prev_citations    INTEGER NOT NULL,
-    change            INTEGER NOT NULL,
-    PRIMARY KEY (week_start, domain)
+    change            INTEGER NOT NULL
 );
 COMMENT ON TABLE trend_domains_weekly IS 'Cited source domains per ISO week: one row per week and domain cited that week or the week before (0 citations when it disappears).';
 COMMENT ON COLUMN trend_domains_weekly.week_start IS 'Monday of the ISO week.';
@@ -467,8 +465,7 @@ CREATE TABLE IF NOT EXISTS trend_models_weekly (
     citations     INTEGER NOT NULL,
     stories       INTEGER NOT NULL,
     new_stories   INTEGER NOT NULL,
-    post_share    DOUBLE NOT NULL,
-    PRIMARY KEY (week_start, model)
+    post_share    DOUBLE NOT NULL
 );
 COMMENT ON TABLE trend_models_weekly IS 'Activity of each model digest per ISO week: every week between the first and last post date for every model (zeros where it was silent), so the series has no gaps.';
 COMMENT ON COLUMN trend_models_weekly.week_start IS 'Monday of the ISO week.';

@@ -12,8 +12,10 @@ from digest_pipeline.warehouse.schema import TREND_TABLES
 from digest_pipeline.warehouse.trend_tables import (
     COUNTS,
     GAPS,
+    KEYS,
     SHARES,
     TREND_QUERIES,
+    duplicate_keys,
     negative_counts,
     refresh_trends,
     series_gaps,
@@ -102,7 +104,7 @@ def day(text: str) -> dt.date:
 
 def test_every_trend_table_has_its_query() -> None:
     assert tuple(TREND_QUERIES) == TREND_TABLES
-    assert set(COUNTS) == set(TREND_TABLES)
+    assert set(COUNTS) == set(KEYS) == set(TREND_TABLES)
 
 
 def test_empty_warehouse_gives_empty_trends(con) -> None:
@@ -367,6 +369,13 @@ def test_check_queries_pass_on_a_clean_build(built) -> None:
     assert all(share_violations(built, t) == [] for t in SHARES)
     assert all(negative_counts(built, t) == {} for t in COUNTS)
     assert all(series_gaps(built, t) == [] for t in GAPS)
+    assert all(duplicate_keys(built, t) == 0 for t in KEYS)
+
+
+def test_key_check_catches_a_duplicated_grain(built) -> None:
+    built.execute("INSERT INTO trend_models_weekly SELECT * FROM trend_models_weekly LIMIT 1")
+    assert duplicate_keys(built, "trend_models_weekly") == 1
+    assert duplicate_keys(built, "trend_tags_weekly") == 0
 
 
 def test_share_check_catches_out_of_range_and_bad_sums(built) -> None:
