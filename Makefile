@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 3000
 
-.PHONY: setup run test lint dev eval bench-timeline clean
+.PHONY: setup run test lint dev eval bench-timeline stress clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,5 +42,9 @@ eval: setup
 bench-timeline: setup
 	$(BIN)/python benchmarks/timeline_per_day.py
 
+## stress: real processes against one warehouse: an analyst session held open, two builds, a SIGKILL
+stress: setup
+	$(BIN)/python -m digest_pipeline.stress
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis warehouse/*.duckdb warehouse/*.duckdb.wal
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/.build

@@ -2,15 +2,20 @@
 
 Two runs, because partition keys must exist before a run over them starts:
 the scan (which registers every post date it finds), then one run over all
-post dates plus everything downstream, with its asset checks.
+post dates plus everything downstream, with its asset checks, ending with
+`published_warehouse`: the runs write the working file, and the analysts'
+file is replaced whole only when everything before it succeeded.
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -20,6 +25,7 @@ from digest_pipeline import settings
 from digest_pipeline.defs.partitions import POST_DATES_PARTITION
 from digest_pipeline.warehouse.schema import SCAN_TABLES, WAREHOUSE_TABLES
 
+PUBLISHED_ASSET = "published_warehouse"
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
@@ -42,17 +48,50 @@ def _check_failures(result: dg.ExecuteInProcessResult) -> list[str]:
     ]
 
 
+@contextmanager
+def build_lock(work_warehouse: str, log=print) -> Iterator[None]:
+    """Hold an exclusive `flock` on `<working file>.lock` while a build runs; a second build waits.
+
+    `digest-pipeline build` runs in-process, outside Dagster's run queue and
+    pools, so two builds started at once would otherwise both try to write the
+    working file (one fails on DuckDB's lock) and publish. The lock is the
+    kernel's: a killed build releases it with its process, leaving no stale lock.
+    """
+    lock_path = Path(f"{work_warehouse}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log(f"waiting for another build of {work_warehouse} to finish ...")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def build(posts_dir: str, warehouse: str, log=print) -> dict[str, int]:
-    """Scan, then build every post date and everything downstream; raise on any failure."""
+    """Scan, then build every post date and everything downstream, then publish; raise on any failure.
+
+    `warehouse` is the published file; the runs write the working file
+    (DIGEST_WORK_WAREHOUSE, else `.build/` beside it) under `build_lock`.
+    """
+    work = settings.work_warehouse_path(warehouse)
+    with build_lock(work, log):
+        return _build_locked(posts_dir, warehouse, work, log)
+
+
+def _build_locked(posts_dir: str, warehouse: str, work: str, log) -> dict[str, int]:
     from digest_pipeline.defs.resources import build_resources
 
     definitions = _load_definitions()
-    resources = build_resources(posts_dir, warehouse)
+    resources = build_resources(posts_dir, warehouse, work)
     everything = [*definitions.assets, *definitions.asset_checks]
     instance = _instance()
     started = time.perf_counter()
 
-    log(f"[1/2] scanning {posts_dir} ...")
+    log(f"[1/2] scanning {posts_dir} into {work} ...")
     scan = dg.materialize(
         everything,
         resources=resources,
@@ -66,28 +105,32 @@ def build(posts_dir: str, warehouse: str, log=print) -> dict[str, int]:
     keys = instance.get_dynamic_partitions(POST_DATES_PARTITION)
     log(f"      done in {time.perf_counter() - started:.1f}s; {len(keys)} post dates")
 
+    # Everything after the scan, ending with published_warehouse (downstream of every table).
+    downstream = dg.AssetSelection.all() - dg.AssetSelection.assets(*SCAN_TABLES)
+    tags: dict[str, str] = {}
     if keys:
         log(f"[2/2] building {len(keys)} post dates ({keys[0]} .. {keys[-1]}) and downstream tables ...")
         tags = {
             "dagster/asset_partition_range_start": keys[0],
             "dagster/asset_partition_range_end": keys[-1],
         }
-        downstream = dg.AssetSelection.all() - dg.AssetSelection.assets(*SCAN_TABLES)
-        result = dg.materialize(
-            everything,
-            resources=resources,
-            instance=instance,
-            run_config=QUIET,
-            tags=tags,
-            selection=downstream,
-        )
-        failures = _check_failures(result)
-        if failures:
-            raise RuntimeError(f"asset checks failed: {', '.join(failures)}")
-        log(f"      {len(result.get_asset_check_evaluations())} asset checks passed")
+    else:  # no post dates: nothing to build, but the scan (its rejects) is still published
+        downstream = dg.AssetSelection.assets(PUBLISHED_ASSET)
+    result = dg.materialize(
+        everything,
+        resources=resources,
+        instance=instance,
+        run_config=QUIET,
+        tags=tags,
+        selection=downstream,
+    )
+    failures = _check_failures(result)
+    if failures:
+        raise RuntimeError(f"asset checks failed: {', '.join(failures)}")
+    log(f"      {len(result.get_asset_check_evaluations())} asset checks passed")
     with duckdb.connect(warehouse, read_only=True) as con:
         counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in WAREHOUSE_TABLES}
-    log(f"built {warehouse} in {time.perf_counter() - started:.1f}s")
+    log(f"built {work} and published {warehouse} in {time.perf_counter() - started:.1f}s")
     return counts
 
 
@@ -153,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     build_parser.add_argument("--posts", help=f"posts folder (default ${settings.POSTS_DIR_VAR} or seeds/)")
     build_parser.add_argument(
         "--warehouse",
-        help=f"DuckDB file (default ${settings.WAREHOUSE_VAR} or warehouse/digest.duckdb)",
+        help=f"the published DuckDB file analysts open (default ${settings.WAREHOUSE_VAR} or "
+        f"warehouse/digest.duckdb); runs write ${settings.WORK_WAREHOUSE_VAR} or .build/ beside it",
     )
     build_parser.set_defaults(handler=_build_command)
     eval_parser = commands.add_parser(

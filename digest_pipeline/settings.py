@@ -7,11 +7,14 @@ another folder or warehouse file by setting the variables first.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from digest_pipeline.ingest.files import DEFAULT_MAX_POST_BYTES
 
 POSTS_DIR_VAR = "DIGEST_POSTS_DIR"
 WAREHOUSE_VAR = "DIGEST_WAREHOUSE"
+WORK_WAREHOUSE_VAR = "DIGEST_WORK_WAREHOUSE"
+WORK_FOLDER = ".build"
 MAX_POST_BYTES_VAR = "DIGEST_MAX_POST_BYTES"
 DEFAULT_POSTS_DIR = "seeds"
 DEFAULT_WAREHOUSE = "warehouse/digest.duckdb"
@@ -25,6 +28,22 @@ def posts_dir() -> str:
 def warehouse_path() -> str:
     """The DuckDB file analysts open."""
     return os.environ.get(WAREHOUSE_VAR) or DEFAULT_WAREHOUSE
+
+
+def work_warehouse_path(published: str | None = None) -> str:
+    """The DuckDB file runs write: DIGEST_WORK_WAREHOUSE, else `.build/<name>` beside the published file.
+
+    Runs never write the analysts' file: DuckDB allows one writer or many readers
+    of a file, so a writer on the published file would fail while an analyst reads
+    it, and a reader could see a half-written run. The same folder's `.build/`
+    keeps the working file on the published file's disk, so publishing is a
+    copy plus an atomic rename, never a cross-device move.
+    """
+    explicit = os.environ.get(WORK_WAREHOUSE_VAR)
+    if explicit:
+        return explicit
+    target = Path(published or warehouse_path())
+    return str(target.parent / WORK_FOLDER / target.name)
 
 
 def max_post_bytes() -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -51,6 +52,19 @@ refresh_posts_job = dg.define_asset_job(
     description="Scan the posts folder, rebuild a range of post dates and refresh everything downstream. "
     "Launch it over a partition range; the sensor and the schedule do.",
 )
+
+
+def planning_database(duckdb: DuckDBResource) -> str:
+    """The file the sensor and schedule plan against: the working file runs write (the writer's truth).
+
+    Until the first run creates it, the working file does not exist; the first
+    connection then seeds it with a copy of the published file
+    (`WarehouseResource`), so the published file is what it will hold.
+    """
+    published = getattr(duckdb, "published", "")
+    if not Path(duckdb.database).exists() and published and Path(published).is_file():
+        return published
+    return duckdb.database
 
 
 def date_blocks(order: Sequence[str], wanted: Iterable[str]) -> list[tuple[str, str]]:
@@ -121,7 +135,7 @@ def new_posts_sensor(
     previous = state_from_cursor(context.cursor)
     if previous is None:
         context.log.info("no usable cursor: comparing the folder with the warehouse's last scan")
-        previous = state_from_warehouse(duckdb.database)
+        previous = state_from_warehouse(planning_database(duckdb))
     try:
         plan = plan_changes(posts_folder.root, previous, posts_folder.max_post_bytes)
     except FileNotFoundError as err:  # keep the cursor: a folder that comes back is not all new
@@ -159,7 +173,7 @@ def build_daily_refresh_schedule() -> dg.ScheduleDefinition:
         context: dg.ScheduleEvaluationContext, posts_folder: PostsFolder, duckdb: DuckDBResource
     ) -> list[dg.RunRequest] | dg.SkipReason:
         """Plan against the warehouse (not a cursor), so whatever the warehouse lacks is rebuilt."""
-        previous = state_from_warehouse(duckdb.database)
+        previous = state_from_warehouse(planning_database(duckdb))
         try:
             plan = plan_changes(posts_folder.root, previous, posts_folder.max_post_bytes)
         except FileNotFoundError as err:
@@ -170,7 +184,7 @@ def build_daily_refresh_schedule() -> dg.ScheduleDefinition:
             plan,
             registered,
             run_key=f"daily-{tick.isoformat() if tick else 'manual'}",
-            extra_dates=dates_not_built(duckdb.database),
+            extra_dates=dates_not_built(planning_database(duckdb)),
         )
         # A schedule cannot return dynamic partition requests (only sensors can), and a
         # run over a range needs its end keys to exist when it is created: register here.

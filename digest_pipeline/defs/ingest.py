@@ -12,7 +12,7 @@ from dagster_duckdb import DuckDBResource
 
 from digest_pipeline.defs.metadata import table_metadata
 from digest_pipeline.defs.partitions import POST_DATES_PARTITION
-from digest_pipeline.defs.resources import PostsFolder
+from digest_pipeline.defs.resources import DUCKDB_WRITER_POOL, PostsFolder
 from digest_pipeline.ingest import scan_posts_folder
 from digest_pipeline.warehouse.schema import SCAN_TABLES, apply_schema
 from digest_pipeline.warehouse.versions import record_scan
@@ -21,6 +21,7 @@ _KINDS = {"duckdb", "polars"}
 
 
 @dg.multi_asset(
+    pool=DUCKDB_WRITER_POOL,
     specs=[
         dg.AssetSpec(
             "post_files",
@@ -67,6 +68,7 @@ def scan_posts(context: dg.AssetExecutionContext, duckdb: DuckDBResource, posts_
 
 
 @dg.asset_check(
+    pool=DUCKDB_WRITER_POOL,
     asset="post_files",
     blocking=True,
     description="The books balance: every file seen is the current post, a superseded "

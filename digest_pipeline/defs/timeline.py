@@ -6,6 +6,7 @@ from dagster_duckdb import DuckDBResource
 from digest_pipeline import settings
 from digest_pipeline.defs.conditions import after_upstream_runs
 from digest_pipeline.defs.metadata import table_metadata
+from digest_pipeline.defs.resources import DUCKDB_WRITER_POOL
 from digest_pipeline.timeline.cluster import TimelineConfig
 from digest_pipeline.warehouse.schema import TIMELINE_TABLES, apply_schema
 from digest_pipeline.warehouse.timeline_tables import replay_mismatches, update_timeline
@@ -26,6 +27,7 @@ def _config() -> TimelineConfig:
 
 
 @dg.multi_asset(
+    pool=DUCKDB_WRITER_POOL,
     specs=[
         dg.AssetSpec(
             table,
@@ -68,6 +70,7 @@ def _count(con, sql: str) -> int:
 
 
 @dg.asset_check(
+    pool=DUCKDB_WRITER_POOL,
     asset="story_events",
     blocking=True,
     description="Every event is in exactly one story, and every story it names exists.",
@@ -92,6 +95,7 @@ def every_event_in_one_story(duckdb: DuckDBResource) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(
+    pool=DUCKDB_WRITER_POOL,
     asset="stories",
     description="first_seen <= last_seen, and each story's counts agree with its items.",
 )
@@ -117,6 +121,7 @@ def story_dates_and_counts(duckdb: DuckDBResource) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(
+    pool=DUCKDB_WRITER_POOL,
     asset="stories",
     description=f"Replaying the latest {REPLAY_DAYS} days from the stored state before them gives every "
     "item the same story id (ids unchanged across builds).",
@@ -134,6 +139,7 @@ def story_ids_replay(duckdb: DuckDBResource) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(
+    pool=DUCKDB_WRITER_POOL,
     asset="story_aliases",
     description="Every alias resolves to a live story (or is withdrawn), and no live id is an alias.",
 )

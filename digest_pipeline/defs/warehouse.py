@@ -8,6 +8,7 @@ from dagster_duckdb import DuckDBResource
 from digest_pipeline.defs.conditions import after_upstream_runs
 from digest_pipeline.defs.metadata import selected_tables, table_metadata
 from digest_pipeline.defs.partitions import post_dates
+from digest_pipeline.defs.resources import DUCKDB_WRITER_POOL
 from digest_pipeline.posts import parse_post
 from digest_pipeline.warehouse.post_tables import (
     CurrentPost,
@@ -35,6 +36,7 @@ _PARENT = {"posts": "post_versions", "event_outlets": "events", "event_entities"
 
 
 @dg.multi_asset(
+    pool=DUCKDB_WRITER_POOL,
     specs=[
         dg.AssetSpec(
             table, description=text, deps=[_PARENT.get(table, "posts")], group_name="warehouse", kinds=_KINDS
@@ -72,6 +74,7 @@ def _parse(source_file: str, sha: str, text: str) -> CurrentPost:
 
 
 @dg.asset(
+    pool=DUCKDB_WRITER_POOL,
     deps=["post_sources"],
     group_name="warehouse",
     kinds=_KINDS,
@@ -109,6 +112,7 @@ _ORPHANS = {
 
 
 @dg.multi_asset_check(
+    pool=DUCKDB_WRITER_POOL,
     specs=[
         dg.AssetCheckSpec("unique_keys", asset=t, description=f"{', '.join(k)} is unique.")
         for t, k in _KEYS.items()
@@ -132,6 +136,7 @@ def unique_keys(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
 
 
 @dg.multi_asset_check(
+    pool=DUCKDB_WRITER_POOL,
     specs=[
         dg.AssetCheckSpec(
             "no_orphan_rows", asset=t, description="Every row points at an existing parent row."
@@ -153,7 +158,9 @@ def no_orphan_rows(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResourc
             )
 
 
-@dg.asset_check(asset="events", description="Each post's item count equals its rows in events.")
+@dg.asset_check(
+    pool=DUCKDB_WRITER_POOL, asset="events", description="Each post's item count equals its rows in events."
+)
 def item_count_matches_events(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     with duckdb.get_connection() as con:
         mismatched = con.execute(
@@ -175,7 +182,11 @@ def item_count_matches_events(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset="posts", description="Every current version in post_versions has its row in posts.")
+@dg.asset_check(
+    pool=DUCKDB_WRITER_POOL,
+    asset="posts",
+    description="Every current version in post_versions has its row in posts.",
+)
 def every_current_version_is_a_post(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     with duckdb.get_connection() as con:
         missing = con.execute(

@@ -176,6 +176,12 @@ def _query_warehouse(database: str | Path, sql: str) -> list[tuple] | None:
 def state_from_warehouse(database: str | Path) -> FolderState:
     """The files the warehouse's last scan recorded, by content, with size and mtime unknown.
 
+    Give it the working file, not the published one: the working file is the
+    writer's truth. A scan that committed there but whose run failed before
+    publishing is already recorded (and `dates_not_built` then finds its
+    unbuilt dates), and the next run writes there, so planning against the
+    published file would plan from a state the run does not start from.
+
     Unknown size and mtime make the planner hash every file once and compare
     by content, so this works whichever machine or clock wrote the warehouse.
     A missing or locked warehouse gives an empty state: every file is new.
@@ -185,5 +191,9 @@ def state_from_warehouse(database: str | Path) -> FolderState:
 
 
 def dates_not_built(database: str | Path) -> tuple[str, ...]:
-    """Post dates whose rows in posts do not match the current versions (e.g. a failed run)."""
+    """Post dates whose rows in posts do not match the current versions (e.g. a failed run).
+
+    Read from the working file, for the reason `state_from_warehouse` gives: a run
+    that failed half-way left its mark there, never in the published file.
+    """
     return tuple(sorted(row[0] for row in _query_warehouse(database, _DATES_NOT_BUILT) or []))

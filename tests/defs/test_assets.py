@@ -10,6 +10,7 @@ from digest_pipeline.cli import build
 from digest_pipeline.definitions import defs
 from digest_pipeline.defs.partitions import POST_DATES_PARTITION
 from digest_pipeline.defs.resources import build_resources
+from digest_pipeline.settings import work_warehouse_path
 from digest_pipeline.warehouse.schema import POST_TABLES, SCAN_TABLES, TREND_TABLES, WAREHOUSE_TABLES
 
 
@@ -17,7 +18,10 @@ def test_definitions_load_with_every_table_asset_and_checks() -> None:
     definitions = defs()
     dg.Definitions.validate_loadable(definitions)
     graph = definitions.resolve_asset_graph()
-    assert {key.to_user_string() for key in graph.get_all_asset_keys()} == set(WAREHOUSE_TABLES)
+    assert {key.to_user_string() for key in graph.get_all_asset_keys()} == {
+        *WAREHOUSE_TABLES,
+        "published_warehouse",
+    }
     check_names = {key.name for key in graph.asset_check_keys}
     assert {
         "post_files_balance",
@@ -29,7 +33,9 @@ def test_definitions_load_with_every_table_asset_and_checks() -> None:
         "no_gaps",
     } <= check_names
     groups = {graph.get(key).group_name for key in graph.get_all_asset_keys()}
-    assert groups == {"ingest", "warehouse", "timeline", "trends"}
+    assert groups == {"ingest", "warehouse", "timeline", "trends", "publish"}
+    # Every table writer (and the publish step) waits for the one duckdb_writer slot.
+    assert all(graph.get(key).pools == {"duckdb_writer"} for key in graph.get_all_asset_keys())
 
 
 def test_materialize_one_partition_writes_only_that_date(seeded_posts: Path, warehouse_file: Path) -> None:
@@ -55,7 +61,8 @@ def test_materialize_one_partition_writes_only_that_date(seeded_posts: Path, war
     )
 
     assert result.success
-    with duckdb.connect(str(warehouse_file), read_only=True) as con:
+    assert not warehouse_file.exists()  # runs write the working file; only published_warehouse publishes
+    with duckdb.connect(work_warehouse_path(str(warehouse_file)), read_only=True) as con:
         assert con.execute("SELECT post_id FROM posts").fetchall() == [("qwen-2025-12-26",)]
         assert con.execute("SELECT count(*) FROM events").fetchall() == [(4,)]
     row_counts = {
@@ -67,8 +74,9 @@ def test_materialize_one_partition_writes_only_that_date(seeded_posts: Path, war
 
 @pytest.fixture
 def built(seeded_posts: Path, warehouse_file: Path) -> Path:
+    """The working file of a build: the checks read (and these tests tamper with) what runs write."""
     build(str(seeded_posts), str(warehouse_file), log=lambda *_: None)
-    return warehouse_file
+    return Path(work_warehouse_path(str(warehouse_file)))
 
 
 @pytest.fixture(autouse=True)
@@ -76,12 +84,12 @@ def posts_dir_env(seeded_posts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DIGEST_POSTS_DIR", str(seeded_posts))
 
 
-def check_outcomes(warehouse: Path) -> dict[str, bool]:
+def check_outcomes(work: Path) -> dict[str, bool]:
     """Run every asset check alone (no materialization) and map `asset:check` to passed."""
     definitions = defs()
     result = dg.materialize(
         [*definitions.assets, *definitions.asset_checks],
-        resources=build_resources(warehouse=str(warehouse)),
+        resources=build_resources(warehouse=str(work.parent / "published.duckdb"), work_warehouse=str(work)),
         selection=dg.AssetSelection.all_asset_checks(),
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,  # a failed blocking check is what some tests want to see
@@ -191,7 +199,7 @@ def test_trend_materializations_carry_charts_and_schemas(built: Path) -> None:
     definitions = defs()
     result = dg.materialize(
         [*definitions.assets, *definitions.asset_checks],
-        resources=build_resources(warehouse=str(built)),
+        resources=build_resources(warehouse=str(built.parent / "p.duckdb"), work_warehouse=str(built)),
         selection=dg.AssetSelection.groups("trends"),
         instance=dg.DagsterInstance.ephemeral(),
     )

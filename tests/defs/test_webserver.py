@@ -153,4 +153,7 @@ def test_dev_instance_runs_one_run_at_a_time(tmp_path: Path) -> None:
     """The template `make dev` copies is valid 1.13 instance config and queues runs one by one."""
     shutil.copyfile(ROOT / "dagster_home.yaml", tmp_path / "dagster.yaml")
     with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
-        assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 1
+        config = instance.get_concurrency_config()
+        assert config.run_queue_config.max_concurrent_runs == 1
+        # duckdb_writer (every asset's pool) has no limit of its own, so the default applies.
+        assert config.pool_config.default_pool_limit == 1
