@@ -117,6 +117,7 @@ def _charts(con, tables: tuple[str, ...]) -> dict[str, dict[str, dg.MetadataValu
         for table, key in KEYS.items()
     ],
     can_subset=True,
+    pool=DUCKDB_WRITER_POOL,
 )
 def trend_unique_keys(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
     """One row per grain: a duplicated period and key would double its counts in every chart and sum."""
@@ -142,6 +143,7 @@ def trend_unique_keys(context: dg.AssetCheckExecutionContext, duckdb: DuckDBReso
         for table, rule in SHARES.items()
     ],
     can_subset=True,
+    pool=DUCKDB_WRITER_POOL,
 )
 def shares_sum_to_one(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
     """A share outside [0, 1] or a period not summing to 1 means rows were lost or counted twice."""
@@ -164,6 +166,7 @@ def shares_sum_to_one(context: dg.AssetCheckExecutionContext, duckdb: DuckDBReso
         for table, columns in COUNTS.items()
     ],
     can_subset=True,
+    pool=DUCKDB_WRITER_POOL,
 )
 def no_negative_counts(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
     """Counts below zero can only come from broken arithmetic (a subtraction where a count belongs)."""
@@ -188,6 +191,7 @@ def no_negative_counts(context: dg.AssetCheckExecutionContext, duckdb: DuckDBRes
         for table in GAPS
     ],
     can_subset=True,
+    pool=DUCKDB_WRITER_POOL,
 )
 def no_gaps(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
     """A missing day reads as a drop to nothing on a chart and breaks rolling windows."""

@@ -3,10 +3,15 @@
 import shutil
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
 from digest_pipeline.cli import build, main
+from digest_pipeline.definitions import defs
+from digest_pipeline.defs.partitions import POST_DATES_PARTITION
+from digest_pipeline.defs.resources import build_resources
+from digest_pipeline.warehouse.schema import POST_TABLES, SCAN_TABLES
 
 STABLE_COLUMNS = {
     "posts": "post_id, model, post_date, title, content_sha256, item_count, source_file",
@@ -168,3 +173,54 @@ def test_a_later_day_keeps_every_story_id(seeded_posts: Path, warehouse_file: Pa
     assert added and all(event_id.startswith("qwen-2026-01-19#") for event_id in added)
     assert {event_id: after[event_id] for event_id in before} == before
     assert aliases == 0
+
+
+def test_rerunning_a_partition_and_backfilling_built_days_changes_nothing(
+    seeded_posts: Path, warehouse_file: Path
+) -> None:
+    """A partition run twice, then a backfill over every already-built day with everything downstream."""
+    build(str(seeded_posts), str(warehouse_file), log=lambda *_: None)
+    stable = {
+        **STABLE_COLUMNS,
+        "story_events": "event_id, story_id",
+        "stories": "story_id, first_seen, last_seen",
+        "trend_tags_weekly": "*",
+        "trend_stories_daily": "*",
+        "trend_entities_daily": "*",
+    }
+
+    def everything_stable() -> dict[str, list[tuple]]:
+        with duckdb.connect(str(warehouse_file), read_only=True) as con:
+            return {t: con.execute(f"SELECT {c} FROM {t} ORDER BY ALL").fetchall() for t, c in stable.items()}
+
+    before = everything_stable()
+    definitions = defs()
+    everything = [*definitions.assets, *definitions.asset_checks]
+    resources = build_resources(str(seeded_posts), str(warehouse_file))
+    instance = dg.DagsterInstance.ephemeral()
+    dg.materialize(
+        everything, resources=resources, instance=instance, selection=dg.AssetSelection.assets(*SCAN_TABLES)
+    )
+    dates = instance.get_dynamic_partitions(POST_DATES_PARTITION)
+    for _ in range(2):
+        one_day = dg.materialize(
+            everything,
+            resources=resources,
+            instance=instance,
+            partition_key=dates[1],
+            selection=dg.AssetSelection.assets(*POST_TABLES).downstream(),
+        )
+        assert one_day.success
+        assert everything_stable() == before
+    backfill = dg.materialize(
+        everything,
+        resources=resources,
+        instance=instance,
+        tags={
+            "dagster/asset_partition_range_start": dates[0],
+            "dagster/asset_partition_range_end": dates[-1],
+        },
+        selection=dg.AssetSelection.assets(*POST_TABLES).downstream(),
+    )
+    assert backfill.success
+    assert everything_stable() == before
