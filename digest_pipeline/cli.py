@@ -1,5 +1,8 @@
 """`digest-pipeline build`: materialize every asset through Dagster, in-process.
 
+Also `eval-timeline` (score the story timeline against gold labels) and
+`synth` (write synthetic posts with known stories, `digest_pipeline.synth`).
+
 Two runs, because partition keys must exist before a run over them starts:
 the scan (which registers every post date it finds), then one run over all
 post dates plus everything downstream, with its asset checks, ending with
@@ -189,6 +192,21 @@ def _eval_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _synth_command(args: argparse.Namespace) -> int:
+    from digest_pipeline.synth import synthesize
+
+    if args.posts < 0 or args.models < 1:
+        print("error: --posts must be >= 0 and --models >= 1", file=sys.stderr)
+        return 2
+    summary = synthesize(args.posts, Path(args.out), models=args.models, seed=args.seed)
+    print(
+        f"wrote {summary.posts} posts ({summary.days} days x {summary.models} models), "
+        f"{summary.items} items in {summary.stories} stories, to {summary.out_dir} "
+        f"(gold labels in {summary.out_dir / 'stories.csv'}) in {summary.seconds:.1f}s"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="digest-pipeline", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -217,6 +235,14 @@ def main(argv: list[str] | None = None) -> int:
         "--show-errors", action="store_true", help="list wrongly split and merged stories"
     )
     eval_parser.set_defaults(handler=_eval_command)
+    synth_parser = commands.add_parser(
+        "synth", help="write N realistic synthetic posts and their known stories (stories.csv)"
+    )
+    synth_parser.add_argument("--posts", type=int, required=True, help="how many posts to write")
+    synth_parser.add_argument("--out", required=True, help="folder to write the posts and stories.csv into")
+    synth_parser.add_argument("--models", type=int, default=6, help="digests per day (default 6)")
+    synth_parser.add_argument("--seed", type=int, default=0, help="same seed, same bytes (default 0)")
+    synth_parser.set_defaults(handler=_synth_command)
     args = parser.parse_args(argv)
     return args.handler(args)
 
