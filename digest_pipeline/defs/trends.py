@@ -5,7 +5,10 @@ checks), computed together in one transaction; a UI selection of a few of
 them rebuilds only those. The tag and story assets carry a chart.
 """
 
+from collections.abc import Callable, Mapping
+
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 
 from digest_pipeline.defs.conditions import after_upstream_runs
@@ -16,10 +19,8 @@ from digest_pipeline.warehouse.schema import apply_schema
 from digest_pipeline.warehouse.trend_tables import (
     COUNTS,
     GAPS,
-    KEYS,
     SHARES,
     TREND_TABLES,
-    duplicate_keys,
     negative_counts,
     refresh_trends,
     series_gaps,
@@ -111,96 +112,65 @@ def _charts(con, tables: tuple[str, ...]) -> dict[str, dict[str, dg.MetadataValu
     return charts
 
 
-@dg.multi_asset_check(
-    specs=[
-        dg.AssetCheckSpec("unique_keys", asset=table, description=f"{', '.join(key)} is unique.")
-        for table, key in KEYS.items()
-    ],
-    can_subset=True,
-    pool=DUCKDB_WRITER_POOL,
+def _trend_check(
+    name: str,
+    tables: Mapping[str, object],
+    describe: Callable[[str], str],
+    why: str,
+    evaluate: Callable[[duckdb.DuckDBPyConnection, str], tuple[bool, dict[str, object]]],
+) -> dg.AssetChecksDefinition:
+    """One check over several trend tables: `evaluate` says per table whether it passed, and why."""
+
+    @dg.multi_asset_check(
+        name=name,
+        description=why,
+        specs=[dg.AssetCheckSpec(name, asset=table, description=describe(table)) for table in tables],
+        can_subset=True,
+        pool=DUCKDB_WRITER_POOL,
+    )
+    def check(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
+        with duckdb.get_connection() as con:
+            for table in selected_tables(context, name, tables):
+                passed, metadata = evaluate(con, table)
+                yield dg.AssetCheckResult(asset_key=table, check_name=name, passed=passed, metadata=metadata)
+
+    return check
+
+
+def _shares(con: duckdb.DuckDBPyConnection, table: str) -> tuple[bool, dict[str, object]]:
+    bad = share_violations(con, table)
+    return not bad, {"bad_periods": dg.MetadataValue.json(bad)}
+
+
+def _negatives(con: duckdb.DuckDBPyConnection, table: str) -> tuple[bool, dict[str, object]]:
+    negative = negative_counts(con, table)
+    return not negative, {"negative_rows_per_column": dg.MetadataValue.json(negative)}
+
+
+def _gaps(con: duckdb.DuckDBPyConnection, table: str) -> tuple[bool, dict[str, object]]:
+    missing = series_gaps(con, table)
+    return not missing, {"missing_rows": dg.MetadataValue.json(missing)}
+
+
+shares_sum_to_one = _trend_check(
+    "shares_sum_to_one",
+    SHARES,
+    lambda table: f"Every {SHARES[table].share} lies in [0, 1], and a period's shares sum to 1 "
+    f"whenever it has any {SHARES[table].count}.",
+    "A share outside [0, 1] or a period not summing to 1 means rows were lost or counted twice.",
+    _shares,
 )
-def trend_unique_keys(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
-    """One row per grain: a duplicated period and key would double its counts in every chart and sum."""
-    with duckdb.get_connection() as con:
-        for table in selected_tables(context, "unique_keys", KEYS):
-            duplicates = duplicate_keys(con, table)
-            yield dg.AssetCheckResult(
-                asset_key=table,
-                check_name="unique_keys",
-                passed=duplicates == 0,
-                metadata={"duplicate_keys": duplicates},
-            )
-
-
-@dg.multi_asset_check(
-    specs=[
-        dg.AssetCheckSpec(
-            "shares_sum_to_one",
-            asset=table,
-            description=f"Every {rule.share} lies in [0, 1], and a period's shares sum to 1 "
-            f"whenever it has any {rule.count}.",
-        )
-        for table, rule in SHARES.items()
-    ],
-    can_subset=True,
-    pool=DUCKDB_WRITER_POOL,
+no_negative_counts = _trend_check(
+    "no_negative_counts",
+    COUNTS,
+    lambda table: f"None of {', '.join(COUNTS[table])} is negative.",
+    "Counts below zero can only come from broken arithmetic (a subtraction where a count belongs).",
+    _negatives,
 )
-def shares_sum_to_one(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
-    """A share outside [0, 1] or a period not summing to 1 means rows were lost or counted twice."""
-    with duckdb.get_connection() as con:
-        for table in selected_tables(context, "shares_sum_to_one", SHARES):
-            bad = share_violations(con, table)
-            yield dg.AssetCheckResult(
-                asset_key=table,
-                check_name="shares_sum_to_one",
-                passed=not bad,
-                metadata={"bad_periods": dg.MetadataValue.json(bad)},
-            )
-
-
-@dg.multi_asset_check(
-    specs=[
-        dg.AssetCheckSpec(
-            "no_negative_counts", asset=table, description=f"None of {', '.join(columns)} is negative."
-        )
-        for table, columns in COUNTS.items()
-    ],
-    can_subset=True,
-    pool=DUCKDB_WRITER_POOL,
+no_gaps = _trend_check(
+    "no_gaps",
+    GAPS,
+    lambda table: "The series has a row for every period its comment promises (zeros, not holes).",
+    "A missing day reads as a drop to nothing on a chart and breaks rolling windows.",
+    _gaps,
 )
-def no_negative_counts(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
-    """Counts below zero can only come from broken arithmetic (a subtraction where a count belongs)."""
-    with duckdb.get_connection() as con:
-        for table in selected_tables(context, "no_negative_counts", COUNTS):
-            negative = negative_counts(con, table)
-            yield dg.AssetCheckResult(
-                asset_key=table,
-                check_name="no_negative_counts",
-                passed=not negative,
-                metadata={"negative_rows_per_column": dg.MetadataValue.json(negative)},
-            )
-
-
-@dg.multi_asset_check(
-    specs=[
-        dg.AssetCheckSpec(
-            "no_gaps",
-            asset=table,
-            description="The series has a row for every period its comment promises (zeros, not holes).",
-        )
-        for table in GAPS
-    ],
-    can_subset=True,
-    pool=DUCKDB_WRITER_POOL,
-)
-def no_gaps(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
-    """A missing day reads as a drop to nothing on a chart and breaks rolling windows."""
-    with duckdb.get_connection() as con:
-        for table in selected_tables(context, "no_gaps", GAPS):
-            missing = series_gaps(con, table)
-            yield dg.AssetCheckResult(
-                asset_key=table,
-                check_name="no_gaps",
-                passed=not missing,
-                metadata={"missing_rows": dg.MetadataValue.json(missing)},
-            )

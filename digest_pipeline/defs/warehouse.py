@@ -17,7 +17,8 @@ from digest_pipeline.warehouse.post_tables import (
     refresh_sources,
     replace_post_dates,
 )
-from digest_pipeline.warehouse.schema import apply_schema
+from digest_pipeline.warehouse.schema import apply_schema, duplicate_keys
+from digest_pipeline.warehouse.trend_tables import KEYS as TREND_KEYS
 
 _KINDS = {"duckdb", "polars"}
 _DESCRIPTIONS = {
@@ -98,6 +99,7 @@ _KEYS = {
     "event_entities": ["event_id", "position"],
     "key_points": ["post_id", "position"],
     "sources": ["source_id"],
+    **TREND_KEYS,  # unique by construction rather than indexed: checked here like every other key
 }
 _ORPHANS = {
     "post_sections": "SELECT count(*) FROM post_sections c ANTI JOIN posts p USING (post_id)",
@@ -123,10 +125,7 @@ def unique_keys(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
     """No two rows of a table share its key: ids stay something analysts can join on."""
     with duckdb.get_connection() as con:
         for table, key in selected_tables(context, "unique_keys", _KEYS).items():
-            columns = ", ".join(f'"{c}"' for c in key)
-            dupes = con.execute(
-                f'SELECT count(*) FROM (SELECT {columns} FROM "{table}" GROUP BY ALL HAVING count(*) > 1)'
-            ).fetchall()[0][0]
+            dupes = duplicate_keys(con, table, key)
             yield dg.AssetCheckResult(
                 asset_key=table,
                 check_name="unique_keys",

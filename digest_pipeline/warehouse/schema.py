@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib.resources import files
 
 import duckdb
@@ -49,3 +50,11 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str,
 def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     # Table names come from our own constants, never from post text; quoting keeps them exact.
     return con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
+
+
+def duplicate_keys(con: duckdb.DuckDBPyConnection, table: str, key: Sequence[str]) -> int:
+    """How many values of `key` occur in more than one row (a broken grain if any)."""
+    columns = ", ".join(f'"{c}"' for c in key)
+    return con.execute(
+        f'SELECT count(*) FROM (SELECT {columns} FROM "{table}" GROUP BY ALL HAVING count(*) > 1)'
+    ).fetchall()[0][0]

@@ -414,11 +414,3 @@ def story_activity_by_day(
     ).fetchall()[::-1]
     columns = ("new", "continuing", "ended")
     return [r[0] for r in rows], {name: [int(r[i + 1]) for r in rows] for i, name in enumerate(columns)}
-
-
-def duplicate_keys(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    """How many key values occur more than once (the table's grain is broken if any)."""
-    columns = ", ".join(f'"{c}"' for c in KEYS[table])
-    return con.execute(
-        f'SELECT count(*) FROM (SELECT {columns} FROM "{table}" GROUP BY ALL HAVING count(*) > 1)'
-    ).fetchall()[0][0]

@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 import pytest
 
 from digest_pipeline.trends.rules import is_rising
-from digest_pipeline.warehouse.schema import TREND_TABLES
+from digest_pipeline.warehouse.schema import TREND_TABLES, duplicate_keys
 from digest_pipeline.warehouse.trend_tables import (
     COUNTS,
     GAPS,
     KEYS,
     SHARES,
     TREND_QUERIES,
-    duplicate_keys,
     negative_counts,
     refresh_trends,
     series_gaps,
@@ -369,13 +368,13 @@ def test_check_queries_pass_on_a_clean_build(built) -> None:
     assert all(share_violations(built, t) == [] for t in SHARES)
     assert all(negative_counts(built, t) == {} for t in COUNTS)
     assert all(series_gaps(built, t) == [] for t in GAPS)
-    assert all(duplicate_keys(built, t) == 0 for t in KEYS)
+    assert all(duplicate_keys(built, t, KEYS[t]) == 0 for t in KEYS)
 
 
 def test_key_check_catches_a_duplicated_grain(built) -> None:
     built.execute("INSERT INTO trend_models_weekly SELECT * FROM trend_models_weekly LIMIT 1")
-    assert duplicate_keys(built, "trend_models_weekly") == 1
-    assert duplicate_keys(built, "trend_tags_weekly") == 0
+    assert duplicate_keys(built, "trend_models_weekly", KEYS["trend_models_weekly"]) == 1
+    assert duplicate_keys(built, "trend_tags_weekly", KEYS["trend_tags_weekly"]) == 0
 
 
 def test_share_check_catches_out_of_range_and_bad_sums(built) -> None:
