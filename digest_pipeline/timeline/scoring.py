@@ -11,11 +11,14 @@ IDF comes from the items around the new day (the time window), so a name
 that every item of a digest repeats (the digest's own model) weighs nothing,
 while a product named by two items is strong evidence.
 
-Two guards keep near misses apart. A *sibling conflict*: one item is about
-a specific thing the other never names, and the other is about a sibling of
-it (GPT-5.2 vs GPT-5.2-Codex, Qwen-Image-2512 vs Qwen-Image-Layered). And the
-day gap: stories recur within days to weeks, so similarity is discounted as
-the gap grows.
+Two guards keep near misses apart. A *subject conflict*: the items are about
+different specific things. Either one is about something the other never
+names and the other about a sibling of it (GPT-5.2 vs GPT-5.2-Codex,
+Qwen-Image-2512 vs Qwen-Image-Layered), or both headlines name specific
+things and neither item names even the family of the other's (Veo 1.3 and
+Imagen 1.0 launching in one country: one kind of news, two developments). And the day
+gap: stories recur within days to weeks, so similarity is discounted as the
+gap grows.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ class ScoringConfig:
     """Gaps up to this many days cost nothing."""
     gap_penalty_per_day: float = 0.004
     conflict_factor: float = 0.2
-    """A pair with a sibling conflict keeps only this share of its score."""
+    """A pair with a subject conflict keeps only this share of its score."""
     join_threshold: float = 0.18
     """An item joins the best story scoring at least this, else it starts a new one."""
     merge_threshold: float = 0.33
@@ -134,14 +137,25 @@ def weighted_overlap(a: Mapping[str, float], b: Mapping[str, float], floor: floa
     return min(1.0, shared / max(floor * floor, norm))
 
 
-def sibling_conflict(a: EventFeatures, b: EventFeatures) -> bool:
-    """One item is about a specific thing the other never names, and the other about a sibling of it.
+def subject_conflict(a: EventFeatures, b: EventFeatures) -> bool:
+    """The two items are about different specific things (see the module docstring).
 
     "Never names" counts a name's leading parts as named: an item on
     Qwen-Image-Layered has named Qwen-Image, so an item headlined Qwen-Image
     does not conflict with it; an item on GPT-5.2 has not named GPT-5.2-Codex.
+    An item whose headline names no specific thing (「微軟加碼挪威算力」)
+    conflicts with nothing: follow-ups are often written that way.
     """
-    return _one_way_conflict(a, b) or _one_way_conflict(b, a)
+    return _one_way_conflict(a, b) or _one_way_conflict(b, a) or _disjoint_subjects(a, b)
+
+
+def _disjoint_subjects(a: EventFeatures, b: EventFeatures) -> bool:
+    return bool(
+        a.subjects
+        and b.subjects
+        and not any(subject.family in b.names for subject in a.subjects)
+        and not any(subject.family in a.names for subject in b.subjects)
+    )
 
 
 def _one_way_conflict(a: EventFeatures, b: EventFeatures) -> bool:
@@ -174,7 +188,7 @@ def pair_score(
     outlets = weighted_overlap(va.outlets, vb.outlets, floor=va.rare_weight)
     urls = 1.0 if a.urls & b.urls else 0.0
     gap = abs((a.event.post_date - b.event.post_date).days)
-    conflict = sibling_conflict(a, b)
+    conflict = subject_conflict(a, b)
     score = (
         config.text_weight * text
         + config.headline_weight * headline

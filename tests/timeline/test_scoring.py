@@ -9,8 +9,8 @@ from digest_pipeline.timeline.scoring import (
     TermWeights,
     cosine,
     pair_score,
-    sibling_conflict,
     story_score,
+    subject_conflict,
     vectors,
     weighted_overlap,
 )
@@ -65,12 +65,18 @@ def test_idf_makes_a_name_every_item_repeats_worthless(make_event):
         ("Qwen Code v0.5.0 重大升級", "", "Qwen Code 升級", "", False),
         # an item that names both is about both
         ("GPT-5.2 與 GPT-5.2-Codex 同步推出", "", "GPT-5.2-Codex 上線", "", False),
+        # one kind of news about two unrelated products: different developments
+        ("Veo 1.3 登陸印度，支援在地語言", "", "Imagen 1.0 登陸印度，支援在地語言", "", True),
+        ("Claude Haiku 2 開源釋出", "Apache 2.0 授權。", "Imagen 1.8 開源釋出", "Apache 2.0 授權。", True),
+        # ... unless one names the other's subject, or one headline names no specific thing
+        ("Kimi K3 進駐 GitHub Copilot", "", "GitHub Copilot 納入新模型", "包括 Kimi K3。", False),
+        ("Microsoft 擴大 Nscale 算力合約", "挪威 Narvik。", "北極圈的 GPU：微軟加碼挪威算力", "", False),
     ],
 )
-def test_sibling_conflict(make_event, headline_a, body_a, headline_b, body_b, conflict):
+def test_subject_conflict(make_event, headline_a, body_a, headline_b, body_b, conflict):
     a, b = features(make_event, (1, headline_a, body_a), (2, headline_b, body_b))
-    assert sibling_conflict(a, b) is conflict
-    assert sibling_conflict(b, a) is conflict
+    assert subject_conflict(a, b) is conflict
+    assert subject_conflict(b, a) is conflict
 
 
 def _pair(make_event, items, config=CONFIG):
