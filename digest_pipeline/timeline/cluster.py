@@ -1,9 +1,11 @@
 """Placing each day's news items into stories: join an existing story or start a new one.
 
 Incremental by construction: days are processed in order, and a day only
-looks at stories seen within the time window before it, found through an
-inverted index of names and words (candidate blocking). The work for a new
-day therefore depends on the window, never on the length of the history.
+looks at the items seen within the time window before it. Each day's items
+are scored against every item of the window at once, as sparse matrix
+products (`similarity`), and only the stories holding an item that scores
+at least a join are examined further. The work for a new day therefore
+depends on the window, never on the length of the history.
 
 Stable ids: a story's id comes from the item that founded it
 (`S<first date>-<hash of its event id>`), so the same input replays to the
@@ -18,25 +20,24 @@ import datetime as dt
 import hashlib
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from digest_pipeline.timeline.features import EventFeatures, TimelineEvent, event_features
-from digest_pipeline.timeline.scoring import (
-    PairScore,
-    ScoringConfig,
-    TermWeights,
-    Vectors,
-    pair_score,
-    story_score,
-    vectors,
-)
+import numpy as np
+
+from digest_pipeline.timeline.features import EventFeatures, TimelineEvent, event_features_many
+from digest_pipeline.timeline.scoring import ScoringConfig, blended_story_score, subject_conflict
+from digest_pipeline.timeline.similarity import DayWeights, ItemMatrix
 
 DEFAULT_WINDOW_DAYS = 30
 MAX_MEMBERS_COMPARED = 12
 """An item is compared with at most this many of a story's most recent members in the window."""
-BLOCKING_TERMS = 12
-"""An item's strongest words used to find candidate stories, besides all its names."""
+MAX_CANDIDATE_STORIES = 8
+"""An item is weighed against at most this many stories: those holding its best single matches.
+
+Only a story with a member scoring at least a join can be joined at all;
+the cap bounds the work when many stories pass that (generic wording).
+"""
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class TimelineResult:
     """Every new item's placement, and every history item whose story merged away, by event id."""
     merges: list[Merge]
     candidates_compared: int = 0
+    """Stories examined closely (an item scored at least a join with one of their members)."""
 
 
 def story_id_for(founder: TimelineEvent) -> str:
@@ -77,67 +79,69 @@ def story_id_for(founder: TimelineEvent) -> str:
     return f"S{founder.post_date:%Y%m%d}-{digest}"
 
 
-@dataclass
-class _Member:
-    features: EventFeatures
-    story_id: str
+class _Timeline:
+    """The window's items as matrix rows, each row's story, and each story's rows."""
 
+    def __init__(self, config: TimelineConfig):
+        self.config = config
+        self.matrix = ItemMatrix()
+        self.features: dict[int, EventFeatures] = {}
+        self.story: dict[int, str] = {}
+        self.story_rows: dict[str, list[int]] = defaultdict(list)
+        self.lo = 0
+        """First row inside the current window."""
 
-class _Window:
-    """The items of the last `window_days` days and their stories, as one day is processed."""
+    def add(self, features: EventFeatures, story_id: str | None = None) -> int:
+        row = self.matrix.append(features)
+        self.features[row] = features
+        if story_id is not None:
+            self.label(row, story_id)
+        return row
 
-    def __init__(self, members: list[_Member], day: dt.date, today: Sequence[EventFeatures]):
-        self.day = day
-        self.members = members
-        weights = TermWeights([m.features for m in members] + list(today))
-        self.weights = weights
-        self._vectors: dict[str, Vectors] = {}
-        self.index: dict[str, set[str]] = defaultdict(set)
-        self.story_members: dict[str, list[_Member]] = defaultdict(list)
-        for member in members:
-            self.add(member)
+    def label(self, row: int, story_id: str) -> None:
+        self.story[row] = story_id
+        self.story_rows[story_id].append(row)
 
-    def vectors(self, features: EventFeatures) -> Vectors:
-        key = features.event.event_id
-        if key not in self._vectors:
-            self._vectors[key] = vectors(features, self.weights)
-        return self._vectors[key]
+    def open_day(self, day: dt.date, end: int) -> DayWeights:
+        """Slide the window to the days before `day` (plus today's rows, up to `end`)."""
+        start = day - dt.timedelta(days=self.config.window_days)
+        while self.lo < end and self.features[self.lo].event.post_date < start:
+            del self.features[self.lo]
+            self.story.pop(self.lo, None)
+            self.lo += 1
+        return self.matrix.count(self.lo, end)
 
-    def blocking_keys(self, features: EventFeatures) -> set[str]:
-        vec = self.vectors(features)
-        strongest = sorted(vec.terms, key=lambda t: (-vec.terms[t], t))[:BLOCKING_TERMS]
-        return {f"n:{name}" for name, w in vec.names.items() if w > 0} | {f"t:{t}" for t in strongest}
+    def members(self, story_id: str, before: int) -> list[int]:
+        """The story's rows in the window, oldest first, that precede row `before`."""
+        rows = [r for r in self.story_rows[story_id] if r >= self.lo]
+        self.story_rows[story_id] = rows
+        return [r for r in rows if r < before]
 
-    def add(self, member: _Member) -> None:
-        self.story_members[member.story_id].append(member)
-        for key in self.blocking_keys(member.features):
-            self.index[key].add(member.story_id)
+    def story_score(self, row: int, scores: np.ndarray, story_id: str) -> float:
+        """`scoring.story_score` of `row` against the story, from its pre-computed pair scores.
 
-    def candidates(self, features: EventFeatures) -> list[str]:
-        found: set[str] = set()
-        for key in self.blocking_keys(features):
-            found |= self.index.get(key, set())
-        return sorted(found)
-
-    def pairs(self, features: EventFeatures, story_id: str, config: ScoringConfig) -> list[PairScore]:
-        members = sorted(self.story_members[story_id], key=lambda m: m.features.event.order)
-        recent = members[-MAX_MEMBERS_COMPARED:]
-        vec = self.vectors(features)
-        return [
-            pair_score(features, vec, m.features, self.vectors(m.features), config)
-            for m in recent
-            if m.features.event.event_id != features.event.event_id
+        `scores` holds the row's scores against the window, indexed by row - lo.
+        """
+        config = self.config.scoring
+        recent = [r for r in self.members(story_id, before=self.matrix.end) if r != row][
+            -MAX_MEMBERS_COMPARED:
         ]
+        features = self.features[row]
+        finals, conflicts = [], 0
+        for member in recent:
+            score = float(scores[member - self.lo])
+            if subject_conflict(features, self.features[member]):
+                conflicts += 1
+                score *= config.conflict_factor
+            finals.append(score)
+        return blended_story_score(finals, conflicts, config)
 
-    def relabel(self, alias_id: str, story_id: str) -> None:
-        moved = self.story_members.pop(alias_id, [])
-        for member in moved:
-            member.story_id = story_id
-        self.story_members[story_id].extend(moved)
-        for stories in self.index.values():
-            if alias_id in stories:
-                stories.discard(alias_id)
-                stories.add(story_id)
+    def relabel(self, alias_id: str, story_id: str) -> list[int]:
+        moved = self.story_rows.pop(alias_id, [])
+        for row in moved:
+            self.story[row] = story_id
+        self.story_rows[story_id] = sorted(self.story_rows[story_id] + moved)
+        return moved
 
 
 def place_events(
@@ -148,44 +152,69 @@ def place_events(
     """Place new items, day by day, into the stories of `history` (items already placed) or new ones.
 
     `history` needs only the items within `config.window_days` before the
-    earliest new item; older ones cannot be joined anyway.
+    earliest new item, and none on or after it; older ones cannot be joined anyway.
+    `new_events` may be a lazy iterable in `TimelineEvent.order` (a database
+    cursor): only the window's items are held in memory.
     """
     config = config or TimelineConfig()
-    members = [_Member(event_features(event), story_id) for event, story_id in history]
+    timeline = _Timeline(config)
+    past = sorted(history, key=lambda pair: pair[0].order)
+    for (_, story_id), features in zip(past, event_features_many([event for event, _ in past]), strict=True):
+        timeline.add(features, story_id)
     placements: dict[str, Placement] = {}
     merges: list[Merge] = []
     compared = 0
-    ordered = sorted(new_events, key=lambda e: e.order)
-    for day, day_events in itertools.groupby(ordered, key=lambda e: e.post_date):
-        today = [event_features(event) for event in day_events]
-        start = day - dt.timedelta(days=config.window_days)
-        members = [m for m in members if m.features.event.post_date >= start]
-        window = _Window(members, day, today)
-        for features in today:
-            placement, merged, n = _place(features, window, config.scoring)
+    features = event_features_many(_in_order(new_events))
+    for day, today_iter in itertools.groupby(features, key=lambda f: f.event.post_date):
+        today = list(today_iter)
+        first = timeline.matrix.end
+        rows = [timeline.add(features) for features in today]
+        weights = timeline.open_day(day, timeline.matrix.end)
+        scores = timeline.matrix.scores(
+            (first, timeline.matrix.end), (timeline.lo, timeline.matrix.end), weights, config.scoring
+        )
+        for k, row in enumerate(rows):
+            placement, merged, n = _place(timeline, row, scores[k], weights)
             compared += n
-            placements[features.event.event_id] = placement
+            placements[placement.event_id] = placement
             for merge in merged:
                 merges.append(merge)
-                window.relabel(merge.alias_id, merge.story_id)
-                for member in window.story_members[merge.story_id]:
-                    eid = member.features.event.event_id
+                timeline.relabel(merge.alias_id, merge.story_id)
+                for member in timeline.members(merge.story_id, before=row):
+                    eid = timeline.features[member].event.event_id
                     old = placements.get(eid)
                     placements[eid] = Placement(eid, merge.story_id, old.score if old else None)
-            member = _Member(features, placement.story_id)
-            window.add(member)
-            members.append(member)
+            timeline.label(row, placement.story_id)
     return TimelineResult(placements, merges, compared)
 
 
+def _in_order(events: Iterable[TimelineEvent]) -> Iterator[TimelineEvent]:
+    """A list is sorted here; any other iterable is streamed, and must come in `order`."""
+    if isinstance(events, list | tuple):
+        yield from sorted(events, key=lambda e: e.order)
+        return
+    last = None
+    for event in events:
+        if last is not None and event.order < last:
+            raise ValueError(f"items must come in order: {event.event_id} after {last}")
+        last = event.order
+        yield event
+
+
 def _place(
-    features: EventFeatures, window: _Window, config: ScoringConfig
+    timeline: _Timeline, row: int, scores: np.ndarray, weights: DayWeights
 ) -> tuple[Placement, list[Merge], int]:
-    event = features.event
-    scored = []
-    for story_id in window.candidates(features):
-        pairs = window.pairs(features, story_id, config)
-        scored.append((story_score(pairs, config), story_id))
+    config = timeline.config.scoring
+    event = timeline.features[row].event
+    before = scores[: row - timeline.lo]
+    close = np.flatnonzero(before >= config.join_threshold)
+    best_match: dict[str, float] = {}
+    for column in close[np.argsort(-before[close], kind="stable")]:
+        best_match.setdefault(timeline.story[timeline.lo + int(column)], float(before[column]))
+        if len(best_match) == MAX_CANDIDATE_STORIES:
+            break
+    candidates = sorted(best_match)
+    scored = [(timeline.story_score(row, scores, story_id), story_id) for story_id in candidates]
     joinable = sorted(
         ((score, story_id) for score, story_id in scored if score >= config.join_threshold),
         key=lambda s: (-s[0], s[1]),
@@ -195,22 +224,41 @@ def _place(
     best_score, best = joinable[0]
     merges = []
     for score, other in joinable[1:]:
-        if score >= config.merge_threshold and _stories_agree(window, best, other, config):
+        if score >= config.merge_threshold and _stories_agree(timeline, best, other, row, weights):
             survivor, alias = sorted((best, other))
             merges.append(Merge(alias, survivor, event.post_date, event.event_id))
             best = survivor
     return Placement(event.event_id, best, best_score), merges, len(scored)
 
 
-def _stories_agree(window: _Window, a: str, b: str, config: ScoringConfig) -> bool:
+def _stories_agree(timeline: _Timeline, a: str, b: str, before: int, weights: DayWeights) -> bool:
     """Two stories bridged by one item are one when they also look alike on their own.
 
     Their members must score on average at least half a join against the
     other story, and not conflict (GPT-5.2 and GPT-5.2-Codex stay apart
     however many items mention both).
     """
-    scores = [story_score(window.pairs(m.features, b, config), config) for m in window.story_members[a]]
-    return bool(scores) and min(scores) > 0 and sum(scores) / len(scores) >= config.join_threshold / 2
+    config = timeline.config.scoring
+    a_rows = timeline.members(a, before=before)
+    b_rows = timeline.members(b, before=before)
+    if not a_rows or not b_rows:
+        return False
+    pair_scores = timeline.matrix.scores(a_rows, b_rows, weights, config)
+    total = 0.0
+    for i, member in enumerate(a_rows):
+        recent = [(j, r) for j, r in enumerate(b_rows) if r != member][-MAX_MEMBERS_COMPARED:]
+        finals, conflicts = [], 0
+        for j, other in recent:
+            score = float(pair_scores[i, j])
+            if subject_conflict(timeline.features[member], timeline.features[other]):
+                conflicts += 1
+                score *= config.conflict_factor
+            finals.append(score)
+        score = blended_story_score(finals, conflicts, config)
+        if score <= 0:
+            return False
+        total += score
+    return total / len(a_rows) >= config.join_threshold / 2
 
 
 def cluster_events(events: Iterable[TimelineEvent], config: TimelineConfig | None = None) -> dict[str, str]:

@@ -7,9 +7,15 @@ is decided in `scoring`.
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import datetime as dt
+import itertools
+import multiprocessing
+import os
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from digest_pipeline.timeline.entities import Name, extract_names, name_keys
@@ -50,6 +56,8 @@ class EventFeatures:
     """Every name mentioned, with its leading parts (`qwen-image-layered` also names `qwen-image`)."""
     subjects: tuple[Name, ...]
     """Specific names in the headline: what the item is about."""
+    subject_families: frozenset[str]
+    """The first part of each subject (`gpt` of GPT-5.2): only subjects of one family can be siblings."""
     outlets: frozenset[str]
     urls: frozenset[str]
 
@@ -88,12 +96,64 @@ def event_features(event: TimelineEvent) -> EventFeatures:
     names = frozenset(name_keys(headline_names + body_names))
     outlets = frozenset(o.strip().lower() for o in event.outlets if o.strip())
     urls = frozenset(url.rstrip(".,;:").lower() for url in ITEM_URL.findall(event.body))
+    subjects = tuple(name for name in _word_suffixes(headline_names) if name.is_specific)
     return EventFeatures(
         event=event,
         terms=terms,
         headline_terms=headline_terms,
         names=names,
-        subjects=tuple(name for name in _word_suffixes(headline_names) if name.is_specific),
+        subjects=subjects,
+        subject_families=frozenset(name.family for name in subjects),
         outlets=outlets,
         urls=urls,
     )
+
+
+PARALLEL_MIN_ITEMS = 4000
+"""Below this many items, starting worker processes costs more than it saves."""
+_CHUNK = 1000
+
+
+def event_features_many(
+    events: Iterable[TimelineEvent], workers: int | None = None
+) -> Iterator[EventFeatures]:
+    """Features of many items, in order, computed on every core when there are enough of them.
+
+    Lazy: at most a few chunks are in flight, so a million items never sit in
+    memory as features at once. Extraction is pure Python (OpenCC, regular
+    expressions) and holds the GIL, hence processes rather than threads.
+    """
+    workers = workers or usable_cores()
+    chunks = _batched(events, _CHUNK)
+    first = list(itertools.islice(chunks, PARALLEL_MIN_ITEMS // _CHUNK))
+    if workers == 1 or len(first) < PARALLEL_MIN_ITEMS // _CHUNK:
+        for chunk in itertools.chain(first, chunks):
+            yield from map(event_features, chunk)
+        return
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pending: collections.deque[concurrent.futures.Future] = collections.deque()
+        for chunk in itertools.chain(first, chunks):
+            pending.append(pool.submit(_features_of_chunk, chunk))
+            if len(pending) >= 2 * workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity, which containers and `taskset` narrow)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _batched(items: Iterable[TimelineEvent], size: int) -> Iterator[tuple[TimelineEvent, ...]]:
+    iterator = iter(items)
+    while chunk := tuple(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _features_of_chunk(chunk: tuple[TimelineEvent, ...]) -> list[EventFeatures]:
+    return [event_features(event) for event in chunk]

@@ -146,16 +146,15 @@ def subject_conflict(a: EventFeatures, b: EventFeatures) -> bool:
     An item whose headline names no specific thing (「微軟加碼挪威算力」)
     conflicts with nothing: follow-ups are often written that way.
     """
-    return _one_way_conflict(a, b) or _one_way_conflict(b, a) or _disjoint_subjects(a, b)
+    if not (a.subjects and b.subjects):
+        return False
+    if a.subject_families & b.subject_families and (_one_way_conflict(a, b) or _one_way_conflict(b, a)):
+        return True
+    return _disjoint_subjects(a, b)
 
 
 def _disjoint_subjects(a: EventFeatures, b: EventFeatures) -> bool:
-    return bool(
-        a.subjects
-        and b.subjects
-        and not any(subject.family in b.names for subject in a.subjects)
-        and not any(subject.family in a.names for subject in b.subjects)
-    )
+    return a.subject_families.isdisjoint(b.names) and b.subject_families.isdisjoint(a.names)
 
 
 def _one_way_conflict(a: EventFeatures, b: EventFeatures) -> bool:
@@ -209,10 +208,11 @@ def story_score(pairs: list[PairScore], config: ScoringConfig) -> float:
     not only its one closest member (no single-link chaining); and no join
     when the item conflicts with most members.
     """
-    if not pairs:
+    return blended_story_score([pair.score for pair in pairs], sum(pair.conflict for pair in pairs), config)
+
+
+def blended_story_score(scores: list[float], conflicts: int, config: ScoringConfig) -> float:
+    """`story_score` from the pair scores (conflicts already applied) and the number of conflicts."""
+    if not scores or conflicts / len(scores) > config.max_conflict_share:
         return 0.0
-    conflicts = sum(pair.conflict for pair in pairs)
-    if conflicts / len(pairs) > config.max_conflict_share:
-        return 0.0
-    scores = [pair.score for pair in pairs]
     return 0.5 * max(scores) + 0.5 * sum(scores) / len(scores)

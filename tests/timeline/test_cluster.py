@@ -1,6 +1,8 @@
 import datetime as dt
 import random
 
+import pytest
+
 from digest_pipeline.timeline.cluster import (
     TimelineConfig,
     cluster_events,
@@ -161,3 +163,11 @@ def test_resolve_follows_chains_and_stops_on_cycles():
     assert resolve("c", {"c": "b", "b": "a"}) == "a"
     assert resolve("x", {"c": "b"}) == "x"
     assert resolve("a", {"a": "b", "b": "a"}) in {"a", "b"}
+
+
+def test_a_stream_of_items_must_come_in_order(make_event):
+    first = make_event("gpt-2025-12-02#1", 2, "OpenAI 發布 GPT-5.2", "")
+    second = make_event("gpt-2025-12-01#1", 1, "Disney 入股 OpenAI", "")
+    assert set(place_events([first, second]).placements) == {first.event_id, second.event_id}
+    with pytest.raises(ValueError, match="in order"):
+        place_events(iter([first, second]))

@@ -1,0 +1,277 @@
+"""Pair scores of many items at once: `scoring.pair_score` as sparse matrix products.
+
+Placing a day's items compares each with every item of the time window.
+Done pair by pair in Python that is tens of thousands of dictionary walks a
+day; here every item is a sparse row (its words, headline words, names,
+outlets and links as column ids), and one day's comparison is a handful of
+SciPy sparse products: today's rows against the window's rows. The cost of a
+day is set by the window's size, never by the history's.
+
+The arithmetic is `scoring.pair_score`'s, term for term (a test holds the two
+to the same numbers); only the subject conflict, which reads names'
+structure, stays per pair and is asked only of the few stories an item could
+join.
+
+Document frequencies are kept for the rows inside the window and updated as
+rows enter and leave it, so the weights of a day depend on the window's
+items alone: the same day gives the same scores whether it is built from
+scratch or replayed on top of stored history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from digest_pipeline.timeline.features import EventFeatures
+from digest_pipeline.timeline.scoring import ScoringConfig
+
+_SPACES = ("terms", "headline", "names", "outlets", "urls")
+
+
+class Vocabulary:
+    """Column ids for one kind of feature, handed out on first sight."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+
+    def encode(self, keys) -> np.ndarray:
+        ids = self.ids
+        return np.fromiter((ids.setdefault(k, len(ids)) for k in keys), dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class RowStore:
+    """Sparse rows appended in order, with the oldest dropped as the window slides.
+
+    Rows are addressed by their absolute number since the store began, so
+    callers keep their own numbering while old rows are compacted away.
+    """
+
+    def __init__(self) -> None:
+        self.indices = np.empty(0, dtype=np.int64)
+        self.data = np.empty(0, dtype=np.float64)
+        self.indptr = np.zeros(1, dtype=np.int64)
+        self.first = 0
+        """Absolute number of the first row still held."""
+        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def append(self, indices: np.ndarray, data: np.ndarray) -> None:
+        self._pending.append((indices, data))
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        lengths = np.fromiter((len(i) for i, _ in self._pending), dtype=np.int64, count=len(self._pending))
+        self.indices = np.concatenate([self.indices, *(i for i, _ in self._pending)])
+        self.data = np.concatenate([self.data, *(d for _, d in self._pending)])
+        self.indptr = np.concatenate([self.indptr, self.indptr[-1] + np.cumsum(lengths)])
+        self._pending = []
+
+    @property
+    def end(self) -> int:
+        return self.first + len(self.indptr) - 1 + len(self._pending)
+
+    def drop_before(self, row: int) -> None:
+        """Forget rows before `row` (compacting only when they are half the store)."""
+        self._flush()
+        dead = row - self.first
+        if dead <= 0 or dead < (len(self.indptr) - 1) // 2:
+            return
+        start = self.indptr[dead]
+        self.indices = self.indices[start:].copy()
+        self.data = self.data[start:].copy()
+        self.indptr = self.indptr[dead:] - start
+        self.first = row
+
+    def span(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The rows lo..hi-1 as CSR arrays (indices, data, indptr from 0)."""
+        self._flush()
+        a, b = lo - self.first, hi - self.first
+        start, stop = self.indptr[a], self.indptr[b]
+        return self.indices[start:stop], self.data[start:stop], self.indptr[a : b + 1] - start
+
+    def gather(self, rows: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Any rows, in the order given, as CSR arrays."""
+        parts = [self.span(r, r + 1) for r in rows]
+        if not parts:
+            return np.empty(0, np.int64), np.empty(0, np.float64), np.zeros(1, np.int64)
+        lengths = np.array([len(i) for i, _, _ in parts], dtype=np.int64)
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        return (
+            np.concatenate([i for i, _, _ in parts]),
+            np.concatenate([d for _, d, _ in parts]),
+            indptr,
+        )
+
+
+class DocumentFrequencies:
+    """How many rows of the window hold each column, kept up to date as rows enter and leave."""
+
+    def __init__(self) -> None:
+        self.counts = np.zeros(1024, dtype=np.int64)
+
+    def _fit(self, size: int) -> None:
+        if size > len(self.counts):
+            grown = np.zeros(max(size, 2 * len(self.counts)), dtype=np.int64)
+            grown[: len(self.counts)] = self.counts
+            self.counts = grown
+
+    def add(self, indices: np.ndarray, sign: int) -> None:
+        if len(indices):
+            self._fit(int(indices.max()) + 1)
+            np.add.at(self.counts, indices, sign)
+
+    def idf(self, indices: np.ndarray, documents: int) -> np.ndarray:
+        """`scoring.TermWeights` IDF of each column in `indices`."""
+        self._fit(int(indices.max()) + 1 if len(indices) else 0)
+        df = self.counts[indices] if len(indices) else np.empty(0)
+        return np.maximum(0.0, np.log((documents + 1) / (df + 0.5)))
+
+
+def idf_of(df: int, documents: int) -> float:
+    return max(0.0, float(np.log((documents + 1) / (df + 0.5))))
+
+
+@dataclass
+class DayWeights:
+    """The frequencies a day scores with: the window's rows plus today's."""
+
+    documents: int
+    frequencies: dict[str, DocumentFrequencies]
+
+    @property
+    def rare_pair_weight(self) -> float:
+        return idf_of(2, self.documents)
+
+
+class ItemMatrix:
+    """Every item of the window as sparse rows, one store per kind of feature."""
+
+    def __init__(self) -> None:
+        self.vocabulary = {
+            "terms": Vocabulary(),
+            "names": Vocabulary(),
+            "outlets": Vocabulary(),
+            "urls": Vocabulary(),
+        }
+        self.stores = {space: RowStore() for space in _SPACES}
+        self.frequencies = {
+            "terms": DocumentFrequencies(),
+            "names": DocumentFrequencies(),
+            "outlets": DocumentFrequencies(),
+        }
+        self.days: list[int] = []
+        self.day_first = 0
+        """Absolute row of `days[0]`."""
+        self.counted = (0, 0)
+        """The rows lo..hi-1 the document frequencies currently count."""
+
+    @property
+    def end(self) -> int:
+        return self.day_first + len(self.days)
+
+    def append(self, features: EventFeatures) -> int:
+        """Add an item as the next row; returns its row number."""
+        terms = self.vocabulary["terms"]
+        for space, counts in (("terms", features.terms), ("headline", features.headline_terms)):
+            keys = list(counts)
+            tf = 1.0 + np.log(np.fromiter((counts[k] for k in keys), dtype=np.float64, count=len(keys)))
+            self.stores[space].append(terms.encode(keys), tf)
+        for space, keys in (
+            ("names", features.names),
+            ("outlets", features.outlets),
+            ("urls", features.urls),
+        ):
+            ordered = sorted(keys)
+            self.stores[space].append(self.vocabulary[space].encode(ordered), np.ones(len(ordered)))
+        self.days.append(features.event.post_date.toordinal())
+        return self.end - 1
+
+    def count(self, lo: int, hi: int) -> DayWeights:
+        """Make the document frequencies count rows lo..hi-1 (moving only the rows that changed)."""
+        old_lo, old_hi = self.counted
+        if hi < old_hi or lo < old_lo:
+            raise ValueError("the window only moves forward")
+        if lo >= old_hi:  # a jump past everything counted
+            self._count(old_lo, old_hi, -1)
+            self._count(lo, hi, +1)
+        else:
+            self._count(old_lo, lo, -1)
+            self._count(old_hi, hi, +1)
+        self.counted = (lo, hi)
+        for store in self.stores.values():
+            store.drop_before(lo)
+        drop = lo - self.day_first
+        if drop > len(self.days) // 2 and drop > 0:
+            self.days = self.days[drop:]
+            self.day_first = lo
+        return DayWeights(hi - lo, self.frequencies)
+
+    def _count(self, lo: int, hi: int, sign: int) -> None:
+        if hi <= lo:
+            return
+        for space in ("terms", "names", "outlets"):
+            indices, _, _ = self.stores[space].span(lo, hi)
+            self.frequencies[space].add(indices, sign)
+
+    def day_of(self, rows: np.ndarray) -> np.ndarray:
+        return np.asarray(self.days, dtype=np.int64)[rows - self.day_first]
+
+    def _matrix(self, space: str, rows, weights: DayWeights, frequencies: str) -> sp.csr_matrix:
+        store = self.stores[space]
+        indices, data, indptr = store.span(*rows) if isinstance(rows, tuple) else store.gather(rows)
+        idf = weights.frequencies[frequencies].idf(indices, weights.documents)
+        width = max(len(self.vocabulary["terms" if space == "headline" else space]), 1)
+        return sp.csr_matrix((data * idf, indices, indptr), shape=(len(indptr) - 1, width))
+
+    def scores(self, a_rows, b_rows, weights: DayWeights, config: ScoringConfig) -> np.ndarray:
+        """`pair_score` before any subject conflict, for every row of `a_rows` against every of `b_rows`.
+
+        Rows are a `(lo, hi)` span or a list of row numbers.
+        """
+        total = None
+        for space, frequencies, weight in (
+            ("terms", "terms", config.text_weight),
+            ("headline", "terms", config.headline_weight),
+        ):
+            a = _unit_rows(self._matrix(space, a_rows, weights, frequencies))
+            b = _unit_rows(self._matrix(space, b_rows, weights, frequencies))
+            part = weight * (a @ b.T).toarray()
+            total = part if total is None else total + part
+        floor = weights.rare_pair_weight
+        for space, weight in (("names", config.name_weight), ("outlets", config.outlet_weight)):
+            a = self._matrix(space, a_rows, weights, space)
+            b = self._matrix(space, b_rows, weights, space)
+            a2, b2 = a.multiply(a).tocsr(), b.multiply(b).tocsr()
+            shared = (a2 @ (b != 0).T.astype(np.float64)).toarray()
+            norm = np.sqrt(np.outer(np.asarray(a2.sum(axis=1)).ravel(), np.asarray(b2.sum(axis=1)).ravel()))
+            total += weight * np.minimum(1.0, shared / np.maximum(floor * floor, norm).clip(min=1e-300))
+        a = self._binary(a_rows)
+        b = self._binary(b_rows)
+        total += config.url_weight * ((a @ b.T).toarray() > 0)
+        gap = np.abs(self._days(a_rows)[:, None] - self._days(b_rows)[None, :])
+        total -= config.gap_penalty_per_day * np.maximum(0, gap - config.gap_grace_days)
+        return total
+
+    def _binary(self, rows) -> sp.csr_matrix:
+        store = self.stores["urls"]
+        indices, data, indptr = store.span(*rows) if isinstance(rows, tuple) else store.gather(rows)
+        return sp.csr_matrix(
+            (data, indices, indptr), shape=(len(indptr) - 1, max(len(self.vocabulary["urls"]), 1))
+        )
+
+    def _days(self, rows) -> np.ndarray:
+        index = np.arange(*rows) if isinstance(rows, tuple) else np.asarray(rows, dtype=np.int64)
+        return self.day_of(index)
+
+
+def _unit_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.diags(1.0 / norms) @ matrix

@@ -1,0 +1,94 @@
+"""The matrix scores must be `pair_score`'s numbers: the timeline's decisions rest on them."""
+
+import datetime as dt
+import random
+
+import numpy as np
+import pytest
+
+from digest_pipeline.timeline.features import TimelineEvent, event_features, event_features_many
+from digest_pipeline.timeline.scoring import ScoringConfig, TermWeights, pair_score, vectors
+from digest_pipeline.timeline.similarity import ItemMatrix, RowStore
+
+WORDS = ["Qwen-Image-Layered", "GPT-5.2", "Kimi K3", "Mistral Large 3", "NVIDIA", "微軟", "阿里雲"]
+CJK = "發布開源模型推理價格調整合作授權訴訟當機融資上線評測代理程式影像分層編輯"
+OUTLETS = ["Reuters", "The Verge", "iThome", "36Kr"]
+
+
+def random_event(rng: random.Random, n: int) -> TimelineEvent:
+    def phrase(k):
+        return " ".join(
+            rng.choice(WORDS) if rng.random() < 0.3 else "".join(rng.sample(CJK, 4)) for _ in range(k)
+        )
+
+    url = f" https://example.com/{rng.randrange(5)}" if rng.random() < 0.4 else ""
+    return TimelineEvent(
+        f"m-{n}#1",
+        dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(40)),
+        "m",
+        1,
+        phrase(3),
+        phrase(8) + url,
+        tuple(rng.sample(OUTLETS, rng.randrange(3))),
+    )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_matrix_scores_equal_pair_scores_before_conflicts(seed):
+    rng = random.Random(seed)
+    events = [random_event(rng, n) for n in range(30)]
+    features = [event_features(e) for e in events]
+    config = ScoringConfig()
+    weights = TermWeights(features)
+    vecs = [vectors(f, weights) for f in features]
+    matrix = ItemMatrix()
+    for f in features:
+        matrix.append(f)
+    day = matrix.count(0, len(features))
+    scores = matrix.scores((0, 10), (0, len(features)), day, config)
+    gathered = matrix.scores([3, 7], [0, 29, 5], day, config)
+    for i in range(10):
+        for j in range(len(features)):
+            expected = pair_score(
+                features[i], vecs[i], features[j], vecs[j], ScoringConfig(conflict_factor=1)
+            )
+            assert scores[i, j] == pytest.approx(expected.score, abs=1e-9)
+    assert gathered[1, 2] == pytest.approx(scores[7, 5], abs=1e-9)
+
+
+def test_document_frequencies_follow_the_window():
+    rng = random.Random(9)
+    features = [event_features(random_event(rng, n)) for n in range(40)]
+    slid = ItemMatrix()
+    for f in features:
+        slid.append(f)
+    slid.count(0, 20)
+    later = slid.count(15, 40)
+    fresh = ItemMatrix()
+    for f in features:
+        fresh.append(f)
+    direct = fresh.count(15, 40)
+    assert later.documents == direct.documents == 25
+    config = ScoringConfig()
+    assert np.allclose(
+        slid.scores((30, 40), (15, 40), later, config), fresh.scores((30, 40), (15, 40), direct, config)
+    )
+
+
+def test_row_store_keeps_absolute_row_numbers_after_compaction():
+    store = RowStore()
+    for n in range(10):
+        store.append(np.array([n, n + 1]), np.array([1.0, float(n)]))
+    store.drop_before(8)
+    indices, data, indptr = store.span(8, 10)
+    assert indices.tolist() == [8, 9, 9, 10] and data.tolist() == [1.0, 8.0, 1.0, 9.0]
+    assert indptr.tolist() == [0, 2, 4] and store.end == 10
+
+
+def test_features_of_many_items_are_the_same_on_two_cores():
+    rng = random.Random(4)
+    events = [random_event(rng, n) for n in range(4500)]
+    serial = [event_features(e) for e in events[:50]]
+    parallel = list(event_features_many(events, workers=2))
+    assert len(parallel) == len(events)
+    assert parallel[:50] == serial
