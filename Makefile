@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 3000
 
-.PHONY: setup run test lint dev eval bench-timeline stress clean
+.PHONY: setup run test lint dev eval bench bench-timeline stress clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ dev: setup
 eval: setup
 	@for gold in eval/*/gold.yaml; do $(BIN)/digest-pipeline eval-timeline --gold $$gold; echo; done
 
+## bench: full builds at 1k/10k/100k posts, one new day on 1k and 100k, the timeline at 100k/1M items,
+## peak memory, and the floor (DuckDB read_text + regex); prints targets as ratios, writes warehouse/.bench/bench.json
+BENCH_ARGS ?=
+bench: setup
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
 ## bench-timeline: time to place one new day into a timeline of 1k and 10k stories
 bench-timeline: setup
 	$(BIN)/python benchmarks/timeline_per_day.py
@@ -47,4 +53,4 @@ stress: setup
 	$(BIN)/python -m digest_pipeline.stress
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/.build
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/.build warehouse/.bench

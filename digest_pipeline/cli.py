@@ -4,8 +4,9 @@ Also `eval-timeline` (score the story timeline against gold labels) and
 `synth` (write synthetic posts with known stories, `digest_pipeline.synth`).
 
 Two runs, because partition keys must exist before a run over them starts:
-the scan (which registers every post date it finds), then one run over all
-post dates plus everything downstream, with its asset checks, ending with
+the scan (which registers every post date it finds), then one run over the
+post dates whose posts changed (every date, the first time) plus everything
+downstream, with its asset checks, ending with
 `published_warehouse`: the runs write the working file, and the analysts'
 file is replaced whole only when everything before it succeeded.
 """
@@ -26,7 +27,8 @@ import duckdb
 
 from digest_pipeline import settings
 from digest_pipeline.defs.partitions import POST_DATES_PARTITION
-from digest_pipeline.warehouse.schema import SCAN_TABLES, WAREHOUSE_TABLES
+from digest_pipeline.ingest.watch import dates_not_built
+from digest_pipeline.warehouse.schema import POST_TABLES, SCAN_TABLES, WAREHOUSE_TABLES
 
 PUBLISHED_ASSET = "published_warehouse"
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -106,19 +108,22 @@ def _build_locked(posts_dir: str, warehouse: str, work: str, log) -> dict[str, i
     if failures:
         raise RuntimeError(f"scan checks failed: {', '.join(failures)}")
     keys = instance.get_dynamic_partitions(POST_DATES_PARTITION)
-    log(f"      done in {time.perf_counter() - started:.1f}s; {len(keys)} post dates")
+    changed = set(dates_not_built(work)) & set(keys)
+    elapsed = time.perf_counter() - started
+    log(f"      done in {elapsed:.1f}s; {len(keys)} post dates, {len(changed)} to build")
 
     # Everything after the scan, ending with published_warehouse (downstream of every table).
+    # Only the dates whose posts changed are rebuilt: a new day is one partition, whatever the history.
     downstream = dg.AssetSelection.all() - dg.AssetSelection.assets(*SCAN_TABLES)
     tags: dict[str, str] = {}
-    if keys:
-        log(f"[2/2] building {len(keys)} post dates ({keys[0]} .. {keys[-1]}) and downstream tables ...")
-        tags = {
-            "dagster/asset_partition_range_start": keys[0],
-            "dagster/asset_partition_range_end": keys[-1],
-        }
-    else:  # no post dates: nothing to build, but the scan (its rejects) is still published
-        downstream = dg.AssetSelection.assets(PUBLISHED_ASSET)
+    if changed:
+        position = {key: n for n, key in enumerate(keys)}
+        first, last = min(changed, key=position.__getitem__), max(changed, key=position.__getitem__)
+        log(f"[2/2] building post dates {first} .. {last} and downstream tables ...")
+        tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
+    else:  # nothing changed: the whole-history tables catch up and the scan is published
+        downstream = downstream - dg.AssetSelection.assets(*POST_TABLES)
+        log("[2/2] no post date changed; refreshing downstream tables ...")
     result = dg.materialize(
         everything,
         resources=resources,

@@ -1,0 +1,359 @@
+"""`make bench`: the pipeline at 1k, 10k and 100k posts, against the floor of just reading the files.
+
+Measures, each in a fresh process (so its peak memory is its own):
+
+- the floor: DuckDB `read_text` over the posts plus regular-expression
+  extraction of the front matter fields and the news items, on the same files;
+- the full build (`digest-pipeline build`) at each size, with the time of
+  each Dagster step read back from the run's event log, so "ingest and
+  normalise" (every table up to `events`) is printed beside the whole build;
+- one new day (20 posts) on top of 1k and of 100k posts of history: the same
+  command, which scans by size and time stamp and builds only the changed
+  dates and what depends on them;
+- the timeline alone (`place_events`, streaming) at 100k and 1M items.
+
+Prints a table with each target's ratio and writes JSON (default
+`warehouse/.bench/bench.json`). Synthetic posts come from `digest-pipeline
+synth` with 20 models, so a day is 20 posts as in the issue's daily run.
+
+    .venv/bin/python benchmarks/bench.py [--sizes 1000 10000 100000] [--events 100000 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+MODELS = 20
+"""Digests per day: a day of synthetic posts is this many posts."""
+
+FLOOR_SQL = r"""
+SELECT count(*) AS posts,
+       count(*) FILTER (WHERE model <> '' AND post_date <> '') AS identified,
+       sum(items) AS items, sum(links) AS links
+FROM (
+    SELECT regexp_extract(content, '(?m)^model:\s*(\S+)', 1) AS model,
+           regexp_extract(content, '(?m)^date:\s*(\d{4}-\d{2}-\d{2})', 1) AS post_date,
+           regexp_extract(content, '(?m)^title:\s*(.+)$', 1) AS title,
+           regexp_extract(content, '(?m)^tags:\s*\[(.*)\]', 1) AS tags,
+           len(regexp_extract_all(content, '(?m)^(?:\d+[.)]|[-*]|#{3,4})\s+(\S.*)$', 1)) AS items,
+           len(regexp_extract_all(content, '\]\((https?://[^)\s]+)\)', 1)) AS links
+    FROM read_text($glob)
+)
+"""
+
+TIMELINE_CHILD = r"""
+import datetime as dt, json, random, sys, time
+from digest_pipeline.timeline.cluster import place_events
+from digest_pipeline.timeline.features import TimelineEvent
+
+def events(total, seed=5):
+    rng = random.Random(seed)
+    cjk = "".join(random.Random(3).sample([chr(c) for c in range(0x4E00, 0x9FA6)], 2000))
+    per_day, start, made, story = 100, dt.date(2020, 1, 1), 0, 0
+    active = []  # (next day, vocabulary, product, mentions left)
+    day = 0
+    while made < total:
+        today = []
+        while len(today) < per_day and made + len(today) < total:
+            due = [s for s in active if s[0] <= day]
+            if due and rng.random() < 0.5:
+                s = due[0]; active.remove(s)
+                if s[3] > 1:
+                    active.append((day + rng.randint(1, 10), s[1], s[2], s[3] - 1))
+                vocabulary, product = s[1], s[2]
+            else:
+                story += 1
+                vocabulary = "".join(rng.sample(cjk, 30))
+                brand = rng.choice(['Nova', 'Orion', 'Atlas', 'Vega', 'Lyra'])
+                product = f"{brand}-{story % 997}.{story % 7}"
+                mentions = rng.choice([1, 1, 1, 2, 2, 3, 4])
+                if mentions > 1:
+                    active.append((day + rng.randint(1, 10), vocabulary, product, mentions - 1))
+            words = "".join(rng.sample(vocabulary, 16))
+            headline = f"{product} {words[:8]}"
+            detail, filler = ''.join(rng.sample(vocabulary, 12)), ''.join(rng.sample(cjk, 40))
+            body = f"{words}。{product} {detail}，{filler}。"
+            today.append((headline, body))
+        date = start + dt.timedelta(days=day)
+        for n, (headline, body) in enumerate(today):
+            model = f"m{n // 5:02d}"
+            yield TimelineEvent(f"{model}-{date}#{n % 5 + 1}", date, model, n % 5 + 1, headline, body, ())
+        made += len(today)
+        day += 1
+
+if __name__ == "__main__":
+    total = int(sys.argv[1])
+    started = time.perf_counter()
+    result = place_events(events(total))
+    seconds = time.perf_counter() - started
+    stories = len({p.story_id for p in result.placements.values()})
+    print(json.dumps({"events": total, "seconds": seconds, "stories": stories}))
+"""
+
+
+def run_measured(command: list[str], env: dict[str, str] | None = None) -> dict:
+    """Run a command: wall time, peak resident memory (MiB, from `wait4`), output. Raises on failure."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+    chunks = []
+    assert process.stdout is not None
+    for line in process.stdout:
+        chunks.append(line)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    output = "".join(chunks)
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({code}):\n{output[-3000:]}")
+    return {"seconds": seconds, "peak_mib": usage.ru_maxrss / 1024, "output": output}
+
+
+def synth(posts: int, out: Path) -> None:
+    if (out / "stories.csv").is_file():
+        return
+    run_measured(
+        [
+            str(BIN / "digest-pipeline"),
+            "synth",
+            "--posts",
+            str(posts),
+            "--out",
+            str(out),
+            "--models",
+            str(MODELS),
+            "--seed",
+            "7",
+        ]
+    )
+
+
+def hold_back_last_day(posts_dir: Path, held: Path) -> int:
+    """Move the latest day's posts out of the folder (they become the 'new day')."""
+    files = sorted(posts_dir.glob("*.md"), key=lambda p: p.stem[-10:])
+    last = files[-1].stem[-10:]
+    held.mkdir(parents=True, exist_ok=True)
+    moved = 0
+    for path in files:
+        if path.stem[-10:] == last:
+            path.rename(held / path.name)
+            moved += 1
+    return moved
+
+
+def floor(posts_dir: Path) -> dict:
+    code = (
+        "import duckdb, json, sys, time\n"
+        "con = duckdb.connect(config={'threads': 2})\n"
+        "t = time.perf_counter()\n"
+        f"row = con.execute({FLOOR_SQL!r}, {{'glob': sys.argv[1]}}).fetchall()[0]\n"
+        "print(json.dumps({'seconds': time.perf_counter() - t, 'row': list(map(int, row))}))\n"
+    )
+    measured = run_measured([sys.executable, "-c", code, str(posts_dir / "*.md")])
+    result = json.loads(measured["output"].strip().splitlines()[-1])
+    return {
+        "seconds": result["seconds"],
+        "peak_mib": measured["peak_mib"],
+        "posts": result["row"][0],
+        "items": result["row"][2],
+    }
+
+
+INGEST_STEPS = ("scan_posts", "post_tables")
+"""Dagster steps that read the files and write every table up to `events`."""
+
+
+def step_seconds(dagster_home: Path, since: float) -> dict[str, float]:
+    """Seconds per step key over the runs started after `since`, from the instance's event log."""
+    os.environ["DAGSTER_HOME"] = str(dagster_home)
+    import dagster as dg
+
+    instance = dg.DagsterInstance.get()
+    totals: dict[str, float] = {}
+    for record in instance.get_run_records():
+        if record.create_timestamp.timestamp() < since:
+            continue
+        starts: dict[str, float] = {}
+        for entry in instance.all_logs(record.dagster_run.run_id):
+            event = entry.dagster_event
+            if event is None or not entry.step_key:
+                continue
+            if event.event_type_value == "STEP_START":
+                starts[entry.step_key] = entry.timestamp
+            elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and entry.step_key in starts:
+                totals[entry.step_key] = (
+                    totals.get(entry.step_key, 0.0) + entry.timestamp - starts.pop(entry.step_key)
+                )
+    instance.dispose()
+    return totals
+
+
+def build(posts_dir: Path, work: Path, label: str) -> dict:
+    dagster_home = work / "dagster_home"
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(dagster_home),
+        "DIGEST_WORK_WAREHOUSE": str(work / "work.duckdb"),
+    }
+    since = time.time()
+    measured = run_measured(
+        [
+            str(BIN / "digest-pipeline"),
+            "build",
+            "--posts",
+            str(posts_dir),
+            "--warehouse",
+            str(work / "digest.duckdb"),
+        ],
+        env,
+    )
+    steps = step_seconds(dagster_home, since)
+    ingest = sum(s for key, s in steps.items() if key.split(".")[0] in INGEST_STEPS)
+    print(
+        f"  {label}: {measured['seconds']:.1f}s wall, {sum(steps.values()):.1f}s in steps, "
+        f"peak {measured['peak_mib']:.0f} MiB",
+        flush=True,
+    )
+    return {
+        "seconds": measured["seconds"],
+        "peak_mib": measured["peak_mib"],
+        "steps": steps,
+        "step_seconds": sum(steps.values()),
+        "ingest_seconds": ingest,
+    }
+
+
+def timeline_alone(events: int) -> dict:
+    measured = run_measured([sys.executable, "-c", TIMELINE_CHILD, str(events)])
+    result = json.loads(measured["output"].strip().splitlines()[-1])
+    print(
+        f"  timeline alone, {events} items: {result['seconds']:.1f}s, peak {measured['peak_mib']:.0f} MiB",
+        flush=True,
+    )
+    return {**result, "peak_mib": measured["peak_mib"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument(
+        "--one-day",
+        type=int,
+        nargs="+",
+        default=None,
+        help="history sizes for the one-new-day run (default: smallest and largest size)",
+    )
+    parser.add_argument("--events", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--workdir", type=Path, default=ROOT / "warehouse" / ".bench")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    one_day = args.one_day or sorted({min(args.sizes), max(args.sizes)})
+    workdir: Path = args.workdir
+    results: dict = {
+        "started": dt.datetime.now().isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "models_per_day": MODELS,
+        "sizes": {},
+        "timeline": {},
+    }
+    for size in args.sizes:
+        print(f"{size} posts", flush=True)
+        posts = workdir / f"posts-{size}"
+        synth(size + MODELS, posts)
+        held = workdir / f"new-day-{size}"
+        if not held.exists():
+            hold_back_last_day(posts, held)
+        entry: dict = {"posts": size}
+        entry["floor"] = floor(posts)
+        print(f"  floor: {entry['floor']['seconds']:.2f}s for {entry['floor']['posts']} files", flush=True)
+        work = workdir / f"build-{size}"
+        shutil.rmtree(work, ignore_errors=True)
+        entry["full_build"] = build(posts, work, "full build")
+        if size in one_day:
+            for path in sorted(held.glob("*.md")):
+                shutil.copy2(path, posts / path.name)
+            try:
+                entry["one_day"] = build(posts, work, f"one new day ({len(list(held.glob('*.md')))} posts)")
+            finally:
+                for path in held.glob("*.md"):
+                    (posts / path.name).unlink(missing_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
+        results["sizes"][str(size)] = entry
+    for events in args.events:
+        results["timeline"][str(events)] = timeline_alone(events)
+    report(results)
+    out = args.json or workdir / "bench.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(f"\nwrote {out}")
+
+
+def report(results: dict) -> None:
+    sizes = results["sizes"]
+    print("\nsize     floor  ingest  ratio   full build  steps   peak MiB  one-day (steps / wall)")
+    for size, entry in sizes.items():
+        full, fl = entry["full_build"], entry["floor"]
+        day = entry.get("one_day")
+        day_text = f"{day['step_seconds']:.2f}s / {day['seconds']:.1f}s" if day else "-"
+        print(
+            f"{int(size):>7} {fl['seconds']:>6.2f}s {full['ingest_seconds']:>6.1f}s "
+            f"{full['ingest_seconds'] / fl['seconds']:>5.1f}x {full['seconds']:>9.1f}s "
+            f"{full['step_seconds']:>6.1f}s {full['peak_mib']:>9.0f}  {day_text}"
+        )
+    print("\ntargets")
+    largest = max(sizes, key=int)
+    big = sizes[largest]
+    ratio = big["full_build"]["ingest_seconds"] / big["floor"]["seconds"]
+    _target(
+        f"ingest+normalise {largest} posts <= 4x floor",
+        ratio <= 4,
+        f"{ratio:.1f}x "
+        f"({big['full_build']['ingest_seconds']:.1f}s vs {big['floor']['seconds']:.2f}s; "
+        f"full build {big['full_build']['seconds']:.1f}s)",
+    )
+    days = {int(s): e["one_day"] for s, e in sizes.items() if "one_day" in e}
+    if len(days) >= 2:
+        small, large = days[min(days)], days[max(days)]
+        ratio = large["step_seconds"] / small["step_seconds"]
+        _target(
+            f"one day on {max(days)} history <= 1.25x on {min(days)}",
+            ratio <= 1.25,
+            f"{ratio:.2f}x ({large['step_seconds']:.2f}s vs {small['step_seconds']:.2f}s of step time)",
+        )
+        _target(
+            f"one day on {max(days)} history < 3 s of work",
+            large["step_seconds"] < 3,
+            f"{large['step_seconds']:.2f}s in steps, {large['seconds']:.1f}s wall with Dagster start-up",
+        )
+    timeline = {int(k): v for k, v in results["timeline"].items()}
+    if len(timeline) >= 2:
+        n1, n2 = min(timeline), max(timeline)
+        exponent = math.log(timeline[n2]["seconds"] / timeline[n1]["seconds"]) / math.log(n2 / n1)
+        _target(
+            f"timeline time ~ n^k from {n1} to {n2} items, k <= 1.15",
+            exponent <= 1.15,
+            f"k = {exponent:.2f} ({timeline[n1]['seconds']:.1f}s -> {timeline[n2]['seconds']:.1f}s)",
+        )
+    peak = max(big["full_build"]["peak_mib"], big.get("one_day", {}).get("peak_mib", 0))
+    _target(f"peak memory at {largest} posts <= 2 GiB", peak <= 2048, f"{peak:.0f} MiB")
+
+
+def _target(name: str, met: bool, figure: str) -> None:
+    print(f"  [{'met ' if met else 'MISS'}] {name}: {figure}")
+
+
+if __name__ == "__main__":
+    random.seed(0)
+    main()
