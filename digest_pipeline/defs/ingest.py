@@ -15,7 +15,7 @@ from digest_pipeline.defs.partitions import POST_DATES_PARTITION
 from digest_pipeline.defs.resources import DUCKDB_WRITER_POOL, PostsFolder
 from digest_pipeline.ingest import scan_posts_folder
 from digest_pipeline.warehouse.schema import SCAN_TABLES, apply_schema
-from digest_pipeline.warehouse.versions import record_scan
+from digest_pipeline.warehouse.versions import known_files, record_scan
 
 _KINDS = {"duckdb", "polars"}
 
@@ -47,11 +47,16 @@ _KINDS = {"duckdb", "polars"}
 )
 def scan_posts(context: dg.AssetExecutionContext, duckdb: DuckDBResource, posts_folder: PostsFolder):
     """Read every file under the posts folder, identify it, and record the scan."""
-    scanned = scan_posts_folder(posts_folder.root, posts_folder.max_post_bytes)
-    context.log.info(f"scanned {len(scanned)} files under {posts_folder.root}")
     Path(duckdb.database).parent.mkdir(parents=True, exist_ok=True)
     with duckdb.get_connection() as con:
         apply_schema(con)
+        known = known_files(con)
+        scanned = scan_posts_folder(posts_folder.root, posts_folder.max_post_bytes, known)
+        read = sum(1 for f in scanned if f.source_file not in known or known[f.source_file] is not f)
+        context.log.info(
+            f"scanned {len(scanned)} files under {posts_folder.root}: read {read}, "
+            f"{len(scanned) - read} unchanged since the last scan (same size and mtime)"
+        )
         summary = record_scan(con, scanned, dt.datetime.now(dt.UTC).replace(tzinfo=None))
         dates = [
             r[0].isoformat()
@@ -63,6 +68,7 @@ def scan_posts(context: dg.AssetExecutionContext, duckdb: DuckDBResource, posts_
         context.instance.add_dynamic_partitions(POST_DATES_PARTITION, new_dates)
     context.log.info(f"scan summary {summary}; {len(new_dates)} new post dates registered")
     metadata["post_files"].update({f"files_{k}": dg.MetadataValue.int(v) for k, v in summary.items()})
+    metadata["post_files"]["files_read"] = dg.MetadataValue.int(read)
     for table in SCAN_TABLES:
         yield dg.MaterializeResult(asset_key=table, metadata=metadata[table])
 

@@ -9,11 +9,9 @@ from digest_pipeline.defs.conditions import after_upstream_runs
 from digest_pipeline.defs.metadata import selected_tables, table_metadata
 from digest_pipeline.defs.partitions import post_dates
 from digest_pipeline.defs.resources import DUCKDB_WRITER_POOL
-from digest_pipeline.posts import parse_post
 from digest_pipeline.warehouse.post_tables import (
-    CurrentPost,
     current_versions,
-    post_table_frames,
+    parsed_table_frames,
     refresh_sources,
     replace_post_dates,
 )
@@ -54,8 +52,7 @@ def post_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
         apply_schema(con)
         versions = current_versions(con, days)
         context.log.info(f"parsing {len(versions)} posts over {len(days)} dates")
-        parsed = [_parse(source_file, sha, text) for source_file, sha, text in versions]
-        frames = post_table_frames(parsed)
+        frames = parsed_table_frames(versions)
         replace_post_dates(con, days, frames)
         metadata = {
             table: table_metadata(
@@ -65,13 +62,6 @@ def post_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
         }
     for table in _DESCRIPTIONS:
         yield dg.MaterializeResult(asset_key=table, metadata=metadata[table])
-
-
-def _parse(source_file: str, sha: str, text: str) -> CurrentPost:
-    try:
-        return CurrentPost(parse_post(text, source_file), source_file, sha)
-    except Exception as err:  # name the file; a bare traceback would not say which post broke
-        raise RuntimeError(f"could not parse {source_file} ({sha[:12]}): {err}") from err
 
 
 @dg.asset(

@@ -158,8 +158,32 @@ def normalize_url(raw: str) -> NormalizedUrl:
     return NormalizedUrl(raw, url, host, registered_domain(host), unique_problems)
 
 
-def _inline_links(line: str) -> list[tuple[str, str]]:
-    """(title, href) of every markdown link on a line, as CommonMark reads them."""
+# A plain `[title](url)`: nothing in it that CommonMark would read other than literally
+# (no escapes, entities, emphasis, code, nested brackets, spaces or parentheses in the URL).
+_SIMPLE_LINK = re.compile(r"(?<![!\\])\[([^\[\]\\`*_<>&]*)\]\(([^\s()<>\\&`]+)\)")
+# Left over once the plain links are cut out, these could change how CommonMark reads the line.
+_NOT_PLAIN = re.compile(r"[\[\]\\`<>]")
+
+
+def inline_links(line: str) -> list[tuple[str, str]]:
+    """(title, href) of every markdown link on a line, as CommonMark reads them.
+
+    A line of plain links (nearly every cited-source line) is read with one
+    regular expression; anything else goes through markdown-it. Both give the
+    same answer (a property test holds them to it); the fast path only
+    spares the parser, which costs a third of a millisecond a line.
+    """
+    if "](" not in line and "<" not in line:
+        return []
+    if not line.startswith(("    ", "\t")):
+        plain = _SIMPLE_LINK.findall(line)
+        if plain and not _NOT_PLAIN.search(_SIMPLE_LINK.sub("", line)):
+            return [(title.strip(), href) for title, href in plain]
+    return commonmark_links(line)
+
+
+def commonmark_links(line: str) -> list[tuple[str, str]]:
+    """(title, href) of every markdown link on a line, read by markdown-it."""
     found: list[tuple[str, str]] = []
     for block in _markdown().parse(line):
         href, title_parts, inside = "", [], False
@@ -178,7 +202,7 @@ def extract_links(markdown: str) -> tuple[CitedLink, ...]:
     """Every link in a block of markdown, in order: `[title](url)`, `<url>` and bare URLs."""
     links: list[CitedLink] = []
     for line in markdown.splitlines():
-        pairs = _inline_links(line)
+        pairs = inline_links(line)
         if not pairs:
             pairs = [("", m.group(0).rstrip(".,;:!?。，；")) for m in _BARE_URL.finditer(line)]
         for title, href in pairs:

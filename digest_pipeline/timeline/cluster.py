@@ -53,6 +53,8 @@ class Placement:
     event_id: str
     story_id: str
     score: float | None
+    placed_in: str = ""
+    """The story the item joined or founded on its day; `story_id` follows merges made after it."""
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,9 @@ def place_events(
                 for member in timeline.members(merge.story_id, before=row):
                     eid = timeline.features[member].event.event_id
                     old = placements.get(eid)
-                    placements[eid] = Placement(eid, merge.story_id, old.score if old else None)
+                    placements[eid] = Placement(
+                        eid, merge.story_id, old.score if old else None, old.placed_in if old else ""
+                    )
             timeline.label(row, placement.story_id)
     return TimelineResult(placements, merges, compared)
 
@@ -220,7 +224,8 @@ def _place(
         key=lambda s: (-s[0], s[1]),
     )
     if not joinable:
-        return Placement(event.event_id, story_id_for(event), None), [], len(scored)
+        founded = story_id_for(event)
+        return Placement(event.event_id, founded, None, founded), [], len(scored)
     best_score, best = joinable[0]
     merges = []
     for score, other in joinable[1:]:
@@ -228,7 +233,7 @@ def _place(
             survivor, alias = sorted((best, other))
             merges.append(Merge(alias, survivor, event.post_date, event.event_id))
             best = survivor
-    return Placement(event.event_id, best, best_score), merges, len(scored)
+    return Placement(event.event_id, best, best_score, best), merges, len(scored)
 
 
 def _stories_agree(timeline: _Timeline, a: str, b: str, before: int, weights: DayWeights) -> bool:

@@ -7,17 +7,13 @@ is decided in `scoring`.
 
 from __future__ import annotations
 
-import collections
-import concurrent.futures
 import datetime as dt
-import itertools
-import multiprocessing
-import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from digest_pipeline.parallel import map_chunks
 from digest_pipeline.timeline.entities import Name, extract_names, name_keys
 from digest_pipeline.timeline.text import cjk_bigrams, fold_script, latin_words
 
@@ -111,7 +107,6 @@ def event_features(event: TimelineEvent) -> EventFeatures:
 
 PARALLEL_MIN_ITEMS = 4000
 """Below this many items, starting worker processes costs more than it saves."""
-_CHUNK = 1000
 
 
 def event_features_many(
@@ -119,40 +114,10 @@ def event_features_many(
 ) -> Iterator[EventFeatures]:
     """Features of many items, in order, computed on every core when there are enough of them.
 
-    Lazy: at most a few chunks are in flight, so a million items never sit in
-    memory as features at once. Extraction is pure Python (OpenCC, regular
-    expressions) and holds the GIL, hence processes rather than threads.
+    Lazy (see `parallel.map_chunks`): a million items never sit in memory as features at once.
     """
-    workers = workers or usable_cores()
-    chunks = _batched(events, _CHUNK)
-    first = list(itertools.islice(chunks, PARALLEL_MIN_ITEMS // _CHUNK))
-    if workers == 1 or len(first) < PARALLEL_MIN_ITEMS // _CHUNK:
-        for chunk in itertools.chain(first, chunks):
-            yield from map(event_features, chunk)
-        return
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        pending: collections.deque[concurrent.futures.Future] = collections.deque()
-        for chunk in itertools.chain(first, chunks):
-            pending.append(pool.submit(_features_of_chunk, chunk))
-            if len(pending) >= 2 * workers:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (its affinity, which containers and `taskset` narrow)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _batched(items: Iterable[TimelineEvent], size: int) -> Iterator[tuple[TimelineEvent, ...]]:
-    iterator = iter(items)
-    while chunk := tuple(itertools.islice(iterator, size)):
-        yield chunk
+    for chunk in map_chunks(_features_of_chunk, events, 1000, PARALLEL_MIN_ITEMS, workers):
+        yield from chunk
 
 
 def _features_of_chunk(chunk: tuple[TimelineEvent, ...]) -> list[EventFeatures]:

@@ -257,7 +257,9 @@ class ItemMatrix:
         total += config.url_weight * ((a @ b.T).toarray() > 0)
         gap = np.abs(self._days(a_rows)[:, None] - self._days(b_rows)[None, :])
         total -= config.gap_penalty_per_day * np.maximum(0, gap - config.gap_grace_days)
-        return total
+        # Rounded, so ties and thresholds do not hang on the order floating-point sums ran in
+        # (column ids, and so summation order, differ between a full build and a replay).
+        return np.round(total, 9)
 
     def _binary(self, rows) -> sp.csr_matrix:
         store = self.stores["urls"]

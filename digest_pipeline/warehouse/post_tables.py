@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from digest_pipeline.posts import ParsedPost, tag_key
+from digest_pipeline.parallel import map_chunks
+from digest_pipeline.posts import ParsedPost, parse_post, tag_key
 from digest_pipeline.trends.entities import item_entities
 from digest_pipeline.warehouse.schema import POST_TABLES
 
@@ -197,6 +198,38 @@ def _child_rows(post: CurrentPost, rows: dict[str, list[dict[str, object]]]) -> 
             )
     for n, text in enumerate(p.key_points, start=1):
         rows["key_points"].append({"post_id": pid, "position": n, "text": text})
+
+
+PARALLEL_MIN_POSTS = 2000
+"""Below this many posts a run parses in its own process: workers would cost more than they save."""
+
+
+def parse_current(source_file: str, sha: str, text: str) -> CurrentPost:
+    """Parse one current version, naming the file if it breaks (a bare traceback would not)."""
+    try:
+        return CurrentPost(parse_post(text, source_file), source_file, sha)
+    except Exception as err:
+        raise RuntimeError(f"could not parse {source_file} ({sha[:12]}): {err}") from err
+
+
+def parsed_table_frames(
+    versions: Iterable[tuple[str, str, str]],
+    workers: int | None = None,
+    parallel_from: int = PARALLEL_MIN_POSTS,
+) -> dict[str, pl.DataFrame]:
+    """Parse (source_file, sha, text) versions into the post tables' frames, on every core for many posts.
+
+    Each worker parses a chunk and builds its frames; only frames (Arrow
+    buffers) come back, and they are concatenated once.
+    """
+    parts = list(map_chunks(_frames_of_chunk, versions, 500, parallel_from, workers))
+    if not parts:
+        return post_table_frames([])
+    return {table: pl.concat([part[table] for part in parts], rechunk=True) for table in POST_TABLES}
+
+
+def _frames_of_chunk(chunk: tuple[tuple[str, str, str], ...]) -> dict[str, pl.DataFrame]:
+    return post_table_frames(parse_current(*version) for version in chunk)
 
 
 def post_table_frames(posts: Iterable[CurrentPost]) -> dict[str, pl.DataFrame]:

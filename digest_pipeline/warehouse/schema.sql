@@ -9,8 +9,11 @@ CREATE TABLE IF NOT EXISTS post_files (
     status          VARCHAR NOT NULL,
     post_id         VARCHAR,
     reason          VARCHAR,
-    scanned_at      TIMESTAMP NOT NULL
+    scanned_at      TIMESTAMP NOT NULL,
+    mtime_ns        BIGINT
 );
+-- Warehouses built before the scan skipped unchanged files lack the column.
+ALTER TABLE post_files ADD COLUMN IF NOT EXISTS mtime_ns BIGINT;
 COMMENT ON TABLE post_files IS 'One row per file found in the posts folder by the latest scan, with what became of it: current post, superseded version or reject.';
 COMMENT ON COLUMN post_files.source_file IS 'Path of the file relative to the posts folder.';
 COMMENT ON COLUMN post_files.content_sha256 IS 'SHA-256 of the file bytes, hex.';
@@ -19,6 +22,7 @@ COMMENT ON COLUMN post_files.status IS 'current (its content is the post in post
 COMMENT ON COLUMN post_files.post_id IS 'The post the file claims (model-date); NULL for rejects.';
 COMMENT ON COLUMN post_files.reason IS 'Why the file is superseded or rejected; NULL for current posts.';
 COMMENT ON COLUMN post_files.scanned_at IS 'When the scan that saw this file ran (UTC).';
+COMMENT ON COLUMN post_files.mtime_ns IS 'Modification time of the file when it was last read (ns since the epoch); with size_bytes, how a scan knows a file is unchanged without reading it.';
 
 CREATE TABLE IF NOT EXISTS post_versions (
     post_id            VARCHAR NOT NULL,
@@ -280,8 +284,10 @@ CREATE TABLE IF NOT EXISTS story_events (
     post_date     DATE NOT NULL,
     model         VARCHAR NOT NULL,
     join_score    DOUBLE,
-    fingerprint   VARCHAR NOT NULL
+    fingerprint   VARCHAR NOT NULL,
+    placed_story_id VARCHAR
 );
+ALTER TABLE story_events ADD COLUMN IF NOT EXISTS placed_story_id VARCHAR;
 COMMENT ON TABLE story_events IS 'Which story each news item belongs to: every event in exactly one story.';
 COMMENT ON COLUMN story_events.event_id IS 'The news item (events.event_id).';
 COMMENT ON COLUMN story_events.story_id IS 'Its story (stories.story_id).';
@@ -289,6 +295,7 @@ COMMENT ON COLUMN story_events.post_date IS 'Date of the item''s post.';
 COMMENT ON COLUMN story_events.model IS 'Model of the item''s post.';
 COMMENT ON COLUMN story_events.join_score IS 'How strongly the item matched its story when it joined (0-1 scale); NULL for the item that founded the story.';
 COMMENT ON COLUMN story_events.fingerprint IS 'Hash of the item text the placement was based on; a re-published item with other words is placed again.';
+COMMENT ON COLUMN story_events.placed_story_id IS 'The story the item joined or founded on its day, before any later merge; with story_aliases.merged_into/merged_on a replay rebuilds the stories as they stood on any day.';
 
 CREATE TABLE IF NOT EXISTS story_timeline (
     story_id   VARCHAR NOT NULL,
@@ -307,13 +314,19 @@ CREATE TABLE IF NOT EXISTS story_aliases (
     alias_id     VARCHAR PRIMARY KEY,
     story_id     VARCHAR,
     reason       VARCHAR NOT NULL,
-    recorded_at  TIMESTAMP NOT NULL
+    recorded_at  TIMESTAMP NOT NULL,
+    merged_into  VARCHAR,
+    merged_on    DATE
 );
+ALTER TABLE story_aliases ADD COLUMN IF NOT EXISTS merged_into VARCHAR;
+ALTER TABLE story_aliases ADD COLUMN IF NOT EXISTS merged_on DATE;
 COMMENT ON TABLE story_aliases IS 'Story ids that no longer name a story of their own, and the story they now belong to: keep using an old id through this table.';
 COMMENT ON COLUMN story_aliases.alias_id IS 'The retired story id.';
 COMMENT ON COLUMN story_aliases.story_id IS 'The live story it resolves to (stories.story_id); NULL when all its items were withdrawn.';
 COMMENT ON COLUMN story_aliases.reason IS 'merged (a later item showed it to be the same development as an older story), refounded (its first item was re-published or removed, so its items now sit under another id) or withdrawn (none of its items remain).';
 COMMENT ON COLUMN story_aliases.recorded_at IS 'When the alias was recorded (UTC).';
+COMMENT ON COLUMN story_aliases.merged_into IS 'For a merge: the story it merged into on that day (story_id follows any later merge to the live story).';
+COMMENT ON COLUMN story_aliases.merged_on IS 'For a merge: the post date of the item that showed the two stories to be one.';
 
 -- Trend tables: rebuilt whole from the tables above after every run (cheap set
 -- work in SQL), one grain each. No PRIMARY KEY: the GROUP BY that builds each

@@ -25,6 +25,7 @@ import polars as pl
 
 from digest_pipeline.posts.links import normalize_url
 from digest_pipeline.timeline.cluster import (
+    Merge,
     Placement,
     TimelineConfig,
     place_events,
@@ -72,6 +73,36 @@ def earliest_change(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     ).fetchall()[0][0]
 
 
+def history_as_of(
+    con: duckdb.DuckDBPyConnection, start: dt.date, day: dt.date
+) -> list[tuple[TimelineEvent, str]]:
+    """The items of start..day-1, each with the story it belonged to when `day` began.
+
+    Stored story ids include merges made on later days; a replay from `day`
+    must not see those, or it would place items differently from the run
+    that first placed them. Each item's story at placement is followed
+    through the merges made before `day` only.
+    """
+    merged_before = dict(
+        con.execute(
+            "SELECT alias_id, merged_into FROM story_aliases "
+            "WHERE merged_into IS NOT NULL AND merged_on < $day",
+            {"day": day},
+        ).fetchall()
+    )
+    return [
+        (_event(row[:-1]), resolve(row[-1], merged_before))
+        for row in con.execute(
+            f"""
+            SELECT {_EVENT_COLUMNS}, coalesce(s.placed_story_id, s.story_id)
+            FROM events e JOIN story_events s USING (event_id)
+            WHERE e.post_date >= $start AND e.post_date < $day
+            """,
+            {"start": start, "day": day},
+        ).fetchall()
+    ]
+
+
 def update_timeline(
     con: duckdb.DuckDBPyConnection, config: TimelineConfig | None = None, now: dt.datetime | None = None
 ) -> TimelineUpdate:
@@ -96,16 +127,7 @@ def update_timeline(
         {"since": since},
     ).fetchall()
     before = {story_id: set(members) for story_id, members in at_risk_rows}
-    history = [
-        (_event(row[:-1]), row[-1])
-        for row in con.execute(
-            f"""
-            SELECT {_EVENT_COLUMNS}, s.story_id FROM events e JOIN story_events s USING (event_id)
-            WHERE e.post_date >= $start AND e.post_date < $since
-            """,
-            {"start": since - dt.timedelta(days=config.window_days), "since": since},
-        ).fetchall()
-    ]
+    history = history_as_of(con, since - dt.timedelta(days=config.window_days), since)
     new = [
         _event(row)
         for row in con.execute(
@@ -116,14 +138,14 @@ def update_timeline(
     merged = {merge.alias_id: merge.story_id for merge in result.merges}
     new_ids = {event.event_id for event in new}
     placements = [
-        Placement(p.event_id, resolve(p.story_id, merged), p.score)
+        Placement(p.event_id, resolve(p.story_id, merged), p.score, p.placed_in)
         for p in result.placements.values()
         if p.event_id in new_ids
     ]
 
     con.execute("BEGIN TRANSACTION")
     try:
-        aliases = _write_placements(con, since, placements, merged, before, now)
+        aliases = _write_placements(con, since, placements, result.merges, before, now)
         touched = set(before) | {p.story_id for p in placements} | set(merged) | set(merged.values())
         _refresh_stories(con, touched)
         con.execute("COMMIT")
@@ -145,10 +167,11 @@ def _write_placements(
     con: duckdb.DuckDBPyConnection,
     since: dt.date,
     placements: list[Placement],
-    merged: dict[str, str],
+    merges: list[Merge],
     before: dict[str, set[str]],
     now: dt.datetime,
 ) -> int:
+    merged = {merge.alias_id: merge.story_id for merge in merges}
     con.execute(
         "DELETE FROM story_events WHERE post_date >= $since OR event_id NOT IN (SELECT event_id FROM events)",
         {"since": since},
@@ -158,14 +181,21 @@ def _write_placements(
             "event_id": [p.event_id for p in placements],
             "story_id": [p.story_id for p in placements],
             "join_score": [p.score for p in placements],
+            "placed_story_id": [p.placed_in or p.story_id for p in placements],
         },
-        schema={"event_id": pl.String, "story_id": pl.String, "join_score": pl.Float64},
+        schema={
+            "event_id": pl.String,
+            "story_id": pl.String,
+            "join_score": pl.Float64,
+            "placed_story_id": pl.String,
+        },
     )
     con.register("placed", frame)
     con.execute(
         f"""
-        INSERT INTO story_events
-        SELECT p.event_id, p.story_id, e.post_date, e.model, p.join_score, {FINGERPRINT}
+        INSERT INTO story_events BY NAME
+        SELECT p.event_id, p.story_id, e.post_date, e.model, p.join_score, {FINGERPRINT} AS fingerprint,
+               p.placed_story_id
         FROM placed p JOIN events e USING (event_id)
         """
     )
@@ -181,11 +211,11 @@ def _write_placements(
             "WHERE story_events.story_id = moves.alias_id"
         )
         con.unregister("moves")
-    return _record_aliases(con, merged, before, now)
+    return _record_aliases(con, merges, before, now)
 
 
 def _record_aliases(
-    con: duckdb.DuckDBPyConnection, merged: dict[str, str], before: dict[str, set[str]], now: dt.datetime
+    con: duckdb.DuckDBPyConnection, merges: list[Merge], before: dict[str, set[str]], now: dt.datetime
 ) -> int:
     """Every id that stopped naming a story gets an alias row: merged, refounded or withdrawn."""
     live = {row[0] for row in con.execute("SELECT DISTINCT story_id FROM story_events").fetchall()}
@@ -195,18 +225,21 @@ def _record_aliases(
             {"ids": sorted({e for members in before.values() for e in members})},
         ).fetchall()
     )
+    merged = {merge.alias_id: merge.story_id for merge in merges}
     rows = []
-    for alias_id, story_id in merged.items():
-        rows.append((alias_id, resolve(story_id, merged), "merged"))
+    for merge in merges:
+        rows.append(
+            (merge.alias_id, resolve(merge.story_id, merged), "merged", merge.story_id, merge.merged_on)
+        )
     for old_id, members in before.items():
         if old_id in live or old_id in merged:
             continue
         heirs = Counter(owner[e] for e in members if e in owner)
         if heirs:
             heir = min(heirs, key=lambda s: (-heirs[s], s))
-            rows.append((old_id, heir, "refounded"))
+            rows.append((old_id, heir, "refounded", None, None))
         else:
-            rows.append((old_id, None, "withdrawn"))
+            rows.append((old_id, None, "withdrawn", None, None))
     if rows:
         frame = pl.DataFrame(
             [(*row, now) for row in rows],
@@ -214,6 +247,8 @@ def _record_aliases(
                 "alias_id": pl.String,
                 "story_id": pl.String,
                 "reason": pl.String,
+                "merged_into": pl.String,
+                "merged_on": pl.Date,
                 "recorded_at": pl.Datetime,
             },
             orient="row",
@@ -339,17 +374,9 @@ def replay_mismatches(
             f"SELECT {_EVENT_COLUMNS} FROM events e WHERE e.post_date > $start", {"start": start}
         ).fetchall()
     ]
+    first_replayed = start + dt.timedelta(days=1)
     history = (
-        [
-            (_event(row[:-1]), row[-1])
-            for row in con.execute(
-                f"""
-            SELECT {_EVENT_COLUMNS}, s.story_id FROM events e JOIN story_events s USING (event_id)
-            WHERE e.post_date <= $start AND e.post_date > $window_start
-            """,
-                {"start": start, "window_start": start - dt.timedelta(days=config.window_days)},
-            ).fetchall()
-        ]
+        history_as_of(con, first_replayed - dt.timedelta(days=config.window_days), first_replayed)
         if last_days is not None
         else []
     )

@@ -15,6 +15,7 @@ import duckdb
 import polars as pl
 
 from digest_pipeline.ingest import ScannedFile
+from digest_pipeline.posts import PostIdentity
 
 SCAN_SCHEMA = {
     "source_file": pl.Utf8,
@@ -26,6 +27,7 @@ SCAN_SCHEMA = {
     "identity_source": pl.Utf8,
     "content": pl.Utf8,
     "reject_reason": pl.Utf8,
+    "mtime_ns": pl.Int64,
 }
 
 
@@ -42,6 +44,7 @@ def scan_frame(scanned: list[ScannedFile]) -> pl.DataFrame:
             "identity_source": f.identity.identity_source if f.identity else None,
             "content": f.text,
             "reject_reason": f.reject_reason,
+            "mtime_ns": f.mtime_ns,
         }
         for f in scanned
     ]
@@ -94,11 +97,38 @@ SELECT s.source_file, s.content_sha256, s.size_bytes,
             WHEN v.is_current AND v.source_file = s.source_file THEN NULL
             WHEN v.is_current THEN 'same content as ' || v.source_file
             ELSE 'newer content for this post is in ' || c.source_file END,
-       $scanned_at
+       $scanned_at,
+       s.mtime_ns
 FROM scan s
 LEFT JOIN post_versions v USING (post_id, content_sha256)
 LEFT JOIN post_versions c ON c.post_id = s.post_id AND c.is_current
 """
+
+
+_KNOWN_FILES = """
+SELECT f.source_file, f.content_sha256, f.size_bytes, f.mtime_ns,
+       v.model, v.post_date, v.identity_source,
+       CASE WHEN f.status = 'rejected' THEN f.reason END
+FROM post_files f
+LEFT JOIN post_versions v ON f.status <> 'rejected' AND v.post_id = f.post_id
+     AND v.content_sha256 = f.content_sha256
+WHERE f.mtime_ns IS NOT NULL AND (f.status = 'rejected' OR v.post_id IS NOT NULL)
+"""
+
+
+def known_files(con: duckdb.DuckDBPyConnection) -> dict[str, ScannedFile]:
+    """What the last scan recorded of each file, without its text: the scan skips those unchanged."""
+    known = {}
+    for rel, sha, size, mtime_ns, model, post_date, identity_source, reason in con.execute(
+        _KNOWN_FILES
+    ).fetchall():
+        identity = (
+            PostIdentity(model=model, post_date=post_date, identity_source=identity_source)
+            if reason is None
+            else None
+        )
+        known[rel] = ScannedFile(rel, sha, size, identity, None, reason, mtime_ns)
+    return known
 
 
 def record_scan(

@@ -166,7 +166,8 @@ def test_timeline_checks_pass_then_fail_on_tampered_stories(built: Path) -> None
         "DELETE FROM story_events WHERE event_id = 'qwen-2025-12-23#1'",
         f"UPDATE stories SET first_seen = last_seen + 1 WHERE story_id = '{b}'",
         f"UPDATE story_events SET story_id = '{a}' WHERE event_id = 'qwen-2026-01-19#5'",
-        f"INSERT INTO story_aliases VALUES ('S20000101-00000000', 'S19990101-deadbeef', 'merged', now()), "
+        "INSERT INTO story_aliases (alias_id, story_id, reason, recorded_at) VALUES "
+        f"('S20000101-00000000', 'S19990101-deadbeef', 'merged', now()), "
         f"('{a}', '{b}', 'merged', now())",
     )
     outcomes = check_outcomes(built)

@@ -185,7 +185,7 @@ def test_locked_warehouse_is_an_empty_state(tmp_path: Path) -> None:
     warehouse = tmp_path / "digest.duckdb"
     with duckdb.connect(str(warehouse)) as con:
         apply_schema(con)
-        con.execute("INSERT INTO post_files VALUES ('a.md', 'ab', 1, 'rejected', NULL, 'r', now())")
+        con.execute("INSERT INTO post_files VALUES ('a.md', 'ab', 1, 'rejected', NULL, 'r', now(), NULL)")
     assert list(state_from_warehouse(warehouse)) == ["a.md"]
     hold = (
         "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('locked', flush=True); sys.stdin.read()"

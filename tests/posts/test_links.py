@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from digest_pipeline.posts import normalize_url, registered_domain
-from digest_pipeline.posts.links import extract_links
+from digest_pipeline.posts.links import commonmark_links, extract_links, inline_links
 
 BROKEN = "https://www.facebook.com/wantrich.ct/photos/%E6%9C%83%E5%8B%3%B3%E5%8E%BB/1277358704414566/"
 
@@ -244,3 +246,35 @@ def test_link_positions_follow_citation_order() -> None:
     links = extract_links(md)
     assert [link.position for link in links] == list(range(1, 13))
     assert [link.link.url for link in links] == [f"https://ex.com/{n}" for n in range(1, 13)]
+
+
+_PIECES = [
+    "[title](https://a.com/x)",
+    "[標題 - udn](https://udn.com/news/1?a=1)",
+    "[](https://e.com)",
+    "![img](https://i.com/p.png)",
+    "[a *b*](https://b.com)",
+    "[a](https://c.com/x_(y))",
+    '[a](https://d.com "t")',
+    "<https://auto.link/x>",
+    "\\[esc](https://f.com)",
+    "[x][ref]",
+    "`[code](https://g.com)`",
+    "[a&amp;b](https://h.com?a=1&b=2)",
+    "[[nested]](https://n.com)",
+    " - ",
+    "1. ",
+    "    ",
+    "（來源：Reuters）",
+    "text ",
+    "(paren) ",
+    "]",
+    "[",
+    "https://bare.example.com/p",
+]
+
+
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=6))
+def test_plain_link_fast_path_reads_lines_as_commonmark_does(pieces: list[str]) -> None:
+    line = "".join(pieces)
+    assert inline_links(line) == commonmark_links(line)

@@ -4,7 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 from digest_pipeline.ingest import scan_posts_folder
-from digest_pipeline.warehouse.versions import record_scan
+from digest_pipeline.warehouse.versions import known_files, record_scan
 
 POST = """---
 model: gemini
@@ -95,3 +95,38 @@ def test_rejects_are_recorded_once_per_content(con, tmp_path: Path) -> None:
     assert con.execute("SELECT source_file, seen_at, last_seen_at FROM ingest_rejects").fetchall() == [
         ("bad.md", T0, T1)
     ]
+
+
+def test_a_rescan_reads_only_files_whose_size_or_mtime_moved(con, tmp_path: Path) -> None:
+    import os
+
+    write(tmp_path, "a.md", "原標題")
+    write(tmp_path / "sub", "b.md", "另一則")
+    (tmp_path / "broken.md").write_text("no front matter here", encoding="utf-8")
+    record_scan(con, scan_posts_folder(tmp_path), T0)
+    before = con.execute("SELECT * EXCLUDE (scanned_at) FROM post_files ORDER BY 1").fetchall()
+    known = known_files(con)
+    assert set(known) == {"a.md", "sub/b.md", "broken.md"}
+    assert known["broken.md"].reject_reason and known["a.md"].identity.post_id == "gemini-2026-02-03"
+
+    again = {f.source_file: f for f in scan_posts_folder(tmp_path, known=known)}
+    assert all(f.text is None for f in again.values())  # nothing read again
+    record_scan(con, list(again.values()), T1)
+    assert con.execute("SELECT * EXCLUDE (scanned_at) FROM post_files ORDER BY 1").fetchall() == before
+
+    write(tmp_path, "a.md", "改寫後的標題")  # re-published: new size and mtime
+    stat = (tmp_path / "a.md").stat()
+    os.utime(tmp_path / "a.md", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    third = {f.source_file: f for f in scan_posts_folder(tmp_path, known=known_files(con))}
+    assert third["a.md"].text is not None and third["sub/b.md"].text is None
+    record_scan(con, list(third.values()), T1 + dt.timedelta(hours=1))
+    current = con.execute("SELECT content FROM post_versions WHERE is_current").fetchall()
+    assert len(current) == 1 and "改寫後的標題" in current[0][0]
+
+
+def test_a_scan_of_many_files_on_two_cores_matches_one_core(tmp_path: Path) -> None:
+    for n in range(40):
+        write(tmp_path / f"d{n % 3}", f"p{n}.md", f"標題 {n}")
+    serial = scan_posts_folder(tmp_path, workers=1)
+    assert scan_posts_folder(tmp_path, workers=2, parallel_from=1) == serial
+    assert [f.source_file for f in serial][:2] == ["d0/p0.md", "d0/p12.md"]

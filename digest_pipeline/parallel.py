@@ -1,0 +1,65 @@
+"""Pure-Python work spread over every core: ordered, chunked, and bounded in memory.
+
+Parsing posts and reading text features are pure Python (markdown-it,
+regular expressions, OpenCC) and hold the GIL, so they use processes, not
+threads. Small inputs stay in the calling process: starting workers costs
+more than a daily run's work. Workers are spawned, never forked, because the
+caller may be a Dagster run with threads of its own.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import itertools
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity, which containers and `taskset` narrow)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def batched(items: Iterable[Item], size: int) -> Iterator[tuple[Item, ...]]:
+    iterator = iter(items)
+    while chunk := tuple(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def map_chunks(
+    work: Callable[[tuple[Item, ...]], Result],
+    items: Iterable[Item],
+    chunk_size: int,
+    parallel_from: int,
+    workers: int | None = None,
+) -> Iterator[Result]:
+    """`work(chunk)` for each chunk of `items`, in order, on every core once there are `parallel_from` items.
+
+    Lazy: at most two chunks per worker are in flight, so a stream of a
+    million items is never held at once. `work` must be a module-level
+    function (workers import it).
+    """
+    workers = workers or usable_cores()
+    chunks = batched(items, chunk_size)
+    first = list(itertools.islice(chunks, max(1, -(-parallel_from // chunk_size))))
+    if workers == 1 or sum(map(len, first)) < parallel_from:
+        yield from map(work, itertools.chain(first, chunks))
+        return
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pending: collections.deque[concurrent.futures.Future[Result]] = collections.deque()
+        for chunk in itertools.chain(first, chunks):
+            pending.append(pool.submit(work, chunk))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
