@@ -13,6 +13,7 @@ from dagster_duckdb import DuckDBResource
 
 from digest_pipeline import settings
 from digest_pipeline.ingest.files import DEFAULT_MAX_POST_BYTES
+from digest_pipeline.parallel import usable_cores
 
 DUCKDB_WRITER_POOL = "duckdb_writer"
 """The concurrency pool of every asset that writes DuckDB: DuckDB allows one writing process per file."""
@@ -54,12 +55,27 @@ class WarehouseResource(DuckDBResource):
             yield con
 
 
+DUCKDB_MEMORY_LIMIT = "1GB"
+"""DuckDB's share of a build's memory: the run's Python side (parsed posts, the timeline window)
+needs the rest of the 2 GiB a 100k-post build is held to; larger sorts and joins spill to disk."""
+
+
 def warehouse_resource(database: str, published: str = "") -> WarehouseResource:
-    """DuckDB with explicit limits, so a build behaves the same on every machine."""
+    """DuckDB with explicit limits, so a build behaves the same on every machine.
+
+    Threads: every core the process may use. Spills go to a folder beside the
+    working file (`<file>.tmp/`), never to DuckDB's default in the current
+    directory, so they land on the warehouse's disk and are easy to find.
+    """
     return WarehouseResource(
         database=database,
         published=published,
-        connection_config={"threads": 2, "memory_limit": "2GB", "preserve_insertion_order": False},
+        connection_config={
+            "threads": usable_cores(),
+            "memory_limit": DUCKDB_MEMORY_LIMIT,
+            "temp_directory": f"{database}.tmp",
+            "preserve_insertion_order": False,
+        },
     )
 
 

@@ -19,6 +19,8 @@ from digest_pipeline.warehouse.schema import apply_schema, duplicate_keys
 from digest_pipeline.warehouse.trend_tables import KEYS as TREND_KEYS
 
 _KINDS = {"duckdb", "polars"}
+DATES_PER_BATCH = 200
+"""Post dates parsed and written per transaction in one run (a backfill of years is many batches)."""
 _DESCRIPTIONS = {
     "posts": "One row per current post (model + date): front matter, trend summary, counts.",
     "post_sections": "Every section of every current post, whole: analysis and outlook included.",
@@ -48,16 +50,24 @@ _PARENT = {"posts": "post_versions", "event_outlets": "events", "event_entities"
 def post_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     """Parse the current version of every post on the run's dates and replace their rows."""
     days = sorted(dt.date.fromisoformat(key) for key in context.partition_keys)
+    written = dict.fromkeys(_DESCRIPTIONS, 0)
     with duckdb.get_connection() as con:
         apply_schema(con)
-        versions = current_versions(con, days)
-        context.log.info(f"parsing {len(versions)} posts over {len(days)} dates")
-        frames = parsed_table_frames(versions)
-        replace_post_dates(con, days, frames)
-        metadata = {
-            table: table_metadata(
-                con, table, rows_written_this_run=dg.MetadataValue.int(frames[table].height)
+        # A long backfill goes a batch of dates at a time (each its own transaction), so the
+        # texts and frames in memory are a batch's, never the whole history's.
+        for start in range(0, len(days), DATES_PER_BATCH):
+            batch = days[start : start + DATES_PER_BATCH]
+            versions = current_versions(con, batch)
+            context.log.info(
+                f"parsing {len(versions)} posts over {len(batch)} dates ({batch[0]} .. {batch[-1]}); "
+                f"{start + len(batch)} of {len(days)} dates"
             )
+            frames = parsed_table_frames(versions)
+            replace_post_dates(con, batch, frames)
+            for table in _DESCRIPTIONS:
+                written[table] += frames[table].height
+        metadata = {
+            table: table_metadata(con, table, rows_written_this_run=dg.MetadataValue.int(written[table]))
             for table in _DESCRIPTIONS
         }
     for table in _DESCRIPTIONS:

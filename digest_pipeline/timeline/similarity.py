@@ -30,10 +30,12 @@ from digest_pipeline.timeline.features import EventFeatures
 from digest_pipeline.timeline.scoring import ScoringConfig
 
 _SPACES = ("terms", "headline", "names", "outlets", "urls")
+_STORES_OF = {"terms": ("terms", "headline"), "names": ("names",), "outlets": ("outlets",), "urls": ("urls",)}
+"""Which row stores use each column space (headlines share the words' columns and frequencies)."""
 
 
 class Vocabulary:
-    """Column ids for one kind of feature, handed out on first sight."""
+    """Column ids for one kind of feature, handed out on first sight, renumbered as the window slides."""
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
@@ -41,6 +43,17 @@ class Vocabulary:
     def encode(self, keys) -> np.ndarray:
         ids = self.ids
         return np.fromiter((ids.setdefault(k, len(ids)) for k in keys), dtype=np.int64)
+
+    def keep(self, live: np.ndarray) -> np.ndarray:
+        """Forget every id not in `live` (sorted) and number the rest densely; returns old id → new id.
+
+        Without this the column space would grow with the history (every word
+        ever seen), and so would the cost of each day's sparse products.
+        """
+        renumber = np.full(len(self.ids), -1, dtype=np.int64)
+        renumber[live] = np.arange(len(live), dtype=np.int64)
+        self.ids = {key: int(renumber[old]) for key, old in self.ids.items() if renumber[old] >= 0}
+        return renumber
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -89,6 +102,14 @@ class RowStore:
         self.indptr = self.indptr[dead:] - start
         self.first = row
 
+    def live_columns(self) -> np.ndarray:
+        self._flush()
+        return self.indices
+
+    def renumber(self, renumber: np.ndarray) -> None:
+        self._flush()
+        self.indices = renumber[self.indices]
+
     def span(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The rows lo..hi-1 as CSR arrays (indices, data, indptr from 0)."""
         self._flush()
@@ -126,6 +147,12 @@ class DocumentFrequencies:
         if len(indices):
             self._fit(int(indices.max()) + 1)
             np.add.at(self.counts, indices, sign)
+
+    def renumber(self, live: np.ndarray) -> None:
+        self._fit(int(live.max()) + 1 if len(live) else 0)
+        kept = self.counts[live]
+        self.counts = np.zeros(max(1024, 2 * len(live)), dtype=np.int64)
+        self.counts[: len(live)] = kept
 
     def idf(self, indices: np.ndarray, documents: int) -> np.ndarray:
         """`scoring.TermWeights` IDF of each column in `indices`."""
@@ -205,13 +232,28 @@ class ItemMatrix:
             self._count(old_lo, lo, -1)
             self._count(old_hi, hi, +1)
         self.counted = (lo, hi)
+        compacted = False
         for store in self.stores.values():
+            first = store.first
             store.drop_before(lo)
+            compacted |= store.first != first
+        if compacted:
+            self._compact_vocabularies()
         drop = lo - self.day_first
         if drop > len(self.days) // 2 and drop > 0:
             self.days = self.days[drop:]
             self.day_first = lo
         return DayWeights(hi - lo, self.frequencies)
+
+    def _compact_vocabularies(self) -> None:
+        """Renumber each column space to the ids the held rows still use (see `Vocabulary.keep`)."""
+        for space, stores in _STORES_OF.items():
+            live = np.unique(np.concatenate([self.stores[name].live_columns() for name in stores]))
+            renumber = self.vocabulary[space].keep(live)
+            for name in stores:
+                self.stores[name].renumber(renumber)
+            if space in self.frequencies:
+                self.frequencies[space].renumber(live)
 
     def _count(self, lo: int, hi: int, sign: int) -> None:
         if hi <= lo:
@@ -223,12 +265,12 @@ class ItemMatrix:
     def day_of(self, rows: np.ndarray) -> np.ndarray:
         return np.asarray(self.days, dtype=np.int64)[rows - self.day_first]
 
-    def _matrix(self, space: str, rows, weights: DayWeights, frequencies: str) -> sp.csr_matrix:
+    def _weighted(self, space: str, rows, weights: DayWeights, frequencies: str) -> _Rows:
         store = self.stores[space]
         indices, data, indptr = store.span(*rows) if isinstance(rows, tuple) else store.gather(rows)
         idf = weights.frequencies[frequencies].idf(indices, weights.documents)
         width = max(len(self.vocabulary["terms" if space == "headline" else space]), 1)
-        return sp.csr_matrix((data * idf, indices, indptr), shape=(len(indptr) - 1, width))
+        return _Rows(indices, data * idf, indptr, width)
 
     def scores(self, a_rows, b_rows, weights: DayWeights, config: ScoringConfig) -> np.ndarray:
         """`pair_score` before any subject conflict, for every row of `a_rows` against every of `b_rows`.
@@ -236,44 +278,75 @@ class ItemMatrix:
         Rows are a `(lo, hi)` span or a list of row numbers.
         """
         total = None
-        for space, frequencies, weight in (
-            ("terms", "terms", config.text_weight),
-            ("headline", "terms", config.headline_weight),
-        ):
-            a = _unit_rows(self._matrix(space, a_rows, weights, frequencies))
-            b = _unit_rows(self._matrix(space, b_rows, weights, frequencies))
-            part = weight * (a @ b.T).toarray()
+        for space, weight in (("terms", config.text_weight), ("headline", config.headline_weight)):
+            a = self._weighted(space, a_rows, weights, "terms").unit()
+            b = self._weighted(space, b_rows, weights, "terms").unit()
+            part = weight * a.dot(b)
             total = part if total is None else total + part
         floor = weights.rare_pair_weight
         for space, weight in (("names", config.name_weight), ("outlets", config.outlet_weight)):
-            a = self._matrix(space, a_rows, weights, space)
-            b = self._matrix(space, b_rows, weights, space)
-            a2, b2 = a.multiply(a).tocsr(), b.multiply(b).tocsr()
-            shared = (a2 @ (b != 0).T.astype(np.float64)).toarray()
-            norm = np.sqrt(np.outer(np.asarray(a2.sum(axis=1)).ravel(), np.asarray(b2.sum(axis=1)).ravel()))
+            a = self._weighted(space, a_rows, weights, space).squared()
+            b = self._weighted(space, b_rows, weights, space).squared()
+            shared = a.dot(b.binary())
+            norm = np.sqrt(np.outer(a.row_sums(), b.row_sums()))
             total += weight * np.minimum(1.0, shared / np.maximum(floor * floor, norm).clip(min=1e-300))
         a = self._binary(a_rows)
         b = self._binary(b_rows)
-        total += config.url_weight * ((a @ b.T).toarray() > 0)
+        total += config.url_weight * (a.dot(b) > 0)
         gap = np.abs(self._days(a_rows)[:, None] - self._days(b_rows)[None, :])
         total -= config.gap_penalty_per_day * np.maximum(0, gap - config.gap_grace_days)
         # Rounded, so ties and thresholds do not hang on the order floating-point sums ran in
         # (column ids, and so summation order, differ between a full build and a replay).
         return np.round(total, 9)
 
-    def _binary(self, rows) -> sp.csr_matrix:
+    def _binary(self, rows) -> _Rows:
         store = self.stores["urls"]
         indices, data, indptr = store.span(*rows) if isinstance(rows, tuple) else store.gather(rows)
-        return sp.csr_matrix(
-            (data, indices, indptr), shape=(len(indptr) - 1, max(len(self.vocabulary["urls"]), 1))
-        )
+        return _Rows(indices, data, indptr, max(len(self.vocabulary["urls"]), 1))
 
     def _days(self, rows) -> np.ndarray:
         index = np.arange(*rows) if isinstance(rows, tuple) else np.asarray(rows, dtype=np.int64)
         return self.day_of(index)
 
 
-def _unit_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sp.diags(1.0 / norms) @ matrix
+@dataclass(frozen=True)
+class _Rows:
+    """Sparse rows as CSR arrays, with the few operations the scores need done on the arrays."""
+
+    indices: np.ndarray
+    data: np.ndarray
+    indptr: np.ndarray
+    width: int
+
+    @property
+    def count(self) -> int:
+        return len(self.indptr) - 1
+
+    def row_sums(self) -> np.ndarray:
+        sums = np.zeros(self.count)
+        lengths = np.diff(self.indptr)
+        nonempty = lengths > 0
+        if len(self.data):
+            sums[nonempty] = np.add.reduceat(self.data, self.indptr[:-1][nonempty])
+        return sums
+
+    def _with(self, data: np.ndarray) -> _Rows:
+        return _Rows(self.indices, data, self.indptr, self.width)
+
+    def squared(self) -> _Rows:
+        return self._with(self.data * self.data)
+
+    def binary(self) -> _Rows:
+        return self._with(np.ones_like(self.data))
+
+    def unit(self) -> _Rows:
+        """Each row scaled to length 1 (empty rows stay empty)."""
+        norms = np.sqrt(self.squared().row_sums())
+        norms[norms == 0] = 1.0
+        return self._with(self.data / np.repeat(norms, np.diff(self.indptr)))
+
+    def dot(self, other: _Rows) -> np.ndarray:
+        """Dense self · otherᵀ. `other`'s CSR arrays are read as the CSC of its transpose (no copy)."""
+        a = sp.csr_matrix((self.data, self.indices, self.indptr), shape=(self.count, self.width))
+        b_t = sp.csc_matrix((other.data, other.indices, other.indptr), shape=(other.width, other.count))
+        return (a @ b_t).toarray()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import duckdb
@@ -32,7 +33,7 @@ from digest_pipeline.timeline.cluster import (
     resolve,
     story_id_for,
 )
-from digest_pipeline.timeline.features import ITEM_URL, TimelineEvent
+from digest_pipeline.timeline.features import ITEM_URL, EventFeatures, TimelineEvent, event_features_many
 from digest_pipeline.timeline.stories import outlet_names_domain, representative
 
 FINGERPRINT = "md5(concat_ws(chr(31), e.model, e.headline, e.body, array_to_string(e.outlets, chr(31))))"
@@ -71,6 +72,13 @@ def earliest_change(con: duckdb.DuckDBPyConnection) -> dt.date | None:
         )
         """
     ).fetchall()[0][0]
+
+
+def _stream_events(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> Iterator[TimelineEvent]:
+    """Events from a query, a batch at a time: a full build never holds every item in memory."""
+    result = con.execute(sql, params)
+    while batch := result.fetchmany(5000):
+        yield from map(_event, batch)
 
 
 def history_as_of(
@@ -128,15 +136,16 @@ def update_timeline(
     ).fetchall()
     before = {story_id: set(members) for story_id, members in at_risk_rows}
     history = history_as_of(con, since - dt.timedelta(days=config.window_days), since)
-    new = [
-        _event(row)
-        for row in con.execute(
-            f"SELECT {_EVENT_COLUMNS} FROM events e WHERE e.post_date >= $since", {"since": since}
-        ).fetchall()
-    ]
+    new = _stream_events(
+        con,
+        f"SELECT {_EVENT_COLUMNS} FROM events e WHERE e.post_date >= $since "
+        "ORDER BY e.post_date, e.model, e.position, e.event_id",
+        {"since": since},
+    )
     result = place_events(new, history, config)
     merged = {merge.alias_id: merge.story_id for merge in result.merges}
-    new_ids = {event.event_id for event in new}
+    # Items placed in this run carry the story they were placed in; history items merely relabelled do not.
+    new_ids = {event_id for event_id, p in result.placements.items() if p.placed_in}
     placements = [
         Placement(p.event_id, resolve(p.story_id, merged), p.score, p.placed_in)
         for p in result.placements.values()
@@ -290,11 +299,7 @@ def _refresh_stories(con: duckdb.DuckDBPyConnection, touched: set[str]) -> None:
         {"posts": sorted({post_id for items in members.values() for post_id, _ in items})},
     ).fetchall():
         post_domains[post_id].add(domain)
-    frame = pl.DataFrame(
-        [_story_row(story_id, items, post_domains) for story_id, items in sorted(members.items())],
-        schema=STORY_SCHEMA,
-        orient="row",
-    )
+    frame = pl.DataFrame(_story_rows(members, post_domains), schema=STORY_SCHEMA, orient="row")
     con.register("story_rows", frame)
     con.execute("INSERT INTO stories BY NAME SELECT * FROM story_rows")
     con.unregister("story_rows")
@@ -307,6 +312,31 @@ def _refresh_stories(con: duckdb.DuckDBPyConnection, touched: set[str]) -> None:
         """,
         {"ids": ids},
     )
+
+
+STORY_BATCH_ITEMS = 20_000
+"""Stories are described in batches of about this many items, whose text features are computed
+together (on every core when there are many) and then dropped, so a full build never holds them all."""
+
+
+def _story_rows(
+    members: dict[str, list[tuple[str, TimelineEvent]]], post_domains: dict[str, set[str]]
+) -> list[tuple]:
+    rows: list[tuple] = []
+    batch: list[str] = []
+    size = 0
+    for story_id in [*sorted(members), None]:
+        if story_id is not None and size < STORY_BATCH_ITEMS:
+            batch.append(story_id)
+            size += len(members[story_id])
+            continue
+        # Only stories of two or more items need features (to choose their representative headline).
+        events = [event for sid in batch if len(members[sid]) > 1 for _, event in members[sid]]
+        features = {f.event.event_id: f for f in event_features_many(events)}
+        rows.extend(_story_row(sid, members[sid], post_domains, features) for sid in batch)
+        if story_id is not None:
+            batch, size = [story_id], len(members[story_id])
+    return rows
 
 
 STORY_SCHEMA = {
@@ -326,11 +356,14 @@ STORY_SCHEMA = {
 
 
 def _story_row(
-    story_id: str, items: list[tuple[str, TimelineEvent]], post_domains: dict[str, set[str]]
+    story_id: str,
+    items: list[tuple[str, TimelineEvent]],
+    post_domains: dict[str, set[str]],
+    features: dict[str, EventFeatures],
 ) -> tuple:
     events = sorted((event for _, event in items), key=lambda e: e.order)
     founder = next((e for e in events if story_id_for(e) == story_id), events[0])
-    best = representative(events)
+    best = representative(events, features)
     domains: set[str] = set()
     for post_id, event in items:
         domains.update(normalize_url(url).domain for url in ITEM_URL.findall(event.body))
