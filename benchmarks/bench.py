@@ -174,29 +174,46 @@ INGEST_STEPS = ("scan_posts", "post_tables")
 """Dagster steps that read the files and write every table up to `events`."""
 
 
-def step_seconds(dagster_home: Path, since: float) -> dict[str, float]:
-    """Seconds per step key over the runs started after `since`, from the instance's event log."""
-    os.environ["DAGSTER_HOME"] = str(dagster_home)
-    import dagster as dg
+STEP_SECONDS_CHILD = r"""
+import json, sys
+import dagster as dg
 
-    instance = dg.DagsterInstance.get()
-    totals: dict[str, float] = {}
-    for record in instance.get_run_records():
-        if record.create_timestamp.timestamp() < since:
+instance = dg.DagsterInstance.get()
+since = float(sys.argv[1])
+totals = {}
+for record in instance.get_run_records():
+    if record.create_timestamp.timestamp() < since:
+        continue
+    starts = {}
+    for entry in instance.all_logs(record.dagster_run.run_id):
+        event = entry.dagster_event
+        if event is None or not entry.step_key:
             continue
-        starts: dict[str, float] = {}
-        for entry in instance.all_logs(record.dagster_run.run_id):
-            event = entry.dagster_event
-            if event is None or not entry.step_key:
-                continue
-            if event.event_type_value == "STEP_START":
-                starts[entry.step_key] = entry.timestamp
-            elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and entry.step_key in starts:
-                totals[entry.step_key] = (
-                    totals.get(entry.step_key, 0.0) + entry.timestamp - starts.pop(entry.step_key)
-                )
-    instance.dispose()
-    return totals
+        if event.event_type_value == "STEP_START":
+            starts[entry.step_key] = entry.timestamp
+        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and entry.step_key in starts:
+            took = entry.timestamp - starts.pop(entry.step_key)
+            totals[entry.step_key] = totals.get(entry.step_key, 0.0) + took
+print(json.dumps(totals))
+"""
+
+
+def step_seconds(dagster_home: Path, since: float) -> dict[str, float]:
+    """Seconds per step key over the runs started after `since`, from the instance's event log.
+
+    Read in a child process: loading a long run's events would swell this
+    process, and a child forked from a large process reports the parent's
+    size as its own peak (Linux keeps the high-water mark across exec).
+    """
+    env = {**os.environ, "DAGSTER_HOME": str(dagster_home)}
+    output = subprocess.run(
+        [sys.executable, "-c", STEP_SECONDS_CHILD, str(since)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def build(posts_dir: Path, work: Path, label: str) -> dict:
