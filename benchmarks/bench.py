@@ -26,7 +26,6 @@ import datetime as dt
 import json
 import math
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -372,5 +371,4 @@ def _target(name: str, met: bool, figure: str) -> None:
 
 
 if __name__ == "__main__":
-    random.seed(0)
     main()

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from digest_pipeline.timeline.features import EventFeatures, TimelineEvent, event_features_many
-from digest_pipeline.timeline.scoring import ScoringConfig, blended_story_score, subject_conflict
+from digest_pipeline.timeline.scoring import ScoringConfig, story_score, subject_conflict
 from digest_pipeline.timeline.similarity import DayWeights, ItemMatrix
 
 DEFAULT_WINDOW_DAYS = 30
@@ -124,19 +124,20 @@ class _Timeline:
 
         `scores` holds the row's scores against the window, indexed by row - lo.
         """
+        recent = [r for r in self.members(story_id, before=self.matrix.end) if r != row]
+        return self.blend(row, [(r, float(scores[r - self.lo])) for r in recent[-MAX_MEMBERS_COMPARED:]])
+
+    def blend(self, row: int, pairs: list[tuple[int, float]]) -> float:
+        """`scoring.story_score` of `row` from (member row, pair score before conflicts) pairs."""
         config = self.config.scoring
-        recent = [r for r in self.members(story_id, before=self.matrix.end) if r != row][
-            -MAX_MEMBERS_COMPARED:
-        ]
         features = self.features[row]
         finals, conflicts = [], 0
-        for member in recent:
-            score = float(scores[member - self.lo])
+        for member, score in pairs:
             if subject_conflict(features, self.features[member]):
                 conflicts += 1
                 score *= config.conflict_factor
             finals.append(score)
-        return blended_story_score(finals, conflicts, config)
+        return story_score(finals, conflicts, config)
 
     def relabel(self, alias_id: str, story_id: str) -> list[int]:
         moved = self.story_rows.pop(alias_id, [])
@@ -252,14 +253,7 @@ def _stories_agree(timeline: _Timeline, a: str, b: str, before: int, weights: Da
     total = 0.0
     for i, member in enumerate(a_rows):
         recent = [(j, r) for j, r in enumerate(b_rows) if r != member][-MAX_MEMBERS_COMPARED:]
-        finals, conflicts = [], 0
-        for j, other in recent:
-            score = float(pair_scores[i, j])
-            if subject_conflict(timeline.features[member], timeline.features[other]):
-                conflicts += 1
-                score *= config.conflict_factor
-            finals.append(score)
-        score = blended_story_score(finals, conflicts, config)
+        score = timeline.blend(member, [(other, float(pair_scores[i, j])) for j, other in recent])
         if score <= 0:
             return False
         total += score

@@ -54,6 +54,11 @@ class ScoringConfig:
     """An item may not join a story when it conflicts with more than this share of its members."""
 
 
+def idf(df: int, documents: int) -> float:
+    """Inverse document frequency: 0 for a term in every item, highest for one in a single item."""
+    return max(0.0, math.log((documents + 1) / (df + 0.5)))
+
+
 class TermWeights:
     """Inverse document frequencies over the items of a window."""
 
@@ -69,7 +74,7 @@ class TermWeights:
             self.outlet_df.update(features.outlets)
 
     def _idf(self, df: int) -> float:
-        return max(0.0, math.log((self.documents + 1) / (df + 0.5)))
+        return idf(df, self.documents)
 
     def term_idf(self, term: str) -> float:
         return self._idf(self.term_df.get(term, 0))
@@ -181,6 +186,12 @@ class PairScore:
 def pair_score(
     a: EventFeatures, va: Vectors, b: EventFeatures, vb: Vectors, config: ScoringConfig
 ) -> PairScore:
+    """The score of one pair, signal by signal: the specification of the timeline's arithmetic.
+
+    The timeline computes the same numbers for a whole day at once
+    (`similarity.ItemMatrix.scores`); tests hold that bulk form to this one,
+    and this one is what to read to see why two items did or did not join.
+    """
     text = cosine(va.terms, vb.terms)
     headline = cosine(va.headline, vb.headline)
     names = weighted_overlap(va.names, vb.names, floor=va.rare_weight)
@@ -201,18 +212,15 @@ def pair_score(
     return PairScore(score, text, headline, names, outlets, urls, gap, conflict)
 
 
-def story_score(pairs: list[PairScore], config: ScoringConfig) -> float:
+def story_score(scores: list[float], conflicts: int, config: ScoringConfig) -> float:
     """An item against a story's members: its best match, tempered by the members as a whole.
 
+    `scores` are the item's pair scores with the story's members (subject
+    conflicts already applied), `conflicts` how many of those pairs conflict.
     Half the best pair and half the mean, so an item must resemble the story,
     not only its one closest member (no single-link chaining); and no join
     when the item conflicts with most members.
     """
-    return blended_story_score([pair.score for pair in pairs], sum(pair.conflict for pair in pairs), config)
-
-
-def blended_story_score(scores: list[float], conflicts: int, config: ScoringConfig) -> float:
-    """`story_score` from the pair scores (conflicts already applied) and the number of conflicts."""
     if not scores or conflicts / len(scores) > config.max_conflict_share:
         return 0.0
     return 0.5 * max(scores) + 0.5 * sum(scores) / len(scores)

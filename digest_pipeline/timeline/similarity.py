@@ -27,7 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from digest_pipeline.timeline.features import EventFeatures
-from digest_pipeline.timeline.scoring import ScoringConfig
+from digest_pipeline.timeline.scoring import ScoringConfig, idf
 
 _SPACES = ("terms", "headline", "names", "outlets", "urls")
 _STORES_OF = {"terms": ("terms", "headline"), "names": ("names",), "outlets": ("outlets",), "urls": ("urls",)}
@@ -155,14 +155,10 @@ class DocumentFrequencies:
         self.counts[: len(live)] = kept
 
     def idf(self, indices: np.ndarray, documents: int) -> np.ndarray:
-        """`scoring.TermWeights` IDF of each column in `indices`."""
+        """`scoring.idf` of each column in `indices`, vectorised."""
         self._fit(int(indices.max()) + 1 if len(indices) else 0)
         df = self.counts[indices] if len(indices) else np.empty(0)
         return np.maximum(0.0, np.log((documents + 1) / (df + 0.5)))
-
-
-def idf_of(df: int, documents: int) -> float:
-    return max(0.0, float(np.log((documents + 1) / (df + 0.5))))
 
 
 @dataclass
@@ -174,7 +170,7 @@ class DayWeights:
 
     @property
     def rare_pair_weight(self) -> float:
-        return idf_of(2, self.documents)
+        return idf(2, self.documents)
 
 
 class ItemMatrix:

@@ -4,7 +4,6 @@ import pytest
 
 from digest_pipeline.timeline.features import event_features, headline_core
 from digest_pipeline.timeline.scoring import (
-    PairScore,
     ScoringConfig,
     TermWeights,
     cosine,
@@ -125,19 +124,19 @@ def test_a_conflict_keeps_only_a_share_of_the_score(make_event):
     assert guarded.score == pytest.approx(unguarded.score * CONFIG.conflict_factor)
 
 
-def _score(score: float, conflict: bool = False) -> PairScore:
-    return PairScore(score, 0, 0, 0, 0, 0, 0, conflict)
+def _story(*pairs: tuple[float, bool]) -> float:
+    return story_score([score for score, _ in pairs], sum(conflict for _, conflict in pairs), CONFIG)
 
 
 def test_story_score_blends_best_and_mean_so_one_close_member_is_not_enough():
-    assert story_score([_score(0.6), _score(0.0), _score(0.0)], CONFIG) == pytest.approx(0.4)
-    assert story_score([_score(0.4), _score(0.4)], CONFIG) == pytest.approx(0.4)
-    assert story_score([], CONFIG) == 0.0
+    assert _story((0.6, False), (0.0, False), (0.0, False)) == pytest.approx(0.4)
+    assert _story((0.4, False), (0.4, False)) == pytest.approx(0.4)
+    assert _story() == 0.0
 
 
 def test_story_score_refuses_a_story_the_item_mostly_conflicts_with():
-    assert story_score([_score(0.9), _score(0.1, True), _score(0.1, True)], CONFIG) == 0.0
-    assert story_score([_score(0.9), _score(0.9), _score(0.1, True)], CONFIG) > 0
+    assert _story((0.9, False), (0.1, True), (0.1, True)) == 0.0
+    assert _story((0.9, False), (0.9, False), (0.1, True)) > 0
 
 
 def test_rare_pair_weight_is_the_idf_of_a_name_two_items_share():
