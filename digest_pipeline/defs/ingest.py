@@ -63,7 +63,9 @@ def scan_posts(context: dg.AssetExecutionContext, duckdb: DuckDBResource, posts_
             for r in con.execute("SELECT DISTINCT post_date FROM post_versions ORDER BY post_date").fetchall()
         ]
         metadata = {table: table_metadata(con, table) for table in SCAN_TABLES}
-    new_dates = [d for d in dates if not context.instance.has_dynamic_partition(POST_DATES_PARTITION, d)]
+    # One query for the registered dates, not one per date: a long history has thousands.
+    registered = set(context.instance.get_dynamic_partitions(POST_DATES_PARTITION))
+    new_dates = [d for d in dates if d not in registered]
     if new_dates:
         context.instance.add_dynamic_partitions(POST_DATES_PARTITION, new_dates)
     context.log.info(f"scan summary {summary}; {len(new_dates)} new post dates registered")

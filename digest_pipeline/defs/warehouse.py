@@ -85,8 +85,15 @@ def sources(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """One row per distinct cited URL across all posts: domain, citations, first and last cited."""
     with duckdb.get_connection() as con:
         apply_schema(con)
-        refresh_sources(con)
-        return dg.MaterializeResult(metadata=table_metadata(con, "sources"))
+        refresh = refresh_sources(con)
+        return dg.MaterializeResult(
+            metadata=table_metadata(
+                con,
+                "sources",
+                urls_recounted=dg.MetadataValue.int(refresh["recounted"]),
+                full_rebuild=dg.MetadataValue.bool(bool(refresh["full_rebuild"])),
+            )
+        )
 
 
 _KEYS = {

@@ -282,12 +282,20 @@ def replace_post_dates(
             "CREATE OR REPLACE TEMP TABLE run_posts AS SELECT DISTINCT post_id FROM post_versions "
             "WHERE post_date IN (SELECT post_date FROM run_dates)"
         )
+        # The URLs these dates cited before and after: `sources` recounts only those.
+        con.execute(
+            "INSERT INTO pipeline.sources_pending SELECT DISTINCT source_id FROM post_sources "
+            "WHERE post_date IN (SELECT post_date FROM run_dates)"
+        )
         for statement in _DELETE_FOR_DATES.values():
             con.execute(statement)
         for table in POST_TABLES:
             con.register("frame", frames[table])
             con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM frame')
             con.unregister("frame")
+        con.register("frame", frames["post_sources"].select("source_id").unique())
+        con.execute("INSERT INTO pipeline.sources_pending SELECT source_id FROM frame")
+        con.unregister("frame")
         con.unregister("run_dates")
         con.execute("COMMIT")
     except Exception:
@@ -295,7 +303,7 @@ def replace_post_dates(
         raise
 
 
-_REFRESH_SOURCES = """
+_SOURCES_FROM_CITATIONS = """
 INSERT INTO sources
 SELECT source_id,
        any_value(url),
@@ -310,18 +318,44 @@ SELECT source_id,
        len(any_value(url_problems)) > 0,
        any_value(url_problems)
 FROM post_sources
+{where}
 GROUP BY source_id
 ORDER BY source_id
 """
+FULL_REFRESH_SHARE = 0.25
+"""When more than this share of the known URLs is pending, one GROUP BY over everything is cheaper."""
 
 
-def refresh_sources(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild `sources` from every citation; a full rebuild is one cheap GROUP BY."""
+def refresh_sources(
+    con: duckdb.DuckDBPyConnection, full_refresh_share: float = FULL_REFRESH_SHARE
+) -> dict[str, int]:
+    """Bring `sources` up to date with `post_sources`, recounting only the pending URLs.
+
+    The post-date rebuilds record every URL their dates cited before and
+    after (`pipeline.sources_pending`); those rows are deleted and recounted
+    from their citations (a URL no longer cited anywhere just goes), so a
+    daily run touches a day's URLs, not every URL ever cited. A first build,
+    or one where most URLs are pending, rebuilds the table in one GROUP BY.
+    """
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM sources")
-        con.execute(_REFRESH_SOURCES)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE stale AS SELECT DISTINCT source_id FROM pipeline.sources_pending"
+        )
+        stale = con.execute("SELECT count(*) FROM stale").fetchall()[0][0]
+        known = con.execute("SELECT count(*) FROM sources").fetchall()[0][0]
+        full = stale > full_refresh_share * known
+        if full:
+            con.execute("DELETE FROM sources")
+            con.execute(_SOURCES_FROM_CITATIONS.format(where=""))
+        elif stale:
+            con.execute("DELETE FROM sources WHERE source_id IN (SELECT source_id FROM stale)")
+            only_stale = "WHERE source_id IN (SELECT source_id FROM stale)"
+            con.execute(_SOURCES_FROM_CITATIONS.format(where=only_stale))
+        con.execute("DELETE FROM pipeline.sources_pending")
+        con.execute("DROP TABLE stale")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
+    return {"recounted": stale, "full_rebuild": int(full)}

@@ -189,6 +189,11 @@ COMMENT ON COLUMN sources.last_cited IS 'Date of the latest post citing it.';
 COMMENT ON COLUMN sources.is_malformed IS 'True when the URL could not be fully canonicalised; see url_problems.';
 COMMENT ON COLUMN sources.url_problems IS 'What is wrong with the URL; empty when well formed.';
 
+-- Bookkeeping, not for analysis: kept in its own schema so analysts' table lists stay clean.
+CREATE SCHEMA IF NOT EXISTS pipeline;
+CREATE TABLE IF NOT EXISTS pipeline.sources_pending (source_id VARCHAR NOT NULL);
+COMMENT ON TABLE pipeline.sources_pending IS 'Source ids whose citations changed (removed or added by a rebuilt post date) since sources was last refreshed; the refresh recounts only these, then empties it.';
+
 CREATE TABLE IF NOT EXISTS events (
     event_id    VARCHAR PRIMARY KEY,
     post_id     VARCHAR NOT NULL,

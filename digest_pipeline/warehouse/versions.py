@@ -32,34 +32,55 @@ SCAN_SCHEMA = {
 
 
 def scan_frame(scanned: list[ScannedFile]) -> pl.DataFrame:
-    """The scan as one Arrow-backed frame, for a bulk load."""
-    rows = [
-        {
-            "source_file": f.source_file,
-            "content_sha256": f.content_sha256,
-            "size_bytes": f.size_bytes,
-            "post_id": f.identity.post_id if f.identity else None,
-            "model": f.identity.model if f.identity else None,
-            "post_date": f.identity.post_date if f.identity else None,
-            "identity_source": f.identity.identity_source if f.identity else None,
-            "content": f.text,
-            "reject_reason": f.reject_reason,
-            "mtime_ns": f.mtime_ns,
-        }
-        for f in scanned
-    ]
-    return pl.DataFrame(rows, schema=SCAN_SCHEMA, orient="row")
+    """The scan as one Arrow-backed frame, for a bulk load (built by column: a scan can be 100k files)."""
+    ids = [f.identity for f in scanned]
+    columns = {
+        "source_file": [f.source_file for f in scanned],
+        "content_sha256": [f.content_sha256 for f in scanned],
+        "size_bytes": [f.size_bytes for f in scanned],
+        "post_id": [i.post_id if i else None for i in ids],
+        "model": [i.model if i else None for i in ids],
+        "post_date": [i.post_date if i else None for i in ids],
+        "identity_source": [i.identity_source if i else None for i in ids],
+        "content": [f.text for f in scanned],
+        "reject_reason": [f.reject_reason for f in scanned],
+        "mtime_ns": [f.mtime_ns for f in scanned],
+    }
+    return pl.DataFrame(columns, schema=SCAN_SCHEMA)
 
+
+# The scan's files that differ from what post_files recorded (new, re-read or changed), the
+# recorded files no longer found, and the posts either touches: the only rows whose
+# versions, status or reasons can change. A daily scan of a long history writes a day's worth.
+_CHANGES = """
+CREATE OR REPLACE TEMP TABLE scan_changed AS
+SELECT s.* FROM scan s
+ANTI JOIN post_files f ON f.source_file = s.source_file AND f.content_sha256 = s.content_sha256
+    AND f.size_bytes = s.size_bytes AND f.mtime_ns = s.mtime_ns
+    AND f.post_id IS NOT DISTINCT FROM s.post_id AND (f.status = 'rejected') = (s.reject_reason IS NOT NULL);
+CREATE OR REPLACE TEMP TABLE scan_affected AS
+SELECT post_id FROM scan_changed WHERE post_id IS NOT NULL
+UNION
+SELECT f.post_id FROM post_files f
+WHERE f.post_id IS NOT NULL AND (f.source_file IN (SELECT source_file FROM scan_changed)
+    OR f.source_file NOT IN (SELECT source_file FROM scan));
+"""
 
 _UPSERT_VERSIONS = """
 INSERT INTO post_versions
 SELECT post_id, content_sha256, model, post_date, source_file, identity_source,
        $scanned_at, $scanned_at, false, content
-FROM scan
+FROM scan_changed
 WHERE reject_reason IS NULL
 QUALIFY row_number() OVER (PARTITION BY post_id, content_sha256 ORDER BY source_file DESC) = 1
 ON CONFLICT (post_id, content_sha256) DO UPDATE
 SET last_seen_at = excluded.last_seen_at, source_file = excluded.source_file
+"""
+
+_TOUCH_VERSIONS = """
+UPDATE post_versions AS v SET last_seen_at = $scanned_at
+FROM (SELECT DISTINCT post_id, content_sha256 FROM scan WHERE reject_reason IS NULL) s
+WHERE v.post_id = s.post_id AND v.content_sha256 = s.content_sha256
 """
 
 _CHOOSE_CURRENT = """
@@ -68,7 +89,8 @@ SET is_current = (v.content_sha256 = w.content_sha256)
 FROM (
     SELECT v.post_id, v.content_sha256
     FROM post_versions v
-    JOIN (SELECT DISTINCT post_id, content_sha256 FROM scan WHERE reject_reason IS NULL) s
+    JOIN (SELECT DISTINCT post_id, content_sha256 FROM scan
+          WHERE reject_reason IS NULL AND post_id IN (SELECT post_id FROM scan_affected)) s
       USING (post_id, content_sha256)
     QUALIFY row_number() OVER (
         PARTITION BY v.post_id
@@ -80,13 +102,26 @@ WHERE v.post_id = w.post_id
 _UPSERT_REJECTS = """
 INSERT INTO ingest_rejects
 SELECT source_file, content_sha256, reject_reason, size_bytes, $scanned_at, $scanned_at
-FROM scan
+FROM scan_changed
 WHERE reject_reason IS NOT NULL
 ON CONFLICT (source_file, content_sha256) DO UPDATE
 SET last_seen_at = excluded.last_seen_at, reason = excluded.reason
 """
 
-_REPLACE_FILES = """
+_TOUCH_REJECTS = """
+UPDATE ingest_rejects AS r SET last_seen_at = $scanned_at
+FROM (SELECT source_file, content_sha256 FROM scan WHERE reject_reason IS NOT NULL) s
+WHERE r.source_file = s.source_file AND r.content_sha256 = s.content_sha256
+"""
+
+_DELETE_FILES = """
+DELETE FROM post_files
+WHERE source_file NOT IN (SELECT source_file FROM scan)
+   OR source_file IN (SELECT source_file FROM scan_changed)
+   OR post_id IN (SELECT post_id FROM scan_affected)
+"""
+
+_INSERT_FILES = """
 INSERT INTO post_files
 SELECT s.source_file, s.content_sha256, s.size_bytes,
        CASE WHEN s.reject_reason IS NOT NULL THEN 'rejected'
@@ -102,6 +137,8 @@ SELECT s.source_file, s.content_sha256, s.size_bytes,
 FROM scan s
 LEFT JOIN post_versions v USING (post_id, content_sha256)
 LEFT JOIN post_versions c ON c.post_id = s.post_id AND c.is_current
+WHERE s.source_file IN (SELECT source_file FROM scan_changed)
+   OR s.post_id IN (SELECT post_id FROM scan_affected)
 """
 
 
@@ -134,17 +171,27 @@ def known_files(con: duckdb.DuckDBPyConnection) -> dict[str, ScannedFile]:
 def record_scan(
     con: duckdb.DuckDBPyConnection, scanned: list[ScannedFile], scanned_at: dt.datetime
 ) -> dict[str, int]:
-    """Write one scan in a single transaction and say how many files went where."""
+    """Write one scan in a single transaction and say how many files went where.
+
+    Only the files that changed since the recorded scan (and the other files
+    of the posts they claim) get their versions, status and reasons worked
+    out again; the rest only have their seen-at times moved on.
+    """
     scan = scan_frame(scanned)
     params = {"scanned_at": scanned_at}
     con.execute("BEGIN TRANSACTION")
     try:
         con.register("scan", scan)
+        con.execute(_CHANGES)
         con.execute(_UPSERT_VERSIONS, params)
+        con.execute(_TOUCH_VERSIONS, params)
         con.execute(_CHOOSE_CURRENT)
         con.execute(_UPSERT_REJECTS, params)
-        con.execute("DELETE FROM post_files")
-        con.execute(_REPLACE_FILES, params)
+        con.execute(_TOUCH_REJECTS, params)
+        con.execute(_DELETE_FILES)
+        con.execute(_INSERT_FILES, params)
+        con.execute("UPDATE post_files SET scanned_at = $scanned_at", params)
+        con.execute("DROP TABLE scan_changed; DROP TABLE scan_affected")
         con.unregister("scan")
         con.execute("COMMIT")
     except Exception:

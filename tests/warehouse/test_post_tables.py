@@ -1,12 +1,19 @@
 """Post tables from many posts: the parallel parse must give the serial parse's rows."""
 
+import re
 from pathlib import Path
 
 import pytest
 from polars.testing import assert_frame_equal
 
 from digest_pipeline.posts.parse import decode_post
-from digest_pipeline.warehouse.post_tables import parse_current, parsed_table_frames, post_table_frames
+from digest_pipeline.warehouse.post_tables import (
+    parse_current,
+    parsed_table_frames,
+    post_table_frames,
+    refresh_sources,
+    replace_post_dates,
+)
 from digest_pipeline.warehouse.schema import POST_TABLES
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -38,3 +45,46 @@ def test_a_post_that_breaks_the_parser_is_named():
 def test_no_posts_give_empty_typed_frames():
     frames = parsed_table_frames([])
     assert all(frames[table].height == 0 for table in POST_TABLES)
+
+
+def _load(con, versions) -> None:
+    frames = parsed_table_frames(versions)
+    posts = frames["posts"]  # the scan's record of them, which a date rebuild clears by
+    con.execute(
+        "INSERT OR IGNORE INTO post_versions SELECT post_id, content_sha256, model, post_date, source_file, "
+        "identity_source, now(), now(), true, '' FROM posts"
+    )
+    replace_post_dates(con, sorted(set(posts["post_date"])), frames)
+
+
+def _sources(con) -> list[tuple]:
+    return con.execute("SELECT * FROM sources ORDER BY source_id").fetchall()
+
+
+def test_sources_recount_only_pending_urls_and_match_a_full_rebuild(con):
+    versions = seed_versions()
+    _load(con, versions)
+    assert refresh_sources(con)["full_rebuild"] == 1  # a first build counts everything at once
+    everything = _sources(con)
+    assert con.execute("SELECT count(*) FROM pipeline.sources_pending").fetchall() == [(0,)]
+
+    # Re-publish one post: one of its links goes, another is cited twice more, and a new one appears.
+    name, _, text = versions[0]
+    links = re.findall(r"\]\((https?://[^)\s]+)\)", text)
+    gone, kept = links[0], links[1]
+    changed = text.replace(f"]({gone})", f"]({kept})").replace(
+        f"]({links[2]})", "](https://example.org/brand-new-page)"
+    )
+    _load(con, [(name, "1" * 64, changed)])
+    pending = {r[0] for r in con.execute("SELECT source_id FROM pipeline.sources_pending").fetchall()}
+    assert 0 < len(pending) < len(everything)
+
+    result = refresh_sources(con, full_refresh_share=0.9)  # five posts: one is a big share
+    assert result == {"recounted": len(pending), "full_rebuild": 0}
+    incremental = _sources(con)
+    con.execute("INSERT INTO pipeline.sources_pending SELECT source_id FROM post_sources")
+    assert refresh_sources(con)["full_rebuild"] == 1
+    assert incremental == _sources(con)
+    assert incremental != everything
+    urls = {r[1] for r in incremental}
+    assert "https://example.org/brand-new-page" in urls
