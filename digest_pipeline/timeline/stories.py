@@ -11,6 +11,14 @@ from digest_pipeline.timeline.scoring import TermWeights, cosine, vectors
 
 _WORD = re.compile(r"[a-z0-9]+")
 
+REPRESENTATIVE_CANDIDATES = 24
+"""The headline is chosen among a story's earliest items, at most this many.
+
+The first reports describe the development itself, and a bound keeps a
+story that recurs for years as cheap to describe on its thousandth day as
+on its second; once a story has this many items its headline stops moving.
+"""
+
 
 def representative(
     members: Sequence[TimelineEvent], features: Mapping[str, EventFeatures] | None = None
@@ -23,7 +31,9 @@ def representative(
     headline's cosine with the sum of the other items' text vectors, which
     equals the sum of its cosines with each but costs one pass, not one per pair.
     `features` may hold the items' features already computed (by event id).
+    Only the earliest `REPRESENTATIVE_CANDIDATES` items (by `order`) take part.
     """
+    members = candidates(members)
     if len(members) == 1:
         return members[0]
     known = features or {}
@@ -41,6 +51,11 @@ def representative(
         return (-round(centrality, 9), int(labelled), members[i].order)
 
     return members[min(range(len(members)), key=rank)]
+
+
+def candidates(members: Sequence[TimelineEvent]) -> list[TimelineEvent]:
+    """The items `representative` chooses among: the story's earliest ones."""
+    return sorted(members, key=lambda m: m.order)[:REPRESENTATIVE_CANDIDATES]
 
 
 def outlet_names_domain(outlet: str, domain: str) -> bool:

@@ -34,7 +34,7 @@ from digest_pipeline.timeline.cluster import (
     story_id_for,
 )
 from digest_pipeline.timeline.features import ITEM_URL, EventFeatures, TimelineEvent, event_features_many
-from digest_pipeline.timeline.stories import outlet_names_domain, representative
+from digest_pipeline.timeline.stories import candidates, outlet_names_domain, representative
 
 FINGERPRINT = "md5(concat_ws(chr(31), e.model, e.headline, e.body, array_to_string(e.outlets, chr(31))))"
 """What a placement depends on; a changed item is placed again."""
@@ -330,8 +330,13 @@ def _story_rows(
             batch.append(story_id)
             size += len(members[story_id])
             continue
-        # Only stories of two or more items need features (to choose their representative headline).
-        events = [event for sid in batch if len(members[sid]) > 1 for _, event in members[sid]]
+        # Only stories of two or more items need features, and only for their headline candidates.
+        events = [
+            event
+            for sid in batch
+            if len(members[sid]) > 1
+            for event in candidates([event for _, event in members[sid]])
+        ]
         features = {f.event.event_id: f for f in event_features_many(events)}
         rows.extend(_story_row(sid, members[sid], post_domains, features) for sid in batch)
         if story_id is not None:
