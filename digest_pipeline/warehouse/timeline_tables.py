@@ -278,40 +278,61 @@ def _record_aliases(
 
 
 def _refresh_stories(con: duckdb.DuckDBPyConnection, touched: set[str]) -> None:
-    """Recompute the `stories` and `story_timeline` rows of the touched stories only."""
-    ids = sorted(touched)
-    con.execute("DELETE FROM stories WHERE list_contains($ids, story_id)", {"ids": ids})
-    con.execute("DELETE FROM story_timeline WHERE list_contains($ids, story_id)", {"ids": ids})
-    rows = con.execute(
+    """Recompute the `stories` and `story_timeline` rows of the touched stories only.
+
+    The stories are described a batch at a time (`STORY_BATCH_ITEMS` items
+    of whole stories), reading only that batch's items from a temporary
+    table ordered by batch, so a full build never holds every item at once.
+    """
+    con.register("touched_ids", pl.DataFrame({"story_id": sorted(touched)}, schema={"story_id": pl.String}))
+    con.execute("CREATE OR REPLACE TEMP TABLE touched_stories AS SELECT story_id FROM touched_ids")
+    con.unregister("touched_ids")
+    con.execute("DELETE FROM stories WHERE story_id IN (SELECT story_id FROM touched_stories)")
+    con.execute("DELETE FROM story_timeline WHERE story_id IN (SELECT story_id FROM touched_stories)")
+    con.execute(
         f"""
-        SELECT s.story_id, e.post_id, {_EVENT_COLUMNS}
-        FROM story_events s JOIN events e USING (event_id)
-        WHERE list_contains($ids, s.story_id)
+        CREATE OR REPLACE TEMP TABLE story_members AS
+        WITH sizes AS (
+            SELECT story_id, count(*) AS n FROM story_events
+            WHERE story_id IN (SELECT story_id FROM touched_stories) GROUP BY story_id
+        ), batches AS (
+            SELECT story_id, (sum(n) OVER (ORDER BY story_id) - n) // $batch_items AS batch FROM sizes
+        )
+        SELECT b.batch, s.story_id, e.post_id, {_EVENT_COLUMNS}
+        FROM story_events s JOIN batches b USING (story_id) JOIN events e USING (event_id)
+        ORDER BY b.batch, s.story_id
         """,
-        {"ids": ids},
-    ).fetchall()
-    members: dict[str, list[tuple[str, TimelineEvent]]] = defaultdict(list)
-    for story_id, post_id, *event in rows:
-        members[story_id].append((post_id, _event(tuple(event))))
-    post_domains: dict[str, set[str]] = defaultdict(set)
-    for post_id, domain in con.execute(
-        "SELECT DISTINCT post_id, domain FROM post_sources WHERE list_contains($posts, post_id)",
-        {"posts": sorted({post_id for items in members.values() for post_id, _ in items})},
-    ).fetchall():
-        post_domains[post_id].add(domain)
-    frame = pl.DataFrame(_story_rows(members, post_domains), schema=STORY_SCHEMA, orient="row")
-    con.register("story_rows", frame)
-    con.execute("INSERT INTO stories BY NAME SELECT * FROM story_rows")
-    con.unregister("story_rows")
+        {"batch_items": STORY_BATCH_ITEMS},
+    )
+    batches = con.execute("SELECT DISTINCT batch FROM story_members ORDER BY 1").fetchall()
+    for (batch,) in batches:
+        members: dict[str, list[tuple[str, TimelineEvent]]] = defaultdict(list)
+        for story_id, post_id, *event in con.execute(
+            f"SELECT story_id, post_id, {_EVENT_COLUMNS.replace('e.', '')} FROM story_members "
+            "WHERE batch = $batch",
+            {"batch": batch},
+        ).fetchall():
+            members[story_id].append((post_id, _event(tuple(event))))
+        post_domains: dict[str, set[str]] = defaultdict(set)
+        for post_id, domain in con.execute(
+            "SELECT DISTINCT post_id, domain FROM post_sources WHERE post_id IN "
+            "(SELECT post_id FROM story_members WHERE batch = $batch)",
+            {"batch": batch},
+        ).fetchall():
+            post_domains[post_id].add(domain)
+        frame = pl.DataFrame(_story_rows(members, post_domains), schema=STORY_SCHEMA, orient="row")
+        con.register("story_rows", frame)
+        con.execute("INSERT INTO stories BY NAME SELECT * FROM story_rows")
+        con.unregister("story_rows")
     con.execute(
         """
         INSERT INTO story_timeline
         SELECT story_id, post_date, count(*), list_sort(list_distinct(list(model)))
-        FROM story_events WHERE list_contains($ids, story_id)
+        FROM story_events WHERE story_id IN (SELECT story_id FROM touched_stories)
         GROUP BY story_id, post_date
-        """,
-        {"ids": ids},
+        """
     )
+    con.execute("DROP TABLE story_members; DROP TABLE touched_stories")
 
 
 STORY_BATCH_ITEMS = 20_000
@@ -322,26 +343,16 @@ together (on every core when there are many) and then dropped, so a full build n
 def _story_rows(
     members: dict[str, list[tuple[str, TimelineEvent]]], post_domains: dict[str, set[str]]
 ) -> list[tuple]:
-    rows: list[tuple] = []
-    batch: list[str] = []
-    size = 0
-    for story_id in [*sorted(members), None]:
-        if story_id is not None and size < STORY_BATCH_ITEMS:
-            batch.append(story_id)
-            size += len(members[story_id])
-            continue
-        # Only stories of two or more items need features, and only for their headline candidates.
-        events = [
-            event
-            for sid in batch
-            if len(members[sid]) > 1
-            for event in candidates([event for _, event in members[sid]])
-        ]
-        features = {f.event.event_id: f for f in event_features_many(events)}
-        rows.extend(_story_row(sid, members[sid], post_domains, features) for sid in batch)
-        if story_id is not None:
-            batch, size = [story_id], len(members[story_id])
-    return rows
+    """The `stories` rows of one batch of whole stories."""
+    # Only stories of two or more items need features, and only for their headline candidates.
+    events = [
+        event
+        for items in members.values()
+        if len(items) > 1
+        for event in candidates([event for _, event in items])
+    ]
+    features = {f.event.event_id: f for f in event_features_many(events)}
+    return [_story_row(sid, members[sid], post_domains, features) for sid in sorted(members)]
 
 
 STORY_SCHEMA = {

@@ -288,3 +288,16 @@ def test_a_replay_from_stored_state_sees_stories_as_they_stood_not_as_later_merg
     assert merges > 0
     for last_days in (4, 12, 20):
         assert replay_mismatches(con, TimelineConfig(window_days=10), last_days=last_days) == []
+
+
+def test_stories_described_a_few_items_at_a_time_equal_one_batch(con, monkeypatch):
+    import digest_pipeline.warehouse.timeline_tables as timeline_tables
+
+    add(con, DAY_1 + DAY_4)
+    update_timeline(con, now=NOW)
+    whole = con.execute("SELECT * FROM stories ORDER BY story_id").fetchall()
+    con.execute("DELETE FROM story_events; DELETE FROM stories; DELETE FROM story_timeline")
+    monkeypatch.setattr(timeline_tables, "STORY_BATCH_ITEMS", 1)
+    update_timeline(con, now=NOW)
+    assert con.execute("SELECT * FROM stories ORDER BY story_id").fetchall() == whole
+    assert len(whole) >= 3
