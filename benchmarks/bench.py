@@ -5,8 +5,10 @@ Measures, each in a fresh process (so its peak memory is its own):
 - the floor: DuckDB `read_text` over the posts plus regular-expression
   extraction of the front matter fields and the news items, on the same files;
 - the full build (`digest-pipeline build`) at each size, with the time of
-  each Dagster step read back from the run's event log, so "ingest and
-  normalise" (every table up to `events`) is printed beside the whole build;
+  each Dagster step (its `--step-times`), so "ingest and normalise" (every
+  table up to `events`) is printed beside the whole build. The CLI runs on a
+  throwaway Dagster instance, as `make run` does; `--dagster-home` measures
+  a persistent one instead, which also writes an event per partition and asset;
 - one new day (20 posts) on top of 1k and of 100k posts of history: the same
   command, which scans by size and time stamp and builds only the changed
   dates and what depends on them;
@@ -173,57 +175,19 @@ INGEST_STEPS = ("scan_posts", "post_tables")
 """Dagster steps that read the files and write every table up to `events`."""
 
 
-STEP_SECONDS_CHILD = r"""
-import json, sys
-import dagster as dg
+def build(posts_dir: Path, work: Path, label: str, dagster_home: bool = False) -> dict:
+    """`digest-pipeline build` in a fresh process: wall time, peak memory and each step's seconds.
 
-instance = dg.DagsterInstance.get()
-since = float(sys.argv[1])
-totals = {}
-for record in instance.get_run_records():
-    if record.create_timestamp.timestamp() < since:
-        continue
-    starts = {}
-    for entry in instance.all_logs(record.dagster_run.run_id):
-        event = entry.dagster_event
-        if event is None or not entry.step_key:
-            continue
-        if event.event_type_value == "STEP_START":
-            starts[entry.step_key] = entry.timestamp
-        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and entry.step_key in starts:
-            took = entry.timestamp - starts.pop(entry.step_key)
-            totals[entry.step_key] = totals.get(entry.step_key, 0.0) + took
-print(json.dumps(totals))
-"""
-
-
-def step_seconds(dagster_home: Path, since: float) -> dict[str, float]:
-    """Seconds per step key over the runs started after `since`, from the instance's event log.
-
-    Read in a child process: loading a long run's events would swell this
-    process, and a child forked from a large process reports the parent's
-    size as its own peak (Linux keeps the high-water mark across exec).
+    As `make run` runs it, on a throwaway Dagster instance, unless
+    `dagster_home`: then on a persistent one in `work/dagster_home`, as an
+    operator's would be, which also stores an event per partition and asset.
     """
-    env = {**os.environ, "DAGSTER_HOME": str(dagster_home)}
-    output = subprocess.run(
-        [sys.executable, "-c", STEP_SECONDS_CHILD, str(since)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
-def build(posts_dir: Path, work: Path, label: str) -> dict:
-    dagster_home = work / "dagster_home"
-    dagster_home.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "DAGSTER_HOME": str(dagster_home),
-        "DIGEST_WORK_WAREHOUSE": str(work / "work.duckdb"),
-    }
-    since = time.time()
+    env = {**os.environ, "DIGEST_WORK_WAREHOUSE": str(work / "work.duckdb")}
+    env.pop("DAGSTER_HOME", None)
+    if dagster_home:
+        (work / "dagster_home").mkdir(parents=True, exist_ok=True)
+        env["DAGSTER_HOME"] = str(work / "dagster_home")
+    times = work / "step-times.json"
     measured = run_measured(
         [
             str(BIN / "digest-pipeline"),
@@ -232,10 +196,12 @@ def build(posts_dir: Path, work: Path, label: str) -> dict:
             str(posts_dir),
             "--warehouse",
             str(work / "digest.duckdb"),
+            "--step-times",
+            str(times),
         ],
         env,
     )
-    steps = step_seconds(dagster_home, since)
+    steps = json.loads(times.read_text(encoding="utf-8"))
     ingest = sum(s for key, s in steps.items() if key.split(".")[0] in INGEST_STEPS)
     print(
         f"  {label}: {measured['seconds']:.1f}s wall, {sum(steps.values()):.1f}s in steps, "
@@ -273,6 +239,11 @@ def main() -> None:
     )
     parser.add_argument("--events", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--workdir", type=Path, default=ROOT / "warehouse" / ".bench")
+    parser.add_argument(
+        "--dagster-home",
+        action="store_true",
+        help="build on a persistent Dagster instance (an operator's) rather than the CLI's throwaway one",
+    )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     one_day = args.one_day or sorted({min(args.sizes), max(args.sizes)})
@@ -281,6 +252,7 @@ def main() -> None:
         "started": dt.datetime.now().isoformat(timespec="seconds"),
         "cores": os.cpu_count(),
         "models_per_day": MODELS,
+        "dagster_instance": "persistent (DAGSTER_HOME)" if args.dagster_home else "throwaway (as make run)",
         "sizes": {},
         "timeline": {},
     }
@@ -296,12 +268,13 @@ def main() -> None:
         print(f"  floor: {entry['floor']['seconds']:.2f}s for {entry['floor']['posts']} files", flush=True)
         work = workdir / f"build-{size}"
         shutil.rmtree(work, ignore_errors=True)
-        entry["full_build"] = build(posts, work, "full build")
+        entry["full_build"] = build(posts, work, "full build", args.dagster_home)
         if size in one_day:
             for path in sorted(held.glob("*.md")):
                 shutil.copy2(path, posts / path.name)
             try:
-                entry["one_day"] = build(posts, work, f"one new day ({len(list(held.glob('*.md')))} posts)")
+                label = f"one new day ({len(list(held.glob('*.md')))} posts)"
+                entry["one_day"] = build(posts, work, label, args.dagster_home)
             finally:
                 for path in held.glob("*.md"):
                     (posts / path.name).unlink(missing_ok=True)

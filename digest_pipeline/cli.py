@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import json
 import os
 import sys
 import time
@@ -76,18 +77,32 @@ def build_lock(work_warehouse: str, log=print) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def build(posts_dir: str, warehouse: str, log=print) -> dict[str, int]:
+def build(
+    posts_dir: str, warehouse: str, log=print, step_seconds: dict[str, float] | None = None
+) -> dict[str, int]:
     """Scan, then build every post date and everything downstream, then publish; raise on any failure.
 
     `warehouse` is the published file; the runs write the working file
     (DIGEST_WORK_WAREHOUSE, else `.build/` beside it) under `build_lock`.
+    Returns the row count of each table; `step_seconds`, if given, is filled
+    with the seconds each Dagster step (asset or check) took.
     """
     work = settings.work_warehouse_path(warehouse)
     with build_lock(work, log):
-        return _build_locked(posts_dir, warehouse, work, log)
+        return _build_locked(posts_dir, warehouse, work, log, {} if step_seconds is None else step_seconds)
 
 
-def _build_locked(posts_dir: str, warehouse: str, work: str, log) -> dict[str, int]:
+def _step_seconds(result: dg.ExecuteInProcessResult) -> dict[str, float]:
+    return {
+        event.step_key: event.event_specific_data.duration_ms / 1000
+        for event in result.get_step_success_events()
+        if event.step_key
+    }
+
+
+def _build_locked(
+    posts_dir: str, warehouse: str, work: str, log, step_seconds: dict[str, float]
+) -> dict[str, int]:
     from digest_pipeline.defs.resources import build_resources
 
     definitions = _load_definitions()
@@ -104,6 +119,7 @@ def _build_locked(posts_dir: str, warehouse: str, work: str, log) -> dict[str, i
         run_config=QUIET,
         selection=dg.AssetSelection.assets(*SCAN_TABLES),
     )
+    step_seconds.update(_step_seconds(scan))
     failures = _check_failures(scan)
     if failures:
         raise RuntimeError(f"scan checks failed: {', '.join(failures)}")
@@ -132,10 +148,16 @@ def _build_locked(posts_dir: str, warehouse: str, work: str, log) -> dict[str, i
         tags=tags,
         selection=downstream,
     )
+    step_seconds.update(_step_seconds(result))
     failures = _check_failures(result)
     if failures:
         raise RuntimeError(f"asset checks failed: {', '.join(failures)}")
     log(f"      {len(result.get_asset_check_evaluations())} asset checks passed")
+    slowest = sorted(step_seconds.items(), key=lambda kv: -kv[1])[:5]
+    log(
+        f"      {sum(step_seconds.values()):.1f}s in {len(step_seconds)} steps; slowest: "
+        + ", ".join(f"{step} {seconds:.1f}s" for step, seconds in slowest)
+    )
     with duckdb.connect(warehouse, read_only=True) as con:
         counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in WAREHOUSE_TABLES}
     log(f"built {work} and published {warehouse} in {time.perf_counter() - started:.1f}s")
@@ -148,11 +170,14 @@ def _build_command(args: argparse.Namespace) -> int:
     if not Path(posts_dir).is_dir():
         print(f"error: posts folder {posts_dir!r} does not exist", file=sys.stderr)
         return 2
+    step_seconds: dict[str, float] = {}
     try:
-        counts = build(posts_dir, warehouse)
+        counts = build(posts_dir, warehouse, step_seconds=step_seconds)
     except Exception as err:  # the CLI's job is a clear one-line reason and a non-zero exit
         print(f"error: build failed: {err}", file=sys.stderr)
         return 1
+    if args.step_times:
+        Path(args.step_times).write_text(json.dumps(step_seconds, indent=2) + "\n", encoding="utf-8")
     width = max(map(len, counts))
     print("\n".join(f"  {table:<{width}}  {n:>8}" for table, n in counts.items()))
     return 0
@@ -221,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
         "--warehouse",
         help=f"the published DuckDB file analysts open (default ${settings.WAREHOUSE_VAR} or "
         f"warehouse/digest.duckdb); runs write ${settings.WORK_WAREHOUSE_VAR} or .build/ beside it",
+    )
+    build_parser.add_argument(
+        "--step-times", metavar="FILE", help="also write the seconds each Dagster step took, as JSON"
     )
     build_parser.set_defaults(handler=_build_command)
     eval_parser = commands.add_parser(

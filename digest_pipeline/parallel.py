@@ -4,7 +4,9 @@ Parsing posts and reading text features are pure Python (markdown-it,
 regular expressions, OpenCC) and hold the GIL, so they use processes, not
 threads. Small inputs stay in the calling process: starting workers costs
 more than a daily run's work. Workers are spawned, never forked, because the
-caller may be a Dagster run with threads of its own.
+caller may be a Dagster run with threads of its own; and since spawning one
+costs about a second (it imports the caller's main module), a process keeps
+its pool for its lifetime: a backfill of many batches pays that once.
 """
 
 from __future__ import annotations
@@ -35,6 +37,22 @@ def batched(items: Iterable[Item], size: int) -> Iterator[tuple[Item, ...]]:
         yield chunk
 
 
+_POOLS: dict[int, concurrent.futures.ProcessPoolExecutor] = {}
+
+
+def _pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
+    """This process's pool of `workers` spawned workers, started on first use and then kept.
+
+    The executor shuts its workers down when the interpreter exits.
+    """
+    pool = _POOLS.get(workers)
+    if pool is None:
+        spawn = multiprocessing.get_context("spawn")
+        pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=spawn)
+        _POOLS[workers] = pool
+    return pool
+
+
 def map_chunks(
     work: Callable[[tuple[Item, ...]], Result],
     items: Iterable[Item],
@@ -54,12 +72,18 @@ def map_chunks(
     if workers == 1 or sum(map(len, first)) < parallel_from:
         yield from map(work, itertools.chain(first, chunks))
         return
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        pending: collections.deque[concurrent.futures.Future[Result]] = collections.deque()
+    pool = _pool(workers)
+    pending: collections.deque[concurrent.futures.Future[Result]] = collections.deque()
+    try:
         for chunk in itertools.chain(first, chunks):
             pending.append(pool.submit(work, chunk))
             if len(pending) >= 2 * workers:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    except concurrent.futures.process.BrokenProcessPool:
+        _POOLS.pop(workers, None)  # a worker died (killed, out of memory): the next call starts afresh
+        raise
+    finally:
+        for future in pending:  # the caller stopped early or a chunk failed: drop the rest
+            future.cancel()

@@ -1,5 +1,6 @@
 """End to end through Dagster: real assets materialized into a temporary DuckDB file."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -151,9 +152,14 @@ def test_cli_exits_non_zero_for_a_missing_folder(tmp_path: Path, capsys: pytest.
 def test_cli_prints_a_summary(
     seeded_posts: Path, warehouse_file: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    assert main(["build", "--posts", str(seeded_posts), "--warehouse", str(warehouse_file)]) == 0
+    times = warehouse_file.parent / "steps.json"
+    args = ["--posts", str(seeded_posts), "--warehouse", str(warehouse_file), "--step-times", str(times)]
+    assert main(["build", *args]) == 0
     out = capsys.readouterr().out
-    assert "[1/2] scanning" in out and "events" in out
+    assert "[1/2] scanning" in out and "events" in out and "slowest:" in out
+    steps = json.loads(times.read_text(encoding="utf-8"))
+    assert {"scan_posts", "post_tables", "timeline", "trends", "published_warehouse"} <= set(steps)
+    assert all(seconds >= 0 for seconds in steps.values())
 
 
 def test_a_later_day_keeps_every_story_id(seeded_posts: Path, warehouse_file: Path) -> None:
