@@ -11,6 +11,7 @@ its pool for its lifetime: a backfill of many batches pays that once.
 
 from __future__ import annotations
 
+import atexit
 import collections
 import concurrent.futures
 import itertools
@@ -43,7 +44,7 @@ _POOLS: dict[int, concurrent.futures.ProcessPoolExecutor] = {}
 def _pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
     """This process's pool of `workers` spawned workers, started on first use and then kept.
 
-    The executor shuts its workers down when the interpreter exits.
+    Its workers are stopped when this process exits (`_stop_pools`).
     """
     pool = _POOLS.get(workers)
     if pool is None:
@@ -51,6 +52,14 @@ def _pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
         pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=spawn)
         _POOLS[workers] = pool
     return pool
+
+
+@atexit.register
+def _stop_pools() -> None:
+    """Stop the kept pools before the interpreter tears its modules down (else their clean-up warns)."""
+    while _POOLS:
+        _, pool = _POOLS.popitem()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def map_chunks(

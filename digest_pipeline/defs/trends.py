@@ -77,7 +77,10 @@ _TRENDS = {
     pool=DUCKDB_WRITER_POOL,
 )
 def trends(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
-    """Rebuild the selected trend tables from the current posts and stories, in one transaction."""
+    """Refresh the selected trend tables from the current posts and stories, in one transaction.
+
+    The day-by-day series recompute only from the first post date rebuilt since their last refresh.
+    """
     wanted = tuple(t for t in TREND_TABLES if dg.AssetKey(t) in context.selected_asset_keys)
     with duckdb.get_connection() as con:
         apply_schema(con)

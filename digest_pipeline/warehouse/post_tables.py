@@ -20,6 +20,7 @@ from digest_pipeline.parallel import map_chunks
 from digest_pipeline.posts import ParsedPost, parse_post, tag_key
 from digest_pipeline.trends.entities import item_entities
 from digest_pipeline.warehouse.schema import POST_TABLES
+from digest_pipeline.warehouse.trend_tables import TAILS
 
 TEXT_LIST = pl.List(pl.Utf8)
 
@@ -296,6 +297,12 @@ def replace_post_dates(
         con.register("frame", frames["post_sources"].select("source_id").unique())
         con.execute("INSERT INTO pipeline.sources_pending SELECT source_id FROM frame")
         con.unregister("frame")
+        # And the day-by-day trend tables recompute from the earliest of these dates on.
+        con.execute(
+            "INSERT INTO pipeline.trends_pending SELECT t.table_name, d.post_date "
+            "FROM unnest($tables::VARCHAR[]) t(table_name) CROSS JOIN run_dates d",
+            {"tables": list(TAILS)},
+        )
         con.unregister("run_dates")
         con.execute("COMMIT")
     except Exception:

@@ -1,12 +1,13 @@
-"""The trend tables, rebuilt whole in SQL from the post and timeline tables.
+"""The trend tables, computed in SQL from the post and timeline tables.
 
-Each is an aggregate of tables the earlier steps keep current, so a full
-rebuild is set work DuckDB does quickly (about 0.1 s on the seeds, 1 s at 10k
-and 6 s at 100k synthetic posts, most of it the entity series); rebuilding
-whole keeps every period's shares, ranks and changes consistent with each
-other, which an incremental patch would have to prove.
-All tables of a refresh are replaced in one transaction: a reader sees the
-old trends or the new ones, never a mix.
+Each is an aggregate of tables the earlier steps keep current. The
+day-by-day series of tags, names and domains (`TAILS`) are recomputed from
+the first post date a run rebuilt (a daily run: the last day or week), so
+their cost does not grow with the history; the story tables depend on
+stories any day may reshape (a merge moves old items) and are rebuilt whole.
+Either way the result is what a whole rebuild gives (a property test holds
+the two equal). All tables of a refresh are replaced in one transaction: a
+reader sees the old trends or the new ones, never a mix.
 
 Periods run over a calendar from the first to the last post date (days, or
 ISO weeks starting on Monday), not over the days that happen to have data,
@@ -46,16 +47,19 @@ def _counted_shares(source: str, key: str, grain_days: int, measure: str, label:
     each key used in a period or in the one before (then with a count of 0),
     so a key that disappears shows its drop instead of silently vanishing.
     `measure` is `posts` (distinct posts) or `citations` (rows).
+    Only the periods from the one holding `$since` on are computed (reading
+    one period before it); the label is the key's most used spelling overall.
     """
     period_of = _DAY if grain_days == 1 else _WEEK
     spelling = (
         f", spellings AS (SELECT {key}, first({label} ORDER BY n DESC, {label}) AS {label} "
-        f"FROM (SELECT {key}, {label}, count(*) AS n FROM src GROUP BY ALL) GROUP BY {key})"
+        f"FROM (SELECT {key}, {label}, count(*) AS n FROM src_all GROUP BY ALL) GROUP BY {key})"
         if label
         else ""
     )
     return f"""
-        WITH src AS ({source}),
+        WITH src_all AS ({source}),
+        src AS (SELECT * FROM src_all WHERE day >= {period_of.format("$since::DATE")} - {grain_days}),
         counts AS (
             SELECT {period_of.format("day")} AS period, {key},
                    count(*) AS citations, count(DISTINCT post_id) AS posts
@@ -81,6 +85,7 @@ def _counted_shares(source: str, key: str, grain_days: int, measure: str, label:
                n - prev_n AS change
                {f", s.{label}" if label else ""}
         FROM grid g {f"JOIN spellings s USING ({key})" if label else ""}
+        WHERE g.period >= {period_of.format("$since::DATE")}
     """
 
 
@@ -114,12 +119,13 @@ _DOMAINS_WEEKLY = f"""
 _ENTITIES_DAILY = f"""
     WITH daily AS (
         SELECT post_date AS day, entity_key, count(*) AS mentions, count(DISTINCT model) AS models
-        FROM event_entities GROUP BY ALL
+        FROM event_entities WHERE post_date >= $since::DATE - {ROLLING_DAYS - 1} GROUP BY ALL
     ),
     days AS (
         SELECT DISTINCT d.entity_key, d.day + o.step::INTEGER AS day
         FROM daily d CROSS JOIN range({ROLLING_DAYS}) o(step)
         WHERE d.day + o.step::INTEGER <= (SELECT max(post_date) FROM posts)
+          AND d.day + o.step::INTEGER >= $since::DATE - {ROLLING_DAYS - 1}
     ),
     rolling AS (
         SELECT days.day AS post_date, days.entity_key,
@@ -131,6 +137,7 @@ _ENTITIES_DAILY = f"""
         FROM days LEFT JOIN daily USING (entity_key, day)
     )
     SELECT *, rank() OVER (PARTITION BY post_date ORDER BY mentions_7d DESC) AS rank_7d FROM rolling
+    WHERE post_date >= $since::DATE
 """
 
 _STORY_ITEMS = """
@@ -230,19 +237,80 @@ TREND_QUERIES: dict[str, str] = {
 assert tuple(TREND_QUERIES) == TREND_TABLES, "one query per trend table, in the schema's order"
 
 
-def _parameters(sql: str) -> dict[str, object]:
-    return {name: value for name, value in _RULES.items() if f"${name}" in sql}
+def _parameters(sql: str, since: dt.date | None = None) -> dict[str, object]:
+    values = {**_RULES, "since": since or dt.date.min}
+    return {name: value for name, value in values.items() if f"${name}" in sql}
 
 
-def refresh_trends(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = TREND_TABLES) -> dict[str, int]:
-    """Replace the given trend tables in one transaction; returns rows written per table."""
+TAILS: dict[str, str] = {
+    "trend_tags_daily": "post_date",
+    "trend_tags_weekly": "week_start",
+    "trend_entities_daily": "post_date",
+    "trend_domains_weekly": "week_start",
+}
+"""Tables refreshed from the first rebuilt post date on (their rows before it cannot change), with
+the column holding their period. The rest depend on the stories, which any day may reshape, and are
+rebuilt whole."""
+
+
+def _tail_start(con: duckdb.DuckDBPyConnection, table: str, pending: dt.date) -> dt.date:
+    """The first day whose rows a refresh recomputes: the earliest rebuilt date, or earlier when the
+    last post date moved, since every series runs up to it (rows past the old end may now be due,
+    rows past the new end must go)."""
+    last_post, last_row = con.execute(
+        f'SELECT (SELECT max(post_date) FROM posts), (SELECT max("{TAILS[table]}") FROM "{table}")'
+    ).fetchall()[0]
+    ends = [day + dt.timedelta(days=1) for day in (last_post, last_row) if day is not None]
+    return min([pending, *ends])
+
+
+_TAG_SPELLINGS = f"""
+    SELECT tag_key, first(tag ORDER BY n DESC, tag) AS tag
+    FROM (SELECT tag_key, tag, count(*) AS n FROM ({_TAGS}) GROUP BY ALL) GROUP BY tag_key
+"""
+_RELABEL = {"trend_tags_daily": _TAG_SPELLINGS, "trend_tags_weekly": _TAG_SPELLINGS}
+"""Tail tables with a label (a key's most used spelling overall), which any rebuilt day may change."""
+
+
+def refresh_trends(
+    con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = TREND_TABLES
+) -> dict[str, int]:
+    """Refresh the given trend tables in one transaction; returns their row counts.
+
+    The post-date rebuilds note each date they rewrote (`pipeline.trends_pending`,
+    per table). A table in `TAILS` is then refreshed from the earliest noted
+    date on, and not at all when nothing is noted, so a daily run recomputes
+    days, not years; an empty table, and every other table, is rebuilt whole.
+    The result is the same as a whole rebuild (tested).
+    """
     written: dict[str, int] = {}
     con.execute("BEGIN TRANSACTION")
     try:
+        pending = dict(
+            con.execute(
+                "SELECT table_name, min(post_date) FROM pipeline.trends_pending GROUP BY ALL"
+            ).fetchall()
+        )
         for table in tables:
             sql = TREND_QUERIES[table]
-            con.execute(f'DELETE FROM "{table}"')
-            con.execute(f'INSERT INTO "{table}" BY NAME {sql}', _parameters(sql))
+            empty = not con.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")').fetchall()[0][0]
+            if table not in TAILS or empty:
+                con.execute(f'DELETE FROM "{table}"')
+                con.execute(f'INSERT INTO "{table}" BY NAME {sql}', _parameters(sql))
+            elif table in pending:
+                since = _tail_start(con, table, pending[table])
+                period = _DAY if TAILS[table] == "post_date" else _WEEK
+                con.execute(
+                    f'DELETE FROM "{table}" WHERE "{TAILS[table]}" >= {period.format("$since::DATE")}',
+                    {"since": since},
+                )
+                con.execute(f'INSERT INTO "{table}" BY NAME {sql}', _parameters(sql, since))
+                if table in _RELABEL:  # rows before `since` take the spelling the new rows carry
+                    con.execute(
+                        f'UPDATE "{table}" AS t SET tag = s.tag FROM ({_RELABEL[table]}) AS s '
+                        "WHERE t.tag_key = s.tag_key AND t.tag <> s.tag"
+                    )
+            con.execute("DELETE FROM pipeline.trends_pending WHERE table_name = $table", {"table": table})
             written[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
         con.execute("COMMIT")
     except Exception:

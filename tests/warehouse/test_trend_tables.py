@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from digest_pipeline.trends.rules import is_rising
 from digest_pipeline.warehouse.schema import TREND_TABLES, duplicate_keys
@@ -14,6 +16,7 @@ from digest_pipeline.warehouse.trend_tables import (
     GAPS,
     KEYS,
     SHARES,
+    TAILS,
     TREND_QUERIES,
     negative_counts,
     refresh_trends,
@@ -396,3 +399,99 @@ def test_gap_check_finds_missing_days(built) -> None:
     built.execute("DELETE FROM trend_entities_daily WHERE post_date = '2026-01-06' AND entity_key = 'gpt'")
     assert series_gaps(built, "trend_stories_daily") == ["2026-01-06 qwen"]
     assert series_gaps(built, "trend_entities_daily") == ["gpt 2026-01-06"]
+
+
+# --- Refreshing from the first rebuilt date on gives what a whole rebuild gives. ---
+
+TAGS = ("AI", "ai", "Agents", "agents", "GPU", "開源")
+DOMAINS = ("a.com", "b.org", "c.io")
+NAMES = ("gpt-5", "qwen-image", "gemini-3", "nvidia")
+
+
+def _day_posts(draw, day: dt.date) -> list[tuple]:
+    """(post_id, model, date, tags, domains, names) for the models posting that day."""
+    posts = []
+    for model in draw(st.lists(st.sampled_from(("gpt", "qwen", "gemini")), unique=True, max_size=3)):
+        posts.append(
+            (
+                f"{model}-{day}",
+                model,
+                day,
+                draw(st.lists(st.sampled_from(TAGS), max_size=3)),
+                draw(st.lists(st.sampled_from(DOMAINS), max_size=3)),
+                draw(st.lists(st.sampled_from(NAMES), max_size=3)),
+            )
+        )
+    return posts
+
+
+def _write_posts(con, posts: list[tuple]) -> None:
+    """The columns the day-by-day trends read: posts, their tags, cited domains and item names."""
+    for pid, model, day, tags, domains, names in posts:
+        con.execute(
+            "INSERT INTO posts (post_id, model, post_date, source_file, content_sha256, identity_source, "
+            "item_count, source_count, key_point_count, has_news_section) "
+            "VALUES (?, ?, ?, 'f', 'sha', 'front_matter', 1, ?, 0, true)",
+            [pid, model, day, len(domains)],
+        )
+        for n, tag in enumerate(tags, start=1):
+            con.execute("INSERT INTO post_tags VALUES (?, ?, ?, ?)", [pid, n, tag, tag.lower()])
+        for n, domain in enumerate(domains, start=1):
+            con.execute(
+                "INSERT INTO post_sources (post_id, position, source_id, post_date, title, raw_url, url, "
+                "domain, host, url_problems) VALUES (?, ?, ?, ?, '', '', '', ?, '', [])",
+                [pid, n, f"{pid}/{n}", day, domain],
+            )
+        for n, name in enumerate(names, start=1):
+            entity = [f"{pid}#1", n, name, day, model]
+            con.execute("INSERT INTO event_entities VALUES (?, ?, ?, ?, ?)", entity)
+
+
+def _rebuild_dates(con, days: list[dt.date], posts: list[tuple]) -> None:
+    """What a post-date rebuild does to these tables: clear the dates, write their posts, note the dates."""
+    for table in ("posts", "post_sources", "event_entities"):
+        con.execute(f"DELETE FROM {table} WHERE list_contains($days, post_date)", {"days": days})
+    con.execute("DELETE FROM post_tags WHERE post_id NOT IN (SELECT post_id FROM posts)")
+    _write_posts(con, posts)
+    con.execute(
+        "INSERT INTO pipeline.trends_pending "
+        "SELECT t, d FROM unnest($tables) a(t) CROSS JOIN unnest($days) b(d)",
+        {"tables": list(TAILS), "days": days},
+    )
+
+
+@st.composite
+def _history_and_rebuild(draw):
+    start = dt.date(2025, 12, 1)
+    days = [start + dt.timedelta(days=n) for n in range(draw(st.integers(3, 24)))]
+    history = [post for day in days for post in _day_posts(draw, day)]
+    extra = [days[-1] + dt.timedelta(days=n) for n in range(1, draw(st.integers(0, 9)) + 1)]
+    rebuilt = sorted(set(draw(st.lists(st.sampled_from(days), max_size=3))) | set(extra))
+    return history, rebuilt, [post for day in rebuilt for post in _day_posts(draw, day)]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=_history_and_rebuild())
+def test_tail_refresh_equals_a_whole_rebuild(con, case) -> None:
+    history, rebuilt, posts = case
+    for table in ("posts", "post_tags", "post_sources", "event_entities", "pipeline.trends_pending", *TAILS):
+        con.execute(f"DELETE FROM {table}")
+    _write_posts(con, history)
+    refresh_trends(con, tuple(TAILS))
+    _rebuild_dates(con, rebuilt, posts)
+    refresh_trends(con, tuple(TAILS))
+    assert rows(con, "SELECT count(*) FROM pipeline.trends_pending") == [(0,)]
+    tail = {t: sorted(rows(con, f"SELECT * FROM {t}"), key=str) for t in TAILS}
+    for table in TAILS:
+        con.execute(f"DELETE FROM {table}")
+    refresh_trends(con, tuple(TAILS))
+    for table in TAILS:
+        assert tail[table] == sorted(rows(con, f"SELECT * FROM {table}"), key=str), table
+
+
+def test_a_table_with_nothing_pending_is_left_alone(con) -> None:
+    _write_posts(con, [("gpt-2025-12-01", "gpt", dt.date(2025, 12, 1), ["AI"], ["a.com"], ["gpt-5"])])
+    refresh_trends(con)
+    con.execute("UPDATE trend_tags_daily SET posts = 99")  # a refresh with nothing pending must not redo it
+    refresh_trends(con)
+    assert rows(con, "SELECT DISTINCT posts FROM trend_tags_daily") == [(99,)]
