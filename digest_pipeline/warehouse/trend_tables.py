@@ -372,12 +372,20 @@ GAPS: dict[str, str] = {
         CROSS JOIN (SELECT DISTINCT model FROM posts) m
         ANTI JOIN trend_stories_daily t ON t.post_date = c.d AND t.model = m.model
     """,
+    # The days after a mention, up to the rolling window's end, must each have a row: walking each
+    # name's rows in order (one sort, not a probe per day), a row still inside a mention's window and
+    # before the last post date must be followed by the next day's row.
     "trend_entities_daily": f"""
-        SELECT DISTINCT t.entity_key || ' ' || (t.post_date + o.step::INTEGER)::VARCHAR
-        FROM trend_entities_daily t CROSS JOIN range(1, {ROLLING_DAYS}) o(step)
-        WHERE t.mentions > 0 AND t.post_date + o.step::INTEGER <= (SELECT max(post_date) FROM posts)
-          AND NOT EXISTS (SELECT 1 FROM trend_entities_daily n
-                          WHERE n.entity_key = t.entity_key AND n.post_date = t.post_date + o.step::INTEGER)
+        SELECT entity_key || ' ' || (post_date + 1)::VARCHAR FROM (
+            SELECT entity_key, post_date,
+                   lead(post_date) OVER (PARTITION BY entity_key ORDER BY post_date) AS next_day,
+                   max(post_date) FILTER (mentions > 0) OVER (
+                       PARTITION BY entity_key ORDER BY post_date ROWS UNBOUNDED PRECEDING
+                   ) AS last_mention
+            FROM trend_entities_daily
+        )
+        WHERE next_day IS DISTINCT FROM post_date + 1
+          AND post_date < least(last_mention + {ROLLING_DAYS - 1}, (SELECT max(post_date) FROM posts))
     """,
     "trend_models_weekly": f"""
         SELECT w.d::VARCHAR || ' ' || m.model FROM (
