@@ -13,8 +13,21 @@ from digest_pipeline.warehouse.schema import row_count, table_columns
 T = TypeVar("T")
 
 
-def table_metadata(con: duckdb.DuckDBPyConnection, table: str, **extra: object) -> dict[str, object]:
-    """Row count, commented column schema and a five-row markdown preview of a table."""
+DETAILED_MAX_PARTITIONS = 31
+"""Runs over more post dates than this report row counts only (see `table_metadata`)."""
+
+
+def table_metadata(
+    con: duckdb.DuckDBPyConnection, table: str, detailed: bool = True, **extra: object
+) -> dict[str, object]:
+    """Row count, commented column schema and a five-row markdown preview of a table.
+
+    `detailed=False` leaves out the schema and preview: Dagster copies a
+    range run's metadata into the event of every partition, and at tens of
+    kilobytes an event, a backfill of years would carry gigabytes of copies.
+    """
+    if not detailed:
+        return {"dagster/row_count": dg.MetadataValue.int(row_count(con, table)), **extra}
     schema = dg.TableSchema(
         columns=[
             dg.TableColumn(name, dtype, description=comment or None)

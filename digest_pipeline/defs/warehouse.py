@@ -6,7 +6,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from digest_pipeline.defs.conditions import after_upstream_runs
-from digest_pipeline.defs.metadata import selected_tables, table_metadata
+from digest_pipeline.defs.metadata import DETAILED_MAX_PARTITIONS, selected_tables, table_metadata
 from digest_pipeline.defs.partitions import post_dates
 from digest_pipeline.defs.resources import DUCKDB_WRITER_POOL
 from digest_pipeline.warehouse.post_tables import (
@@ -66,8 +66,11 @@ def post_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
             replace_post_dates(con, batch, frames)
             for table in _DESCRIPTIONS:
                 written[table] += frames[table].height
+        detailed = len(days) <= DETAILED_MAX_PARTITIONS
         metadata = {
-            table: table_metadata(con, table, rows_written_this_run=dg.MetadataValue.int(written[table]))
+            table: table_metadata(
+                con, table, detailed, rows_written_this_run=dg.MetadataValue.int(written[table])
+            )
             for table in _DESCRIPTIONS
         }
     for table in _DESCRIPTIONS:

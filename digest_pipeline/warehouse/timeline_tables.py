@@ -143,19 +143,23 @@ def update_timeline(
         {"since": since},
     )
     result = place_events(new, history, config)
-    merged = {merge.alias_id: merge.story_id for merge in result.merges}
+    del history
+    merges, candidates_compared = result.merges, result.candidates_compared
+    merged = {merge.alias_id: merge.story_id for merge in merges}
     # Items placed in this run carry the story they were placed in; history items merely relabelled do not.
-    new_ids = {event_id for event_id, p in result.placements.items() if p.placed_in}
     placements = [
         Placement(p.event_id, resolve(p.story_id, merged), p.score, p.placed_in)
         for p in result.placements.values()
-        if p.event_id in new_ids
+        if p.placed_in
     ]
+    del result  # a full build's placements, kept once rather than twice while stories are described
 
     con.execute("BEGIN TRANSACTION")
     try:
-        aliases = _write_placements(con, since, placements, result.merges, before, now)
+        aliases = _write_placements(con, since, placements, merges, before, now)
         touched = set(before) | {p.story_id for p in placements} | set(merged) | set(merged.values())
+        placed = len(placements)
+        del placements
         _refresh_stories(con, touched)
         con.execute("COMMIT")
     except Exception:
@@ -163,11 +167,11 @@ def update_timeline(
         raise
     return TimelineUpdate(
         replayed_from=since,
-        events_placed=len(placements),
+        events_placed=placed,
         stories_touched=len(touched),
         merges=len(merged),
         aliases_recorded=aliases,
-        candidates_compared=result.candidates_compared,
+        candidates_compared=candidates_compared,
         seconds=time.perf_counter() - started,
     )
 

@@ -10,6 +10,7 @@ import pytest
 
 from digest_pipeline.cli import build, main
 from digest_pipeline.definitions import defs
+from digest_pipeline.defs import warehouse as warehouse_defs
 from digest_pipeline.defs.partitions import POST_DATES_PARTITION
 from digest_pipeline.defs.resources import build_resources
 from digest_pipeline.warehouse.schema import POST_TABLES, SCAN_TABLES
@@ -182,9 +183,13 @@ def test_a_later_day_keeps_every_story_id(seeded_posts: Path, warehouse_file: Pa
 
 
 def test_rerunning_a_partition_and_backfilling_built_days_changes_nothing(
-    seeded_posts: Path, warehouse_file: Path
+    seeded_posts: Path, warehouse_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A partition run twice, then a backfill over every already-built day with everything downstream."""
+    """A partition run twice, then a backfill over every already-built day with everything downstream.
+
+    A day's run reports each table's schema and preview; a run over many days only row counts
+    (Dagster copies them into every partition's event).
+    """
     build(str(seeded_posts), str(warehouse_file), log=lambda *_: None)
     stable = {
         **STABLE_COLUMNS,
@@ -218,6 +223,12 @@ def test_rerunning_a_partition_and_backfilling_built_days_changes_nothing(
         )
         assert one_day.success
         assert everything_stable() == before
+        detail = {
+            m.asset_key.to_user_string(): m.metadata
+            for m in one_day.asset_materializations_for_node("post_tables")
+        }
+        assert {"dagster/column_schema", "preview"} <= set(detail["events"])
+    monkeypatch.setattr(warehouse_defs, "DETAILED_MAX_PARTITIONS", 2)
     backfill = dg.materialize(
         everything,
         resources=resources,
@@ -230,3 +241,6 @@ def test_rerunning_a_partition_and_backfilling_built_days_changes_nothing(
     )
     assert backfill.success
     assert everything_stable() == before
+    slim = backfill.asset_materializations_for_node("post_tables")
+    assert len(slim) == 8 * len(dates)
+    assert all(set(m.metadata) == {"dagster/row_count", "rows_written_this_run"} for m in slim)
