@@ -20,6 +20,7 @@ scratch or replayed on top of stored history.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,9 +41,16 @@ class Vocabulary:
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
 
-    def encode(self, keys) -> np.ndarray:
+    def encode(self, keys: Sequence[str]) -> np.ndarray:
+        """The ids of `keys`; keys never seen get the next ids, in sorted order (the same every run).
+
+        Set and dict operations keep the per-key work in C: this runs for every word of every item.
+        """
         ids = self.ids
-        return np.fromiter((ids.setdefault(k, len(ids)) for k in keys), dtype=np.int64)
+        unseen = set(keys).difference(ids)
+        if unseen:
+            ids.update(zip(sorted(unseen), itertools.count(len(ids))))
+        return np.fromiter(map(ids.__getitem__, keys), dtype=np.int64, count=len(keys))
 
     def keep(self, live: np.ndarray) -> np.ndarray:
         """Forget every id not in `live` (sorted) and number the rest densely; returns old id → new id.
@@ -52,7 +60,9 @@ class Vocabulary:
         """
         renumber = np.full(len(self.ids), -1, dtype=np.int64)
         renumber[live] = np.arange(len(live), dtype=np.int64)
-        self.ids = {key: int(renumber[old]) for key, old in self.ids.items() if renumber[old] >= 0}
+        new = renumber[np.fromiter(self.ids.values(), dtype=np.int64, count=len(self.ids))]
+        kept = new >= 0
+        self.ids = dict(zip(itertools.compress(self.ids, kept.tolist()), new[kept].tolist(), strict=True))
         return renumber
 
     def __len__(self) -> int:

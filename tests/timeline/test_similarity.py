@@ -8,7 +8,7 @@ import pytest
 
 from digest_pipeline.timeline.features import TimelineEvent, event_features, event_features_many
 from digest_pipeline.timeline.scoring import ScoringConfig, TermWeights, pair_score, vectors
-from digest_pipeline.timeline.similarity import ItemMatrix, RowStore
+from digest_pipeline.timeline.similarity import ItemMatrix, RowStore, Vocabulary
 
 WORDS = ["Qwen-Image-Layered", "GPT-5.2", "Kimi K3", "Mistral Large 3", "NVIDIA", "微軟", "阿里雲"]
 CJK = "發布開源模型推理價格調整合作授權訴訟當機融資上線評測代理程式影像分層編輯"
@@ -92,3 +92,13 @@ def test_features_of_many_items_are_the_same_on_two_cores():
     parallel = list(event_features_many(events, workers=2))
     assert len(parallel) == len(events)
     assert parallel[:50] == serial
+
+
+def test_vocabulary_numbers_new_keys_in_sorted_order_and_keeps_the_live_ones_dense():
+    vocabulary = Vocabulary()
+    assert vocabulary.encode(["b", "a", "b"]).tolist() == [1, 0, 1]  # not in order of arrival
+    assert vocabulary.encode(["c", "a"]).tolist() == [2, 0]
+    renumber = vocabulary.keep(np.array([0, 2]))  # "b" is no longer used by any held row
+    assert renumber.tolist() == [0, -1, 1]
+    assert vocabulary.ids == {"a": 0, "c": 1}
+    assert vocabulary.encode(["d", "c"]).tolist() == [2, 1]
