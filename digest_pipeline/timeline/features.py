@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from digest_pipeline.parallel import map_chunks
 from digest_pipeline.timeline.entities import Name, extract_names, name_keys
-from digest_pipeline.timeline.text import cjk_bigrams, fold_script, latin_words
+from digest_pipeline.timeline.text import cjk_bigrams, figures, fold_script, latin_words
 
 ITEM_URL = re.compile(r"https?://[^\s)\]>）」』，。、]+", re.IGNORECASE)
 # Category prefixes such as 「生態觀點：」 say what kind of item it is, not what happened.
@@ -56,6 +56,8 @@ class EventFeatures:
     """The first part of each subject (`gpt` of GPT-5.2): only subjects of one family can be siblings."""
     outlets: frozenset[str]
     urls: frozenset[str]
+    figures: frozenset[str] = frozenset()
+    """Amounts, percentages and dates quoted, with their units (`text.figures`)."""
 
 
 def _terms(folded: str) -> Counter[str]:
@@ -102,6 +104,7 @@ def event_features(event: TimelineEvent) -> EventFeatures:
         subject_families=frozenset(name.family for name in subjects),
         outlets=outlets,
         urls=urls,
+        figures=frozenset(figures(headline) | figures(body)),
     )
 
 

@@ -30,8 +30,16 @@ import scipy.sparse as sp
 from digest_pipeline.timeline.features import EventFeatures
 from digest_pipeline.timeline.scoring import ScoringConfig, idf
 
-_SPACES = ("terms", "headline", "names", "outlets", "urls")
-_STORES_OF = {"terms": ("terms", "headline"), "names": ("names",), "outlets": ("outlets",), "urls": ("urls",)}
+_SPACES = ("terms", "headline", "names", "outlets", "urls", "figures")
+_STORES_OF = {
+    "terms": ("terms", "headline"),
+    "names": ("names",),
+    "outlets": ("outlets",),
+    "urls": ("urls",),
+    "figures": ("figures",),
+}
+_COUNTED = ("terms", "names", "outlets", "figures")
+"""The spaces whose columns are weighted by how many items of the window hold them."""
 """Which row stores use each column space (headlines share the words' columns and frequencies)."""
 
 
@@ -192,13 +200,10 @@ class ItemMatrix:
             "names": Vocabulary(),
             "outlets": Vocabulary(),
             "urls": Vocabulary(),
+            "figures": Vocabulary(),
         }
         self.stores = {space: RowStore() for space in _SPACES}
-        self.frequencies = {
-            "terms": DocumentFrequencies(),
-            "names": DocumentFrequencies(),
-            "outlets": DocumentFrequencies(),
-        }
+        self.frequencies = {space: DocumentFrequencies() for space in _COUNTED}
         self.days: list[int] = []
         self.day_first = 0
         """Absolute row of `days[0]`."""
@@ -220,6 +225,7 @@ class ItemMatrix:
             ("names", features.names),
             ("outlets", features.outlets),
             ("urls", features.urls),
+            ("figures", features.figures),
         ):
             ordered = sorted(keys)
             self.stores[space].append(self.vocabulary[space].encode(ordered), np.ones(len(ordered)))
@@ -267,7 +273,7 @@ class ItemMatrix:
     def _count(self, lo: int, hi: int, sign: int) -> None:
         if hi <= lo:
             return
-        for space in ("terms", "names", "outlets"):
+        for space in _COUNTED:
             indices, _, _ = self.stores[space].span(lo, hi)
             self.frequencies[space].add(indices, sign)
 
@@ -293,12 +299,19 @@ class ItemMatrix:
             part = weight * a.dot(b)
             total = part if total is None else total + part
         floor = weights.rare_pair_weight
-        for space, weight in (("names", config.name_weight), ("outlets", config.outlet_weight)):
+        for space, weight, rare_weight in (
+            ("names", config.name_weight, 0.0),
+            ("outlets", config.outlet_weight, 0.0),
+            ("figures", 0.0, config.figure_weight),
+        ):
             a = self._weighted(space, a_rows, weights, space).squared()
             b = self._weighted(space, b_rows, weights, space).squared()
             shared = a.dot(b.binary())
-            norm = np.sqrt(np.outer(a.row_sums(), b.row_sums()))
-            total += weight * np.minimum(1.0, shared / np.maximum(floor * floor, norm).clip(min=1e-300))
+            if weight:  # scoring.weighted_overlap
+                norm = np.sqrt(np.outer(a.row_sums(), b.row_sums()))
+                total += weight * np.minimum(1.0, shared / np.maximum(floor * floor, norm).clip(min=1e-300))
+            if rare_weight and floor:  # scoring.shared_rarity
+                total += rare_weight * np.minimum(1.0, shared / (floor * floor))
         a = self._binary(a_rows)
         b = self._binary(b_rows)
         total += config.url_weight * (a.dot(b) > 0)

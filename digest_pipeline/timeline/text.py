@@ -22,6 +22,12 @@ _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RUN = re.compile(f"[{_CJK}]+")
 LATIN_WORD = re.compile(r"[a-z0-9][a-z0-9.+]*[a-z0-9+]|[a-z0-9]")
+# A number standing on its own (not part of a name such as GPT-5.2 or H200), with the unit or
+# measure word written after it: 150 億, 40%, 1.2GW, 2,000 萬筆, 12 月.
+_FIGURE = re.compile(
+    rf"(?<![A-Za-z0-9.\-])(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?\s*([{_CJK}]|%|[A-Za-z]{{1,3}}\b)?"
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 @functools.cache
@@ -54,3 +60,20 @@ def cjk_bigrams(folded: str) -> Counter[str]:
 def latin_words(folded: str) -> Counter[str]:
     """Counts of lower-cased Latin words and numbers (names, versions, figures)."""
     return Counter(LATIN_WORD.findall(folded.lower()))
+
+
+def figures(folded: str) -> set[str]:
+    """The figures an item quotes, each as number and unit: `150億`, `40%`, `1.2gw`, `1501`.
+
+    The same amount, percentage or date in two items is strong evidence of
+    one development written twice, in whatever words around it. Bare years
+    and lone digits without a unit say nothing and are left out; how common
+    a figure is (every item of a week says `12月`) is for the weights to judge.
+    """
+    found = set()
+    for whole, fraction, unit in _FIGURE.findall(folded):
+        number = whole.replace(",", "") + fraction
+        if not unit and (len(number) < 2 or _YEAR.fullmatch(number)):
+            continue
+        found.add(number + unit.lower())
+    return found

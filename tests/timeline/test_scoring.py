@@ -102,6 +102,18 @@ def test_a_reworded_report_scores_above_an_unrelated_item(make_event):
     assert same.names > 0.5 and different.names < 0.2
 
 
+def test_a_shared_figure_is_evidence_however_many_others_each_quotes(make_event):
+    """Two reports of one deal in different words keep its numbers; another deal has others."""
+    deal = (1, "微軟入股 Anthropic", "微軟與輝達合計最高 150 億美元，Anthropic 承諾採購 300 億美元算力。")
+    reworded = (6, "雷德蒙德押注 Anthropic", "這筆 150 億美元的投資已經落地，另有 20 萬顆晶片與 1GW 電力。")
+    other = (6, "雷德蒙德押注 Anthropic", "這筆 50 億美元的投資已經落地，另有 8 萬顆晶片與 3GW 電力。")
+    unrelated = (3, "Kimi 推出付費會員", "月費 49 元起，免費用戶每日 20 次。")
+    same = _pair(make_event, [deal, reworded, other, unrelated])
+    different = _pair(make_event, [deal, other, reworded, unrelated])
+    assert same.figures == 1.0 and different.figures == 0.0
+    assert same.score - different.score == pytest.approx(CONFIG.figure_weight, abs=0.02)
+
+
 def test_the_day_gap_discounts_beyond_the_grace_period(make_event):
     near = _pair(
         make_event, [(1, "Grok 5 發布", "xAI 推出 Grok 5。"), (8, "Grok 5 發布", "xAI 推出 Grok 5。")]

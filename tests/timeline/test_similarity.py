@@ -12,13 +12,17 @@ from digest_pipeline.timeline.similarity import ItemMatrix, RowStore, Vocabulary
 
 WORDS = ["Qwen-Image-Layered", "GPT-5.2", "Kimi K3", "Mistral Large 3", "NVIDIA", "微軟", "阿里雲"]
 CJK = "發布開源模型推理價格調整合作授權訴訟當機融資上線評測代理程式影像分層編輯"
+FIGURES = ["150 億美元", "40%", "1.2GW", "12 月", "1501"]
 OUTLETS = ["Reuters", "The Verge", "iThome", "36Kr"]
 
 
 def random_event(rng: random.Random, n: int) -> TimelineEvent:
     def phrase(k):
         return " ".join(
-            rng.choice(WORDS) if rng.random() < 0.3 else "".join(rng.sample(CJK, 4)) for _ in range(k)
+            rng.choice(WORDS if rng.random() < 0.7 else FIGURES)
+            if rng.random() < 0.4
+            else "".join(rng.sample(CJK, 4))
+            for _ in range(k)
         )
 
     url = f" https://example.com/{rng.randrange(5)}" if rng.random() < 0.4 else ""

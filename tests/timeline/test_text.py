@@ -1,6 +1,6 @@
 import pytest
 
-from digest_pipeline.timeline.text import cjk_bigrams, fold_script, latin_words
+from digest_pipeline.timeline.text import cjk_bigrams, figures, fold_script, latin_words
 
 
 @pytest.mark.parametrize("dash", ["-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212", "\uff0d"])
@@ -49,3 +49,24 @@ def test_latin_words_are_lower_cased_with_versions_kept():
         "gpt": 1,
         "5.2": 1,
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("微軟 150 億美元入股", {"150亿"}),  # folded like the text: 億 → 亿
+        ("API 降價 40%", {"40%"}),
+        ("第二期 1.2GW 電力", {"1.2gw"}),
+        ("交出 2,000 萬筆對話", {"2000万"}),
+        ("Ｋ３ 以 １.６ 兆參數", {"1.6兆"}),  # full-width digits fold first
+        ("12 月 3 日的中斷", {"12月", "3日"}),
+        ("LMArena 拿下 1501 分，排名 1501", {"1501分", "1501"}),
+    ],
+)
+def test_figures_are_numbers_with_their_units(text, expected):
+    assert figures(fold_script(text)) == expected
+
+
+@pytest.mark.parametrize("text", ["GPT-5.2 發布", "H200 出口", "Qwen Code v0.5.0", "回顧 2025", "排名 3"])
+def test_numbers_inside_names_bare_years_and_lone_digits_are_not_figures(text):
+    assert figures(fold_script(text)) == set()
