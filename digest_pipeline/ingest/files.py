@@ -97,34 +97,75 @@ def scan_posts_folder(
     workers: int | None = None,
     parallel_from: int = PARALLEL_MIN_FILES,
 ) -> list[ScannedFile]:
-    """Scan every file under root. Raises FileNotFoundError if root is not a folder.
+    """Scan every file under root, in folder order, all at once (see `iter_scan_posts_folder`)."""
+    _require_folder(root)
+    order, found, to_read = _plan(root, known or {})
+    for scanned in _read(root, max_bytes, to_read, workers, parallel_from):
+        found[scanned.source_file] = scanned
+    return [found[rel] for rel in order]
+
+
+def iter_scan_posts_folder(
+    root: Path,
+    max_bytes: int = DEFAULT_MAX_POST_BYTES,
+    known: Mapping[str, ScannedFile] | None = None,
+    workers: int | None = None,
+    parallel_from: int = PARALLEL_MIN_FILES,
+) -> Iterator[ScannedFile]:
+    """Scan every file under root, yielding each as soon as it is known: the unchanged ones first.
+
+    Raises FileNotFoundError at once if root is not a folder.
 
     `known` is the last scan's result without texts (by relative path). A
     file whose size and modification time are what it recorded is taken as
-    unchanged and not read again (its entry is returned with `text` None),
+    unchanged and not read again (its entry is yielded with `text` None),
     so a daily scan of a long history reads only the new files. Editors and
     `cp` change the mtime, so an edited file is always read; a file changed
     without any trace in its size and mtime would need `touch` to be seen.
     Files to read are read on every core when there are many of them.
+
+    A generator, so a caller that stores each batch as it comes (the
+    warehouse's `record_scan`) never holds a big folder's texts at once.
     """
+    _require_folder(root)
+
+    def scan() -> Iterator[ScannedFile]:
+        _, unchanged, to_read = _plan(root, known or {})
+        yield from unchanged.values()
+        yield from _read(root, max_bytes, to_read, workers, parallel_from)
+
+    return scan()
+
+
+def _require_folder(root: Path) -> None:
     if not root.is_dir():
         raise FileNotFoundError(f"posts folder {root} does not exist or is not a folder")
-    known = known or {}
-    found: dict[str, ScannedFile] = {}
+
+
+def _plan(
+    root: Path, known: Mapping[str, ScannedFile]
+) -> tuple[list[str], dict[str, ScannedFile], list[str]]:
+    """Every file in folder order, the ones unchanged since `known`, and the ones to read."""
     order: list[str] = []
+    unchanged: dict[str, ScannedFile] = {}
     to_read: list[str] = []
     for path in iter_candidate_files(root):
         rel = path.relative_to(root).as_posix()
         order.append(rel)
         previous = known.get(rel)
         if previous is not None and previous.mtime_ns is not None and _unchanged(path, previous):
-            found[rel] = previous
+            unchanged[rel] = previous
         else:
             to_read.append(rel)
+    return order, unchanged, to_read
+
+
+def _read(
+    root: Path, max_bytes: int, rels: list[str], workers: int | None, parallel_from: int
+) -> Iterator[ScannedFile]:
     reader = functools.partial(_scan_chunk, str(root), max_bytes)
-    for chunk in map_chunks(reader, to_read, 250, parallel_from, workers):
-        found.update((scanned.source_file, scanned) for scanned in chunk)
-    return [found[rel] for rel in order]
+    for chunk in map_chunks(reader, rels, 250, parallel_from, workers):
+        yield from chunk
 
 
 def _unchanged(path: Path, previous: ScannedFile) -> bool:

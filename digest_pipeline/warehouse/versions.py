@@ -10,6 +10,8 @@ and history, and the losers stay in post_versions, never dropped.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections.abc import Iterable
 
 import duckdb
 import polars as pl
@@ -29,6 +31,12 @@ SCAN_SCHEMA = {
     "reject_reason": pl.Utf8,
     "mtime_ns": pl.Int64,
 }
+SCAN_BATCH_FILES = 2000
+"""Files staged per bulk insert: at ~15 KB a post, a batch holds about 30 MB of text in Python."""
+_SQL_TYPES = {pl.Utf8: "VARCHAR", pl.Int64: "BIGINT", pl.Date: "DATE"}
+_CREATE_SCAN = "CREATE OR REPLACE TEMP TABLE scan ({})".format(
+    ", ".join(f"{name} {_SQL_TYPES[kind]}" for name, kind in SCAN_SCHEMA.items())
+)
 
 
 def scan_frame(scanned: list[ScannedFile]) -> pl.DataFrame:
@@ -169,19 +177,33 @@ def known_files(con: duckdb.DuckDBPyConnection) -> dict[str, ScannedFile]:
 
 
 def record_scan(
-    con: duckdb.DuckDBPyConnection, scanned: list[ScannedFile], scanned_at: dt.datetime
+    con: duckdb.DuckDBPyConnection, scanned: Iterable[ScannedFile], scanned_at: dt.datetime
 ) -> dict[str, int]:
     """Write one scan in a single transaction and say how many files went where.
 
-    Only the files that changed since the recorded scan (and the other files
-    of the posts they claim) get their versions, status and reasons worked
-    out again; the rest only have their seen-at times moved on.
+    The scan is staged in a temporary table, `SCAN_BATCH_FILES` files at a
+    time as they arrive (`scanned` may be a generator), so a first scan of
+    100k posts never holds every text in Python or in one frame; DuckDB spills
+    the staged table to its temp directory if it must. Only the files that
+    changed since the recorded scan (and the other files of the posts they
+    claim) get their versions, status and reasons worked out again; the rest
+    only have their seen-at times moved on. Any error, while reading or
+    writing, rolls the whole scan back.
     """
-    scan = scan_frame(scanned)
     params = {"scanned_at": scanned_at}
+    files = 0
     con.execute("BEGIN TRANSACTION")
     try:
-        con.register("scan", scan)
+        con.execute(_CREATE_SCAN)
+        iterator = iter(scanned)
+        while batch := list(itertools.islice(iterator, SCAN_BATCH_FILES)):
+            files += len(batch)
+            frame = scan_frame(batch)
+            del batch
+            con.register("scan_batch", frame)
+            con.execute("INSERT INTO scan SELECT * FROM scan_batch")
+            con.unregister("scan_batch")
+            del frame
         con.execute(_CHANGES)
         con.execute(_UPSERT_VERSIONS, params)
         con.execute(_TOUCH_VERSIONS, params)
@@ -191,14 +213,13 @@ def record_scan(
         con.execute(_DELETE_FILES)
         con.execute(_INSERT_FILES, params)
         con.execute("UPDATE post_files SET scanned_at = $scanned_at", params)
-        con.execute("DROP TABLE scan_changed; DROP TABLE scan_affected")
-        con.unregister("scan")
+        con.execute("DROP TABLE scan_changed; DROP TABLE scan_affected; DROP TABLE scan")
         con.execute("COMMIT")
-    except Exception:
+    except BaseException:
         con.execute("ROLLBACK")
         raise
     counts = dict(con.execute("SELECT status, count(*) FROM post_files GROUP BY status").fetchall())
     return {
-        "files": len(scanned),
+        "files": files,
         **{s: counts.get(s, 0) for s in ("current", "superseded", "rejected")},
     }

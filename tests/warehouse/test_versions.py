@@ -130,3 +130,73 @@ def test_a_scan_of_many_files_on_two_cores_matches_one_core(tmp_path: Path) -> N
     serial = scan_posts_folder(tmp_path, workers=1)
     assert scan_posts_folder(tmp_path, workers=2, parallel_from=1) == serial
     assert [f.source_file for f in serial][:2] == ["d0/p0.md", "d0/p12.md"]
+
+
+def _tables(con) -> list[list[tuple]]:
+    return [
+        con.execute("SELECT * EXCLUDE (scanned_at) FROM post_files ORDER BY ALL").fetchall(),
+        con.execute("SELECT * FROM post_versions ORDER BY ALL").fetchall(),
+        con.execute("SELECT * FROM ingest_rejects ORDER BY ALL").fetchall(),
+    ]
+
+
+def test_a_streamed_scan_staged_in_batches_records_what_a_list_does(
+    con, tmp_path: Path, monkeypatch
+) -> None:
+    import duckdb
+
+    from digest_pipeline.ingest import iter_scan_posts_folder
+    from digest_pipeline.warehouse import versions as versions_module
+    from digest_pipeline.warehouse.schema import apply_schema
+
+    posts = tmp_path / "posts"
+    for n in range(7):  # every file claims the same post: one current, the others superseded
+        write(posts / f"d{n % 2}", f"p{n}.md", f"標題 {n}")
+    write(posts, "rival.md", "標題 0")
+    (posts / "broken.md").write_text("no front matter here", encoding="utf-8")
+    whole = record_scan(con, scan_posts_folder(posts), T0)
+
+    monkeypatch.setattr(versions_module, "SCAN_BATCH_FILES", 2)
+    streamed_con = duckdb.connect(str(tmp_path / "streamed.duckdb"))
+    apply_schema(streamed_con)
+    scan = iter_scan_posts_folder(posts)
+    assert not isinstance(scan, list)
+    streamed = record_scan(streamed_con, scan, T0)
+
+    assert streamed == whole == {"files": 9, "current": 1, "superseded": 7, "rejected": 1}
+    assert _tables(streamed_con) == _tables(con)
+
+
+def test_a_scan_that_fails_while_streaming_leaves_the_last_scan_whole(
+    con, tmp_path: Path, monkeypatch
+) -> None:
+    from digest_pipeline.warehouse import versions as versions_module
+
+    for n in range(5):
+        write(tmp_path, f"p{n}.md", f"標題 {n}")
+    record_scan(con, scan_posts_folder(tmp_path), T0)
+    before = _tables(con)
+    monkeypatch.setattr(versions_module, "SCAN_BATCH_FILES", 2)
+
+    def failing():
+        yield from scan_posts_folder(tmp_path)[:3]
+        raise OSError("disk went away mid-scan")
+
+    write(tmp_path, "p9.md", "新的一篇")
+    try:
+        record_scan(con, failing(), T1)
+    except OSError:
+        pass
+    else:
+        raise AssertionError("the scan's error must reach the caller")
+    assert _tables(con) == before
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'scan'").fetchone() == (0,)
+
+
+def test_a_missing_folder_fails_before_any_scanning(tmp_path: Path) -> None:
+    import pytest
+
+    from digest_pipeline.ingest import iter_scan_posts_folder
+
+    with pytest.raises(FileNotFoundError):
+        iter_scan_posts_folder(tmp_path / "nowhere")
