@@ -93,6 +93,8 @@ def measure(stories: int) -> None:
         built = con.execute("SELECT count(*) FROM stories").fetchall()[0][0]
         con.register("frame", new_day)
         con.execute("INSERT INTO events BY NAME SELECT * FROM frame")
+        # As the post-date rebuild does: note the date, so the timeline compares its items only.
+        con.execute("INSERT INTO pipeline.timeline_pending SELECT DISTINCT post_date FROM frame")
         update = update_timeline(con)
         con.close()
     print(

@@ -297,6 +297,8 @@ def replace_post_dates(
         con.register("frame", frames["post_sources"].select("source_id").unique())
         con.execute("INSERT INTO pipeline.sources_pending SELECT source_id FROM frame")
         con.unregister("frame")
+        # The timeline looks for new, changed or withdrawn items on these dates only.
+        con.execute("INSERT INTO pipeline.timeline_pending SELECT post_date FROM run_dates")
         # And the day-by-day trend tables recompute from the earliest of these dates on.
         con.execute(
             "INSERT INTO pipeline.trends_pending SELECT t.table_name, d.post_date "

@@ -61,14 +61,25 @@ def _event(row: tuple) -> TimelineEvent:
 
 
 def earliest_change(con: duckdb.DuckDBPyConnection) -> dt.date | None:
-    """The first date with an item that is new, changed or withdrawn since the last placement."""
+    """The first date with an item that is new, changed or withdrawn since the last placement.
+
+    Only the dates the post-date rebuilds noted since the last run
+    (`pipeline.timeline_pending`) are compared, so a daily run hashes a
+    day's items, not the history's; a date rebuilt with the same items
+    starts no replay. With nothing placed yet, every item is new.
+    """
+    if not con.execute("SELECT EXISTS (SELECT 1 FROM story_events)").fetchall()[0][0]:
+        return con.execute("SELECT min(post_date) FROM events").fetchall()[0][0]
     return con.execute(
         f"""
+        WITH pending AS (SELECT DISTINCT post_date FROM pipeline.timeline_pending)
         SELECT min(d) FROM (
             SELECT e.post_date AS d FROM events e LEFT JOIN story_events s USING (event_id)
-            WHERE s.event_id IS NULL OR s.fingerprint <> {FINGERPRINT}
+            WHERE e.post_date IN (SELECT post_date FROM pending)
+              AND (s.event_id IS NULL OR s.fingerprint <> {FINGERPRINT})
             UNION ALL
             SELECT s.post_date FROM story_events s ANTI JOIN events e USING (event_id)
+            WHERE s.post_date IN (SELECT post_date FROM pending)
         )
         """
     ).fetchall()[0][0]
@@ -120,6 +131,7 @@ def update_timeline(
     started = time.perf_counter()
     since = earliest_change(con)
     if since is None:
+        con.execute("DELETE FROM pipeline.timeline_pending")  # rebuilt with the same items: nothing to do
         return TimelineUpdate(None, 0, 0, 0, 0, 0, time.perf_counter() - started)
 
     # Stories that may lose members: those with items on or after `since`, or withdrawn items.
@@ -161,6 +173,7 @@ def update_timeline(
         placed = len(placements)
         del placements
         _refresh_stories(con, touched)
+        con.execute("DELETE FROM pipeline.timeline_pending")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

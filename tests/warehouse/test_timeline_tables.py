@@ -69,6 +69,8 @@ def add(con, items):
             "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'numbered')",
             [event_id, post_id, model, dt.date.fromisoformat(date), int(position), headline, body, outlets],
         )
+        # What the post-date rebuild does with each date it writes.
+        con.execute("INSERT INTO pipeline.timeline_pending VALUES (?)", [dt.date.fromisoformat(date)])
     for post_id in {item[0].split("#")[0] for item in items}:
         for n, url in enumerate(
             ["https://www.reuters.com/a", "https://www.theverge.com/b", "https://example.org/c"], 1
@@ -135,6 +137,22 @@ def test_nothing_changed_means_nothing_to_do(con):
     assert update_timeline(con, now=NOW).replayed_from is None
 
 
+def test_a_date_rebuilt_with_the_same_items_replays_nothing_and_only_noted_dates_are_compared(con):
+    add(con, DAY_1 + DAY_4)
+    update_timeline(con, now=NOW)
+    assert con.execute("SELECT count(*) FROM pipeline.timeline_pending").fetchall() == [(0,)]
+    add(con, DAY_4)  # the date rebuilt, its items unchanged
+    assert earliest_change(con) is None
+    # An item changed behind the pipeline's back, on a date no rebuild noted, is not looked at:
+    # the daily run compares the noted dates' items, not the whole history's.
+    con.execute("UPDATE events SET headline = 'x' WHERE event_id = 'gpt-2025-12-01#1'")
+    assert earliest_change(con) is None
+    con.execute("INSERT INTO pipeline.timeline_pending VALUES ('2025-12-01')")
+    assert earliest_change(con) == dt.date(2025, 12, 1)
+    assert update_timeline(con, now=NOW).replayed_from == dt.date(2025, 12, 1)
+    assert con.execute("SELECT count(*) FROM pipeline.timeline_pending").fetchall() == [(0,)]
+
+
 def test_a_later_day_is_placed_alone_and_renames_nothing(con):
     add(con, DAY_1 + DAY_4)
     update_timeline(con, now=NOW)
@@ -172,6 +190,7 @@ def test_a_republished_founder_leaves_an_alias_to_its_heir(con):
     old_id = placements(con)["gpt-2025-12-01#2"]
     # The first post is re-published without the Disney item: its story is refounded by the later report.
     con.execute("DELETE FROM events WHERE event_id = 'gpt-2025-12-01#2'")
+    con.execute("INSERT INTO pipeline.timeline_pending VALUES ('2025-12-01')")  # as the rebuild notes it
     update = update_timeline(con, now=NOW)
     assert update.replayed_from == dt.date(2025, 12, 1)
     heir = placements(con)["gpt-2025-12-04#3"]
@@ -192,6 +211,7 @@ def test_a_withdrawn_story_is_kept_as_an_alias_to_nothing(con):
     update_timeline(con, now=NOW)
     chat = placements(con)["gpt-2025-12-01#3"]
     con.execute("DELETE FROM events WHERE event_id = 'gpt-2025-12-01#3'")
+    con.execute("INSERT INTO pipeline.timeline_pending VALUES ('2025-12-01')")  # as the rebuild notes it
     update_timeline(con, now=NOW)
     assert con.execute("SELECT alias_id, story_id, reason FROM story_aliases").fetchall() == [
         (chat, None, "withdrawn")
@@ -282,6 +302,7 @@ def test_a_replay_from_stored_state_sees_stories_as_they_stood_not_as_later_merg
         batch = events.filter(pl.col("post_date").is_between(upto - dt.timedelta(days=7), upto))
         con.register("batch", batch)
         con.execute("INSERT INTO events BY NAME SELECT * FROM batch")
+        con.execute("INSERT INTO pipeline.timeline_pending SELECT DISTINCT post_date FROM batch")
         con.unregister("batch")
         update_timeline(con, TimelineConfig(window_days=10))
     merges = con.execute("SELECT count(*) FROM story_aliases WHERE merged_on IS NOT NULL").fetchall()[0][0]
