@@ -157,12 +157,28 @@ def _is_name_word(word: str, alone: bool) -> bool:
     return any(c.isupper() or c.isdigit() for c in word) or "-" in word or "." in word.strip(".")
 
 
+# A number followed by one of these is an amount or a date, not a version: "xAI 200 億美元",
+# "Kimi K3 1.6 兆參數", "LMArena 1501 分", "OpenAI 5 月". Only units that cannot start another
+# word: 分 only before a non-CJK character ("Gemini 3 分析師" keeps its 3).
+_QUANTITY_UNITS = ("億", "萬", "兆", "%", "倍", "美元", "歐元", "元", "個", "筆", "顆", "年", "月", "日")
+_QUANTITY_SPELLINGS = sorted({re.escape(f) for unit in _QUANTITY_UNITS for f in (unit, fold_script(unit))})
+_QUANTITY_AFTER = re.compile(r"\s*(?:{}|分(?![\u3400-\u9fff]))".format("|".join(_QUANTITY_SPELLINGS)))
+
+
 def extract_names(folded: str) -> list[Name]:
-    """Names in folded text, in order of appearance (repeats kept)."""
+    """Names in folded text, in order of appearance (repeats kept).
+
+    A trailing number that an amount or date unit follows is left out of the
+    name: "xAI 200 億美元" names xAI; as `xai-200` it would look like a
+    sibling of "xAI 20 億美元"'s `xai-20`, a subject conflict between two
+    reports of one funding round.
+    """
     text = substitute_aliases(folded)
     names: list[Name] = []
-    for segment in _SEGMENT.findall(text):
-        words = segment.split()
+    for match in _SEGMENT.finditer(text):
+        words = match.group(0).split()
+        if len(words) > 1 and _NUMBER.match(words[-1]) and _QUANTITY_AFTER.match(text, match.end()):
+            words.pop()
         run: list[str] = []
         for word in [*words, ""]:
             if word and _is_name_word(word, alone=len(words) == 1):

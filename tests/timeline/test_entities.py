@@ -46,6 +46,33 @@ def test_numbers_alone_are_not_names_but_belong_to_the_name_before_them():
     assert keys("2025 年 NVIDIA 推出 Nemotron 3") == ["nvidia", "nemotron-3"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Anthropic 獲 Microsoft 150 億美元投資", ["anthropic", "microsoft"]),
+        ("Kimi K3 1.6 兆參數開源", ["kimi-k-3"]),
+        ("Nvidia 5000 億美元市值", ["nvidia"]),
+        ("Gemini 3 Pro 在 LMArena 1501 分，居冠", ["gemini-3-pro", "lmarena"]),
+        ("OpenAI 5 月發布", ["openai"]),
+        # A number before anything else stays a version.
+        ("Grok 4 上線", ["grok-4"]),
+        ("Qwen 3 家族", ["qwen-3"]),
+        ("Gemini 3 分析師看好", ["gemini-3"]),
+    ],
+)
+def test_a_number_an_amount_or_date_unit_follows_is_not_part_of_the_name(text, expected):
+    assert keys(text) == expected
+
+
+def test_two_amounts_of_one_round_do_not_make_sibling_subjects(make_event):
+    from digest_pipeline.timeline.features import event_features
+    from digest_pipeline.timeline.scoring import subject_conflict
+
+    first = event_features(make_event("grok-2026-01-08#1", 8, "xAI 200 億美元融資完成"))
+    again = event_features(make_event("grok-2026-01-10#4", 10, "xAI 20 億美元來自 NVIDIA，融資名單揭曉"))
+    assert not subject_conflict(first, again)
+
+
 def test_english_prose_keeps_only_the_names():
     assert keys("the model was released by xAI and Grok 4.1 Fast") == ["xai", "grok-4.1-fast"]
 
