@@ -52,6 +52,12 @@ def timeline(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
         update = update_timeline(con, _config())
         if update.replayed_from is None:
             context.log.info("no new or changed items since the last run; stories unchanged")
+        elif update.code_changed:
+            context.log.warning(
+                f"the stored stories were placed by other timeline code or settings: placed all "
+                f"{update.events_placed} items again from {update.replayed_from}, so a replay gives "
+                f"the same ids; {update.stories_touched} stories rewritten in {update.seconds:.2f}s"
+            )
         else:
             context.log.info(
                 f"replayed from {update.replayed_from}: placed {update.events_placed} items, "
@@ -60,6 +66,9 @@ def timeline(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
             )
         run = {
             "replayed_from": dg.MetadataValue.text(str(update.replayed_from or "nothing changed")),
+            "replayed_because": dg.MetadataValue.text(
+                "timeline code or settings changed" if update.code_changed else "new or changed items"
+            ),
             "events_placed": dg.MetadataValue.int(update.events_placed),
             "stories_touched": dg.MetadataValue.int(update.stories_touched),
             "merges": dg.MetadataValue.int(update.merges),

@@ -40,10 +40,25 @@ the cap bounds the work when many stories pass that (generic wording).
 """
 
 
+PLACEMENT_CODE_VERSION = 2
+"""Bump when a change to the features, names or scoring code can place items differently.
+
+A warehouse placed by another version (or another `TimelineConfig`) is
+placed again from its first day on the next run, so its story ids are
+again what a replay of the same input gives; see `placement_version`.
+"""
+
+
 @dataclass(frozen=True)
 class TimelineConfig:
     window_days: int = DEFAULT_WINDOW_DAYS
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
+
+
+def placement_version(config: TimelineConfig) -> str:
+    """What placements depend on besides the items: the code's version and every weight and threshold."""
+    digest = hashlib.sha1(repr(config).encode("utf-8")).hexdigest()[:12]
+    return f"v{PLACEMENT_CODE_VERSION}-{digest}"
 
 
 @dataclass(frozen=True)

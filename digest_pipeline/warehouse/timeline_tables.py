@@ -30,6 +30,7 @@ from digest_pipeline.timeline.cluster import (
     Placement,
     TimelineConfig,
     place_events,
+    placement_version,
     resolve,
     story_id_for,
 )
@@ -53,6 +54,8 @@ class TimelineUpdate:
     aliases_recorded: int
     candidates_compared: int
     seconds: float
+    code_changed: bool = False
+    """The stored placements were made by other timeline code or settings, so all were placed again."""
 
 
 def _event(row: tuple) -> TimelineEvent:
@@ -82,6 +85,23 @@ def earliest_change(con: duckdb.DuckDBPyConnection) -> dt.date | None:
             WHERE s.post_date IN (SELECT post_date FROM pending)
         )
         """
+    ).fetchall()[0][0]
+
+
+def _placed_with(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The version the stored placements were made with ("unknown" if made before versions were kept)."""
+    rows = con.execute("SELECT placed_with FROM pipeline.timeline_state").fetchall()
+    if rows:
+        return rows[0][0]
+    placed = con.execute("SELECT EXISTS (SELECT 1 FROM story_events)").fetchall()[0][0]
+    return "unknown" if placed else None
+
+
+def _first_placed_or_new(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The first date of any item, stored or placed: where a replay of everything starts."""
+    return con.execute(
+        "SELECT min(d) FROM (SELECT min(post_date) AS d FROM events UNION ALL "
+        "SELECT min(post_date) FROM story_events)"
     ).fetchall()[0][0]
 
 
@@ -129,7 +149,9 @@ def update_timeline(
     config = config or TimelineConfig()
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     started = time.perf_counter()
-    since = earliest_change(con)
+    version = placement_version(config)
+    code_changed = _placed_with(con) not in (None, version)
+    since = _first_placed_or_new(con) if code_changed else earliest_change(con)
     if since is None:
         con.execute("DELETE FROM pipeline.timeline_pending")  # rebuilt with the same items: nothing to do
         return TimelineUpdate(None, 0, 0, 0, 0, 0, time.perf_counter() - started)
@@ -174,6 +196,8 @@ def update_timeline(
         del placements
         _refresh_stories(con, touched)
         con.execute("DELETE FROM pipeline.timeline_pending")
+        con.execute("DELETE FROM pipeline.timeline_state")
+        con.execute("INSERT INTO pipeline.timeline_state VALUES ($version)", {"version": version})
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -186,6 +210,7 @@ def update_timeline(
         aliases_recorded=aliases,
         candidates_compared=candidates_compared,
         seconds=time.perf_counter() - started,
+        code_changed=code_changed,
     )
 
 

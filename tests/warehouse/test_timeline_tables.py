@@ -153,6 +153,33 @@ def test_a_date_rebuilt_with_the_same_items_replays_nothing_and_only_noted_dates
     assert con.execute("SELECT count(*) FROM pipeline.timeline_pending").fetchall() == [(0,)]
 
 
+def test_other_timeline_settings_place_everything_again_so_a_replay_agrees(con):
+    add(con, DAY_1 + DAY_4 + DAY_9)
+    update_timeline(con, now=NOW)
+    stricter = TimelineConfig(scoring=ScoringConfig(join_threshold=0.9))
+    assert replay_mismatches(con, stricter)  # the stored ids are not what the new settings give
+
+    update = update_timeline(con, stricter, now=NOW)
+
+    assert update.code_changed and update.replayed_from == dt.date(2025, 12, 1)
+    assert update.events_placed == 8
+    assert replay_mismatches(con, stricter) == []
+    assert update_timeline(con, stricter, now=NOW).replayed_from is None  # and then only what changes
+
+
+def test_placements_of_unknown_version_are_placed_again_once(con):
+    add(con, DAY_1 + DAY_4)
+    update_timeline(con, now=NOW)
+    before = placements(con)
+    con.execute("DELETE FROM pipeline.timeline_state")  # a warehouse from before versions were kept
+
+    update = update_timeline(con, now=NOW)
+
+    assert update.code_changed and update.replayed_from == dt.date(2025, 12, 1)
+    assert placements(con) == before  # same code, same ids
+    assert update_timeline(con, now=NOW).replayed_from is None
+
+
 def test_a_later_day_is_placed_alone_and_renames_nothing(con):
     add(con, DAY_1 + DAY_4)
     update_timeline(con, now=NOW)
