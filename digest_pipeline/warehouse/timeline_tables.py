@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -157,18 +157,19 @@ def update_timeline(
         return TimelineUpdate(None, 0, 0, 0, 0, 0, time.perf_counter() - started)
 
     # Stories that may lose members: those with items on or after `since`, or withdrawn items.
-    at_risk_rows = con.execute(
+    # Stories that may lose members (those with items on or after `since`, or withdrawn items),
+    # with their members as they stand: kept in DuckDB, since after an upgrade it is every story.
+    con.execute(
         """
-        SELECT story_id, list(event_id) FROM story_events
+        CREATE OR REPLACE TEMP TABLE at_risk AS
+        SELECT story_id, event_id FROM story_events
         WHERE story_id IN (
             SELECT story_id FROM story_events
             WHERE post_date >= $since OR event_id NOT IN (SELECT event_id FROM events)
         )
-        GROUP BY story_id
         """,
         {"since": since},
-    ).fetchall()
-    before = {story_id: set(members) for story_id, members in at_risk_rows}
+    )
     history = history_as_of(con, since - dt.timedelta(days=config.window_days), since)
     new = _stream_events(
         con,
@@ -190,14 +191,16 @@ def update_timeline(
 
     con.execute("BEGIN TRANSACTION")
     try:
-        aliases = _write_placements(con, since, placements, merges, before, now)
-        touched = set(before) | {p.story_id for p in placements} | set(merged) | set(merged.values())
+        aliases = _write_placements(con, since, placements, merges, now)
+        at_risk = {row[0] for row in con.execute("SELECT DISTINCT story_id FROM at_risk").fetchall()}
+        touched = at_risk | {p.story_id for p in placements} | set(merged) | set(merged.values())
         placed = len(placements)
         del placements
         _refresh_stories(con, touched)
         con.execute("DELETE FROM pipeline.timeline_pending")
         con.execute("DELETE FROM pipeline.timeline_state")
         con.execute("INSERT INTO pipeline.timeline_state VALUES ($version)", {"version": version})
+        con.execute("DROP TABLE at_risk")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -219,7 +222,6 @@ def _write_placements(
     since: dt.date,
     placements: list[Placement],
     merges: list[Merge],
-    before: dict[str, set[str]],
     now: dt.datetime,
 ) -> int:
     merged = {merge.alias_id: merge.story_id for merge in merges}
@@ -262,35 +264,37 @@ def _write_placements(
             "WHERE story_events.story_id = moves.alias_id"
         )
         con.unregister("moves")
-    return _record_aliases(con, merges, before, now)
+    return _record_aliases(con, merges, now)
 
 
-def _record_aliases(
-    con: duckdb.DuckDBPyConnection, merges: list[Merge], before: dict[str, set[str]], now: dt.datetime
-) -> int:
+_GONE_STORIES = """
+SELECT a.story_id,
+       arg_min(s.story_id, (-n, s.story_id)) FILTER (WHERE s.story_id IS NOT NULL) AS heir
+FROM (SELECT DISTINCT story_id FROM at_risk) a
+LEFT JOIN (
+    SELECT r.story_id AS old_id, s.story_id, count(*) AS n
+    FROM at_risk r JOIN story_events s USING (event_id)
+    GROUP BY ALL
+) s ON s.old_id = a.story_id
+WHERE a.story_id NOT IN (SELECT story_id FROM story_events)
+  AND NOT list_contains($merged, a.story_id)
+GROUP BY a.story_id
+ORDER BY a.story_id
+"""
+"""Ids of `at_risk` that name no story any more, other than by a merge: each with the story now
+holding most of its former members (its heir; ties to the smallest id), or none if all were withdrawn."""
+
+
+def _record_aliases(con: duckdb.DuckDBPyConnection, merges: list[Merge], now: dt.datetime) -> int:
     """Every id that stopped naming a story gets an alias row: merged, refounded or withdrawn."""
-    live = {row[0] for row in con.execute("SELECT DISTINCT story_id FROM story_events").fetchall()}
-    owner = dict(
-        con.execute(
-            "SELECT event_id, story_id FROM story_events WHERE list_contains($ids, event_id)",
-            {"ids": sorted({e for members in before.values() for e in members})},
-        ).fetchall()
-    )
     merged = {merge.alias_id: merge.story_id for merge in merges}
     rows = []
     for merge in merges:
         rows.append(
             (merge.alias_id, resolve(merge.story_id, merged), "merged", merge.story_id, merge.merged_on)
         )
-    for old_id, members in before.items():
-        if old_id in live or old_id in merged:
-            continue
-        heirs = Counter(owner[e] for e in members if e in owner)
-        if heirs:
-            heir = min(heirs, key=lambda s: (-heirs[s], s))
-            rows.append((old_id, heir, "refounded", None, None))
-        else:
-            rows.append((old_id, None, "withdrawn", None, None))
+    for old_id, heir in con.execute(_GONE_STORIES, {"merged": sorted(merged)}).fetchall():
+        rows.append((old_id, heir, "refounded" if heir else "withdrawn", None, None))
     if rows:
         frame = pl.DataFrame(
             [(*row, now) for row in rows],
