@@ -154,16 +154,21 @@ def hold_back_last_day(posts_dir: Path, held: Path) -> int:
     return moved
 
 
+def _last_json(output: str) -> dict:
+    """The child's result: its last line that is a JSON object (a progress bar may print around it)."""
+    return json.loads(next(line for line in reversed(output.splitlines()) if line.startswith("{")))
+
+
 def floor(posts_dir: Path) -> dict:
     code = (
         "import duckdb, json, sys, time\n"
-        "con = duckdb.connect(config={'threads': 2})\n"
+        "con = duckdb.connect(config={'threads': 2, 'enable_progress_bar': False})\n"
         "t = time.perf_counter()\n"
         f"row = con.execute({FLOOR_SQL!r}, {{'glob': sys.argv[1]}}).fetchall()[0]\n"
         "print(json.dumps({'seconds': time.perf_counter() - t, 'row': list(map(int, row))}))\n"
     )
     measured = run_measured([sys.executable, "-c", code, str(posts_dir / "*.md")])
-    result = json.loads(measured["output"].strip().splitlines()[-1])
+    result = _last_json(measured["output"])
     return {
         "seconds": result["seconds"],
         "peak_mib": measured["peak_mib"],
@@ -220,7 +225,7 @@ def build(posts_dir: Path, work: Path, label: str, dagster_home: bool = False) -
 
 def timeline_alone(events: int) -> dict:
     measured = run_measured([sys.executable, "-c", TIMELINE_CHILD, str(events)])
-    result = json.loads(measured["output"].strip().splitlines()[-1])
+    result = _last_json(measured["output"])
     print(
         f"  timeline alone, {events} items: {result['seconds']:.1f}s, peak {measured['peak_mib']:.0f} MiB",
         flush=True,
