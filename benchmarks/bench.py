@@ -162,7 +162,8 @@ def _last_json(output: str) -> dict:
 def floor(posts_dir: Path) -> dict:
     code = (
         "import duckdb, json, sys, time\n"
-        "con = duckdb.connect(config={'threads': 2, 'enable_progress_bar': False})\n"
+        "con = duckdb.connect(config={'threads': 2})\n"
+        "con.execute('SET enable_progress_bar = false')\n"
         "t = time.perf_counter()\n"
         f"row = con.execute({FLOOR_SQL!r}, {{'glob': sys.argv[1]}}).fetchall()[0]\n"
         "print(json.dumps({'seconds': time.perf_counter() - t, 'row': list(map(int, row))}))\n"
