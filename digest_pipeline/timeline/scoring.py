@@ -148,7 +148,7 @@ def weighted_overlap(a: Mapping[str, float], b: Mapping[str, float], floor: floa
     and the floor keeps items that share only common (light) names low even
     when they name nothing else.
     """
-    shared = sum(w * w for k, w in a.items() if k in b)
+    shared = _shared_squares(a, b)
     if not shared:
         return 0.0
     norm = math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
@@ -162,8 +162,12 @@ def shared_rarity(a: Mapping[str, float], b: Mapping[str, float], rare: float) -
     of a key exactly two items hold (`rare`), with no norm: unlike
     `weighted_overlap`, quoting many other figures does not dilute it.
     """
-    shared = sum(w * w for k, w in a.items() if k in b)
+    shared = _shared_squares(a, b)
     return min(1.0, shared / (rare * rare)) if shared and rare else 0.0
+
+
+def _shared_squares(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    return sum(w * w for k, w in a.items() if k in b)
 
 
 def subject_conflict(a: EventFeatures, b: EventFeatures) -> bool:

@@ -38,9 +38,9 @@ _STORES_OF = {
     "urls": ("urls",),
     "figures": ("figures",),
 }
+"""Which row stores use each column space (headlines share the words' columns and frequencies)."""
 _COUNTED = ("terms", "names", "outlets", "figures")
 """The spaces whose columns are weighted by how many items of the window hold them."""
-"""Which row stores use each column space (headlines share the words' columns and frequencies)."""
 
 
 class Vocabulary:
@@ -195,13 +195,7 @@ class ItemMatrix:
     """Every item of the window as sparse rows, one store per kind of feature."""
 
     def __init__(self) -> None:
-        self.vocabulary = {
-            "terms": Vocabulary(),
-            "names": Vocabulary(),
-            "outlets": Vocabulary(),
-            "urls": Vocabulary(),
-            "figures": Vocabulary(),
-        }
+        self.vocabulary = {space: Vocabulary() for space in _STORES_OF}
         self.stores = {space: RowStore() for space in _SPACES}
         self.frequencies = {space: DocumentFrequencies() for space in _COUNTED}
         self.days: list[int] = []

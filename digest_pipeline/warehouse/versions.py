@@ -10,13 +10,13 @@ and history, and the losers stay in post_versions, never dropped.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import duckdb
 import polars as pl
 
 from digest_pipeline.ingest import ScannedFile
+from digest_pipeline.parallel import batched
 from digest_pipeline.posts import PostIdentity
 
 SCAN_SCHEMA = {
@@ -33,13 +33,9 @@ SCAN_SCHEMA = {
 }
 SCAN_BATCH_FILES = 2000
 """Files staged per bulk insert: at ~15 KB a post, a batch holds about 30 MB of text in Python."""
-_SQL_TYPES = {pl.Utf8: "VARCHAR", pl.Int64: "BIGINT", pl.Date: "DATE"}
-_CREATE_SCAN = "CREATE OR REPLACE TEMP TABLE scan ({})".format(
-    ", ".join(f"{name} {_SQL_TYPES[kind]}" for name, kind in SCAN_SCHEMA.items())
-)
 
 
-def scan_frame(scanned: list[ScannedFile]) -> pl.DataFrame:
+def scan_frame(scanned: Sequence[ScannedFile]) -> pl.DataFrame:
     """The scan as one Arrow-backed frame, for a bulk load (built by column: a scan can be 100k files)."""
     ids = [f.identity for f in scanned]
     columns = {
@@ -194,16 +190,13 @@ def record_scan(
     files = 0
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(_CREATE_SCAN)
-        iterator = iter(scanned)
-        while batch := list(itertools.islice(iterator, SCAN_BATCH_FILES)):
+        con.register("scan_batch", scan_frame([]))  # the columns, typed by SCAN_SCHEMA
+        con.execute("CREATE OR REPLACE TEMP TABLE scan AS SELECT * FROM scan_batch")
+        for batch in batched(scanned, SCAN_BATCH_FILES):
             files += len(batch)
-            frame = scan_frame(batch)
-            del batch
-            con.register("scan_batch", frame)
+            con.register("scan_batch", scan_frame(batch))
             con.execute("INSERT INTO scan SELECT * FROM scan_batch")
-            con.unregister("scan_batch")
-            del frame
+        con.unregister("scan_batch")
         con.execute(_CHANGES)
         con.execute(_UPSERT_VERSIONS, params)
         con.execute(_TOUCH_VERSIONS, params)
