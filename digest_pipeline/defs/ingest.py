@@ -5,7 +5,6 @@ post date it finds as a partition, so the per-date assets can be built.
 """
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import dagster as dg
@@ -14,9 +13,9 @@ from dagster_duckdb import DuckDBResource
 from digest_pipeline.defs.metadata import table_metadata
 from digest_pipeline.defs.partitions import POST_DATES_PARTITION
 from digest_pipeline.defs.resources import DUCKDB_WRITER_POOL, PostsFolder
-from digest_pipeline.ingest import ScannedFile, iter_scan_posts_folder
+from digest_pipeline.ingest import list_posts_folder
 from digest_pipeline.warehouse.schema import SCAN_TABLES, apply_schema
-from digest_pipeline.warehouse.versions import known_files, record_scan
+from digest_pipeline.warehouse.versions import record_scan
 
 _KINDS = {"duckdb", "polars"}
 
@@ -51,15 +50,11 @@ def scan_posts(context: dg.AssetExecutionContext, duckdb: DuckDBResource, posts_
     Path(duckdb.database).parent.mkdir(parents=True, exist_ok=True)
     with duckdb.get_connection() as con:
         apply_schema(con)
-        known = known_files(con)
-        read = []
-        scanned = iter_scan_posts_folder(posts_folder.root, posts_folder.max_post_bytes, known)
-        summary = record_scan(
-            con, _counting_reads(scanned, known, read), dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        )
+        listing = list_posts_folder(posts_folder.root, posts_folder.max_post_bytes)
+        summary = record_scan(con, listing, dt.datetime.now(dt.UTC).replace(tzinfo=None))
         context.log.info(
-            f"scanned {summary['files']} files under {posts_folder.root}: read {len(read)}, "
-            f"{summary['files'] - len(read)} unchanged since the last scan (same size and mtime)"
+            f"scanned {summary['files']} files under {posts_folder.root}: read {summary['read']}, "
+            f"{summary['files'] - summary['read']} unchanged since the last scan (same size and mtime)"
         )
         dates = [
             r[0].isoformat()
@@ -73,19 +68,8 @@ def scan_posts(context: dg.AssetExecutionContext, duckdb: DuckDBResource, posts_
         context.instance.add_dynamic_partitions(POST_DATES_PARTITION, new_dates)
     context.log.info(f"scan summary {summary}; {len(new_dates)} new post dates registered")
     metadata["post_files"].update({f"files_{k}": dg.MetadataValue.int(v) for k, v in summary.items()})
-    metadata["post_files"]["files_read"] = dg.MetadataValue.int(len(read))
     for table in SCAN_TABLES:
         yield dg.MaterializeResult(asset_key=table, metadata=metadata[table])
-
-
-def _counting_reads(
-    scanned: Iterator[ScannedFile], known: Mapping[str, ScannedFile], read: list[str]
-) -> Iterator[ScannedFile]:
-    """Pass the scan through, noting the files it read again (not taken unchanged from `known`)."""
-    for file in scanned:
-        if known.get(file.source_file) is not file:
-            read.append(file.source_file)
-        yield file
 
 
 @dg.asset_check(

@@ -10,10 +10,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
+
+import polars as pl
 
 from digest_pipeline.parallel import map_chunks
 from digest_pipeline.posts import PostIdentity, PostRejected, decode_post
@@ -37,17 +39,27 @@ class ScannedFile:
     """Modification time when read: with the size, how the next scan knows the file is unchanged."""
 
 
+def _walk(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:
+    """(relative path, entry) of every non-hidden file under folder: its own files first, then
+    each subfolder's, all in name order (stable across runs and machines).
+
+    Symlinked folders are not walked (they could loop or leave the folder) but are
+    still yielded, so the scan records them as rejects instead of skipping silently.
+    """
+    with os.scandir(folder) as entries:
+        visible = sorted((e for e in entries if not e.name.startswith(".")), key=lambda e: e.name)
+    walked = [e for e in visible if e.is_dir(follow_symlinks=False)]
+    for entry in visible:
+        if not entry.is_dir(follow_symlinks=False):
+            yield prefix + entry.name, entry
+    for entry in walked:
+        yield from _walk(entry.path, f"{prefix}{entry.name}/")
+
+
 def iter_candidate_files(root: Path) -> Iterator[Path]:
     """Every non-hidden file under root, recursively, in a stable (sorted) order."""
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        visible = sorted(d for d in dirnames if not d.startswith("."))
-        # Symlinked folders are not walked (they could loop or leave the folder) but are
-        # still yielded, so the scan records them as rejects instead of skipping silently.
-        dirnames[:] = [d for d in visible if not (Path(dirpath) / d).is_symlink()]
-        linked = [d for d in visible if d not in dirnames]
-        for name in sorted([*filenames, *linked]):
-            if not name.startswith("."):
-                yield Path(dirpath) / name
+    for rel, _ in _walk(str(root), ""):
+        yield root / rel
 
 
 def _outside_root(path: Path, root: Path) -> bool:
@@ -89,92 +101,79 @@ def scan_file(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_POST_BYTES) -
 PARALLEL_MIN_FILES = 2000
 """Below this many files to read, the scan reads them in its own process."""
 
+LISTING_SCHEMA = {"source_file": pl.Utf8, "size_bytes": pl.Int64, "mtime_ns": pl.Int64}
+
+
+@dataclass(frozen=True)
+class FolderListing:
+    """A posts folder as the warehouse's scan sees it: every file with its size and mtime, from
+    one stat each and no reads, and a reader for the files the warehouse decides to read.
+
+    The warehouse compares the listing with what it recorded in SQL (`record_scan`), so a daily
+    scan of a long history builds nothing in Python for the files that did not change.
+    """
+
+    root: Path
+    files: pl.DataFrame
+    """source_file (relative, forward slashes), size_bytes and mtime_ns; the last two are null
+    for anything that is not a regular file (or could not be stat'ed): such entries are always read."""
+    max_bytes: int = DEFAULT_MAX_POST_BYTES
+    workers: int | None = None
+    parallel_from: int = PARALLEL_MIN_FILES
+
+    def read(self, rels: Sequence[str]) -> Iterator[ScannedFile]:
+        """Read, hash and identify these files (on every core when there are many), in order."""
+        reader = functools.partial(_scan_chunk, str(self.root), self.max_bytes)
+        for chunk in map_chunks(reader, list(rels), 250, self.parallel_from, self.workers):
+            yield from chunk
+
+
+def list_posts_folder(
+    root: Path,
+    max_bytes: int = DEFAULT_MAX_POST_BYTES,
+    workers: int | None = None,
+    parallel_from: int = PARALLEL_MIN_FILES,
+) -> FolderListing:
+    """List every file under root with its size and modification time, reading none of them.
+
+    Raises FileNotFoundError if root is not a folder. The stat follows a
+    symlink, as reading the file would: a link is unchanged while its target is.
+    Editors and `cp` change the mtime, so an edited file always shows; a file
+    changed without any trace in its size and mtime would need `touch` to be seen.
+    """
+    _require_folder(root)
+    names: list[str] = []
+    sizes: list[int | None] = []
+    mtimes: list[int | None] = []
+    for rel, entry in _walk(str(root), ""):
+        try:
+            stat = entry.stat()
+        except OSError:  # vanished or a dangling link: read (and rejected) like any other
+            stat = None
+        regular = stat is not None and S_ISREG(stat.st_mode)
+        names.append(rel)
+        sizes.append(stat.st_size if regular else None)
+        mtimes.append(stat.st_mtime_ns if regular else None)
+    files = pl.DataFrame(
+        {"source_file": names, "size_bytes": sizes, "mtime_ns": mtimes}, schema=LISTING_SCHEMA
+    )
+    return FolderListing(root, files, max_bytes, workers, parallel_from)
+
 
 def scan_posts_folder(
     root: Path,
     max_bytes: int = DEFAULT_MAX_POST_BYTES,
-    known: Mapping[str, ScannedFile] | None = None,
     workers: int | None = None,
     parallel_from: int = PARALLEL_MIN_FILES,
 ) -> list[ScannedFile]:
-    """Scan every file under root, in folder order, all at once (see `iter_scan_posts_folder`)."""
-    _require_folder(root)
-    order, found, to_read = _plan(root, known or {})
-    for scanned in _read(root, max_bytes, to_read, workers, parallel_from):
-        found[scanned.source_file] = scanned
-    return [found[rel] for rel in order]
-
-
-def iter_scan_posts_folder(
-    root: Path,
-    max_bytes: int = DEFAULT_MAX_POST_BYTES,
-    known: Mapping[str, ScannedFile] | None = None,
-    workers: int | None = None,
-    parallel_from: int = PARALLEL_MIN_FILES,
-) -> Iterator[ScannedFile]:
-    """Scan every file under root, yielding each as soon as it is known: the unchanged ones first.
-
-    Raises FileNotFoundError at once if root is not a folder.
-
-    `known` is the last scan's result without texts (by relative path). A
-    file whose size and modification time are what it recorded is taken as
-    unchanged and not read again (its entry is yielded with `text` None),
-    so a daily scan of a long history reads only the new files. Editors and
-    `cp` change the mtime, so an edited file is always read; a file changed
-    without any trace in its size and mtime would need `touch` to be seen.
-    Files to read are read on every core when there are many of them.
-
-    A generator, so a caller that stores each batch as it comes (the
-    warehouse's `record_scan`) never holds a big folder's texts at once.
-    """
-    _require_folder(root)
-
-    def scan() -> Iterator[ScannedFile]:
-        _, unchanged, to_read = _plan(root, known or {})
-        yield from unchanged.values()
-        yield from _read(root, max_bytes, to_read, workers, parallel_from)
-
-    return scan()
+    """Read and identify every file under root, in folder order (no warehouse, no skipping)."""
+    listing = list_posts_folder(root, max_bytes, workers, parallel_from)
+    return list(listing.read(listing.files["source_file"].to_list()))
 
 
 def _require_folder(root: Path) -> None:
     if not root.is_dir():
         raise FileNotFoundError(f"posts folder {root} does not exist or is not a folder")
-
-
-def _plan(
-    root: Path, known: Mapping[str, ScannedFile]
-) -> tuple[list[str], dict[str, ScannedFile], list[str]]:
-    """Every file in folder order, the ones unchanged since `known`, and the ones to read."""
-    order: list[str] = []
-    unchanged: dict[str, ScannedFile] = {}
-    to_read: list[str] = []
-    for path in iter_candidate_files(root):
-        rel = path.relative_to(root).as_posix()
-        order.append(rel)
-        previous = known.get(rel)
-        if previous is not None and previous.mtime_ns is not None and _unchanged(path, previous):
-            unchanged[rel] = previous
-        else:
-            to_read.append(rel)
-    return order, unchanged, to_read
-
-
-def _read(
-    root: Path, max_bytes: int, rels: list[str], workers: int | None, parallel_from: int
-) -> Iterator[ScannedFile]:
-    reader = functools.partial(_scan_chunk, str(root), max_bytes)
-    for chunk in map_chunks(reader, rels, 250, parallel_from, workers):
-        yield from chunk
-
-
-def _unchanged(path: Path, previous: ScannedFile) -> bool:
-    try:
-        stat = os.stat(path)  # one system call per file: a daily scan makes one per file of the history
-    except OSError:
-        return False
-    same = stat.st_size == previous.size_bytes and stat.st_mtime_ns == previous.mtime_ns
-    return S_ISREG(stat.st_mode) and same
 
 
 def _scan_chunk(root: str, max_bytes: int, rels: tuple[str, ...]) -> list[ScannedFile]:

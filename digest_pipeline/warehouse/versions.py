@@ -10,14 +10,13 @@ and history, and the losers stay in post_versions, never dropped.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import duckdb
 import polars as pl
 
-from digest_pipeline.ingest import ScannedFile
+from digest_pipeline.ingest import FolderListing, ScannedFile
 from digest_pipeline.parallel import batched
-from digest_pipeline.posts import PostIdentity
 
 SCAN_SCHEMA = {
     "source_file": pl.Utf8,
@@ -146,54 +145,52 @@ WHERE s.source_file IN (SELECT source_file FROM scan_changed)
 """
 
 
-_KNOWN_FILES = """
-SELECT f.source_file, f.content_sha256, f.size_bytes, f.mtime_ns,
-       v.model, v.post_date, v.identity_source,
-       CASE WHEN f.status = 'rejected' THEN f.reason END
+# The listed files whose size and mtime are what the last scan recorded, staged as that scan
+# saw them (without their text): the scan does not read them again.
+_STAGE_UNCHANGED = """
+INSERT INTO scan BY NAME
+SELECT f.source_file, f.content_sha256, f.size_bytes, f.mtime_ns, v.post_id, v.model, v.post_date,
+       v.identity_source, CASE WHEN f.status = 'rejected' THEN f.reason END AS reject_reason
 FROM post_files f
+JOIN scan_listing l
+  ON l.source_file = f.source_file AND l.size_bytes = f.size_bytes AND l.mtime_ns = f.mtime_ns
 LEFT JOIN post_versions v ON f.status <> 'rejected' AND v.post_id = f.post_id
      AND v.content_sha256 = f.content_sha256
-WHERE f.mtime_ns IS NOT NULL AND (f.status = 'rejected' OR v.post_id IS NOT NULL)
+WHERE f.status = 'rejected' OR v.post_id IS NOT NULL
 """
 
 
-def known_files(con: duckdb.DuckDBPyConnection) -> dict[str, ScannedFile]:
-    """What the last scan recorded of each file, without its text: the scan skips those unchanged."""
-    known = {}
-    for rel, sha, size, mtime_ns, model, post_date, identity_source, reason in con.execute(
-        _KNOWN_FILES
-    ).fetchall():
-        identity = (
-            PostIdentity(model=model, post_date=post_date, identity_source=identity_source)
-            if reason is None
-            else None
-        )
-        known[rel] = ScannedFile(rel, sha, size, identity, None, reason, mtime_ns)
-    return known
-
-
 def record_scan(
-    con: duckdb.DuckDBPyConnection, scanned: Iterable[ScannedFile], scanned_at: dt.datetime
+    con: duckdb.DuckDBPyConnection, folder: FolderListing, scanned_at: dt.datetime
 ) -> dict[str, int]:
-    """Write one scan in a single transaction and say how many files went where.
+    """Write one scan of a listed folder in a single transaction and say how many files went where.
 
-    The scan is staged in a temporary table, `SCAN_BATCH_FILES` files at a
-    time as they arrive (`scanned` may be a generator), so a first scan of
-    100k posts never holds every text in Python or in one frame; DuckDB spills
-    the staged table to its temp directory if it must. Only the files that
-    changed since the recorded scan (and the other files of the posts they
-    claim) get their versions, status and reasons worked out again; the rest
-    only have their seen-at times moved on. Any error, while reading or
-    writing, rolls the whole scan back.
+    The listing is compared with the recorded files in SQL: a file whose size
+    and mtime are what the last scan recorded is staged as recorded, and only
+    the others are read (`read` in the summary). Read files are staged in a
+    temporary table `SCAN_BATCH_FILES` at a time as they arrive, so a first
+    scan of 100k posts never holds every text in Python or in one frame;
+    DuckDB spills the staged table to its temp directory if it must. Only the
+    files that changed since the recorded scan (and the other files of the
+    posts they claim) get their versions, status and reasons worked out again;
+    the rest only have their seen-at times moved on. Any error, while reading
+    or writing, rolls the whole scan back.
     """
     params = {"scanned_at": scanned_at}
-    files = 0
     con.execute("BEGIN TRANSACTION")
     try:
+        con.register("scan_batch", folder.files)
+        con.execute("CREATE OR REPLACE TEMP TABLE scan_listing AS SELECT * FROM scan_batch")
         con.register("scan_batch", scan_frame([]))  # the columns, typed by SCAN_SCHEMA
         con.execute("CREATE OR REPLACE TEMP TABLE scan AS SELECT * FROM scan_batch")
-        for batch in batched(scanned, SCAN_BATCH_FILES):
-            files += len(batch)
+        con.execute(_STAGE_UNCHANGED)
+        to_read = [
+            row[0]
+            for row in con.execute(
+                "SELECT source_file FROM scan_listing ANTI JOIN scan USING (source_file) ORDER BY source_file"
+            ).fetchall()
+        ]
+        for batch in batched(folder.read(to_read), SCAN_BATCH_FILES):
             con.register("scan_batch", scan_frame(batch))
             con.execute("INSERT INTO scan SELECT * FROM scan_batch")
         con.unregister("scan_batch")
@@ -207,12 +204,14 @@ def record_scan(
         con.execute(_INSERT_FILES, params)
         con.execute("UPDATE post_files SET scanned_at = $scanned_at", params)
         con.execute("DROP TABLE scan_changed; DROP TABLE scan_affected; DROP TABLE scan")
+        con.execute("DROP TABLE scan_listing")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     counts = dict(con.execute("SELECT status, count(*) FROM post_files GROUP BY status").fetchall())
     return {
-        "files": files,
+        "files": folder.files.height,
+        "read": len(to_read),
         **{s: counts.get(s, 0) for s in ("current", "superseded", "rejected")},
     }

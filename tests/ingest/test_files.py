@@ -234,3 +234,26 @@ def test_symlinked_folder_is_recorded_not_walked(tmp_path: Path) -> None:
     [scanned] = scan_posts_folder(root)
     assert scanned.source_file == "linked" and scanned.identity is None
     assert "outside the posts folder" in scanned.reject_reason
+
+
+def test_the_listing_stats_regular_files_and_leaves_the_rest_to_be_read(tmp_path: Path) -> None:
+    from digest_pipeline.ingest.files import list_posts_folder
+
+    kept = write(tmp_path / "sub" / "post.md", post("gpt", "2025-11-03"))
+    write(tmp_path / ".hidden.md", post("gpt", "2025-11-04"))
+    (tmp_path / "dangling.md").symlink_to(tmp_path / "gone.md")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    (tmp_path / "linked").symlink_to(outside, target_is_directory=True)
+
+    listing = list_posts_folder(tmp_path)
+    rows = {r["source_file"]: (r["size_bytes"], r["mtime_ns"]) for r in listing.files.to_dicts()}
+
+    stat = kept.stat()
+    assert rows == {
+        "sub/post.md": (stat.st_size, stat.st_mtime_ns),
+        "dangling.md": (None, None),  # no size or mtime to trust: always read, and rejected
+        "linked": (None, None),
+    }
+    read = by_name(listing.read(["dangling.md", "linked"]))
+    assert read["dangling.md"].reject_reason and read["linked"].reject_reason

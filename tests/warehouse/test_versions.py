@@ -3,8 +3,8 @@
 import datetime as dt
 from pathlib import Path
 
-from digest_pipeline.ingest import scan_posts_folder
-from digest_pipeline.warehouse.versions import known_files, record_scan
+from digest_pipeline.ingest import list_posts_folder, scan_posts_folder
+from digest_pipeline.warehouse.versions import record_scan
 
 POST = """---
 model: gemini
@@ -33,19 +33,19 @@ def versions(con) -> list[tuple]:
 
 def test_republished_content_becomes_current_and_the_old_stays(con, tmp_path: Path) -> None:
     write(tmp_path, "a.md", "Gemini 3 Flash 上線")
-    record_scan(con, scan_posts_folder(tmp_path), T0)
+    record_scan(con, list_posts_folder(tmp_path), T0)
     write(tmp_path, "a.md", "Gemini 3 Flash 全面上線")
 
-    summary = record_scan(con, scan_posts_folder(tmp_path), T1)
+    summary = record_scan(con, list_posts_folder(tmp_path), T1)
 
-    assert summary == {"files": 1, "current": 1, "superseded": 0, "rejected": 0}
+    assert summary == {"files": 1, "read": 1, "current": 1, "superseded": 0, "rejected": 0}
     assert versions(con) == [("a.md", False, T0), ("a.md", True, T1)]
 
 
 def test_rescanning_unchanged_files_keeps_first_ingested_at(con, tmp_path: Path) -> None:
     write(tmp_path, "a.md", "Gemini 3 Flash 上線")
-    record_scan(con, scan_posts_folder(tmp_path), T0)
-    record_scan(con, scan_posts_folder(tmp_path), T1)
+    record_scan(con, list_posts_folder(tmp_path), T0)
+    record_scan(con, list_posts_folder(tmp_path), T1)
     assert versions(con) == [("a.md", True, T0)]
     assert con.execute("SELECT last_seen_at FROM post_versions").fetchall() == [(T1,)]
 
@@ -53,7 +53,7 @@ def test_rescanning_unchanged_files_keeps_first_ingested_at(con, tmp_path: Path)
 def test_rival_files_in_one_scan_resolve_by_path_and_both_are_kept(con, tmp_path: Path) -> None:
     write(tmp_path, "b.md", "版本 B")
     write(tmp_path, "a.md", "版本 A")
-    summary = record_scan(con, scan_posts_folder(tmp_path), T0)
+    summary = record_scan(con, list_posts_folder(tmp_path), T0)
     assert summary["current"] == 1 and summary["superseded"] == 1
     assert versions(con) == [("a.md", False, T0), ("b.md", True, T0)]
     reason = con.execute("SELECT reason FROM post_files WHERE source_file = 'a.md'").fetchall()[0][0]
@@ -62,9 +62,9 @@ def test_rival_files_in_one_scan_resolve_by_path_and_both_are_kept(con, tmp_path
 
 def test_a_newer_rival_wins_over_an_older_post(con, tmp_path: Path) -> None:
     write(tmp_path, "z.md", "原版")
-    record_scan(con, scan_posts_folder(tmp_path), T0)
+    record_scan(con, list_posts_folder(tmp_path), T0)
     write(tmp_path, "a.md", "新版")  # sorts first, but its content is newer
-    record_scan(con, scan_posts_folder(tmp_path), T1)
+    record_scan(con, list_posts_folder(tmp_path), T1)
     assert dict(con.execute("SELECT source_file, status FROM post_files").fetchall()) == {
         "a.md": "current",
         "z.md": "superseded",
@@ -74,27 +74,40 @@ def test_a_newer_rival_wins_over_an_older_post(con, tmp_path: Path) -> None:
 def test_identical_copies_count_once_as_current(con, tmp_path: Path) -> None:
     write(tmp_path, "a.md", "同一篇")
     write(tmp_path / "mirror", "a.md", "同一篇")
-    summary = record_scan(con, scan_posts_folder(tmp_path), T0)
-    assert summary == {"files": 2, "current": 1, "superseded": 1, "rejected": 0}
+    summary = record_scan(con, list_posts_folder(tmp_path), T0)
+    assert summary == {"files": 2, "read": 2, "current": 1, "superseded": 1, "rejected": 0}
     assert con.execute("SELECT count(*) FROM post_versions").fetchall() == [(1,)]
 
 
 def test_deleted_file_keeps_its_post(con, tmp_path: Path) -> None:
     write(tmp_path, "a.md", "Gemini 3 Flash 上線")
-    record_scan(con, scan_posts_folder(tmp_path), T0)
+    record_scan(con, list_posts_folder(tmp_path), T0)
     (tmp_path / "a.md").unlink()
-    record_scan(con, scan_posts_folder(tmp_path), T1)
+    record_scan(con, list_posts_folder(tmp_path), T1)
     assert versions(con) == [("a.md", True, T0)]
     assert con.execute("SELECT count(*) FROM post_files").fetchall() == [(0,)]
 
 
 def test_rejects_are_recorded_once_per_content(con, tmp_path: Path) -> None:
     (tmp_path / "bad.md").write_text("no front matter here\n", encoding="utf-8")
-    record_scan(con, scan_posts_folder(tmp_path), T0)
-    record_scan(con, scan_posts_folder(tmp_path), T1)
+    record_scan(con, list_posts_folder(tmp_path), T0)
+    record_scan(con, list_posts_folder(tmp_path), T1)
     assert con.execute("SELECT source_file, seen_at, last_seen_at FROM ingest_rejects").fetchall() == [
         ("bad.md", T0, T1)
     ]
+
+
+class ReadSpy:
+    """A folder listing that notes which files the scan asked it to read."""
+
+    def __init__(self, folder: Path) -> None:
+        self.listing = list_posts_folder(folder)
+        self.files = self.listing.files
+        self.asked: list[str] = []
+
+    def read(self, rels):
+        self.asked.extend(rels)
+        return self.listing.read(rels)
 
 
 def test_a_rescan_reads_only_files_whose_size_or_mtime_moved(con, tmp_path: Path) -> None:
@@ -103,25 +116,28 @@ def test_a_rescan_reads_only_files_whose_size_or_mtime_moved(con, tmp_path: Path
     write(tmp_path, "a.md", "原標題")
     write(tmp_path / "sub", "b.md", "另一則")
     (tmp_path / "broken.md").write_text("no front matter here", encoding="utf-8")
-    record_scan(con, scan_posts_folder(tmp_path), T0)
-    before = con.execute("SELECT * EXCLUDE (scanned_at) FROM post_files ORDER BY 1").fetchall()
-    known = known_files(con)
-    assert set(known) == {"a.md", "sub/b.md", "broken.md"}
-    assert known["broken.md"].reject_reason and known["a.md"].identity.post_id == "gemini-2026-02-03"
+    first = ReadSpy(tmp_path)
+    record_scan(con, first, T0)
+    assert sorted(first.asked) == ["a.md", "broken.md", "sub/b.md"]
+    before = _tables(con)
 
-    again = {f.source_file: f for f in scan_posts_folder(tmp_path, known=known)}
-    assert all(f.text is None for f in again.values())  # nothing read again
-    record_scan(con, list(again.values()), T1)
-    assert con.execute("SELECT * EXCLUDE (scanned_at) FROM post_files ORDER BY 1").fetchall() == before
+    again = ReadSpy(tmp_path)
+    summary = record_scan(con, again, T1)
+    assert again.asked == [] and summary["read"] == 0 and summary["files"] == 3
+    assert _tables(con)[0] == before[0]  # post_files as it was, rejects and versions included
+    assert con.execute("SELECT DISTINCT last_seen_at FROM post_versions").fetchall() == [(T1,)]
 
     write(tmp_path, "a.md", "改寫後的標題")  # re-published: new size and mtime
     stat = (tmp_path / "a.md").stat()
     os.utime(tmp_path / "a.md", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
-    third = {f.source_file: f for f in scan_posts_folder(tmp_path, known=known_files(con))}
-    assert third["a.md"].text is not None and third["sub/b.md"].text is None
-    record_scan(con, list(third.values()), T1 + dt.timedelta(hours=1))
+    (tmp_path / "sub" / "new.md").write_text("also no front matter", encoding="utf-8")
+    third = ReadSpy(tmp_path)
+    summary = record_scan(con, third, T1 + dt.timedelta(hours=1))
+    assert third.asked == ["a.md", "sub/new.md"] and summary["read"] == 2
     current = con.execute("SELECT content FROM post_versions WHERE is_current").fetchall()
     assert len(current) == 1 and "改寫後的標題" in current[0][0]
+    rejects = con.execute("SELECT source_file FROM ingest_rejects ORDER BY 1").fetchall()
+    assert rejects == [("broken.md",), ("sub/new.md",)]
 
 
 def test_a_scan_of_many_files_on_two_cores_matches_one_core(tmp_path: Path) -> None:
@@ -140,12 +156,9 @@ def _tables(con) -> list[list[tuple]]:
     ]
 
 
-def test_a_streamed_scan_staged_in_batches_records_what_a_list_does(
-    con, tmp_path: Path, monkeypatch
-) -> None:
+def test_a_scan_staged_in_small_batches_records_what_one_batch_does(con, tmp_path: Path, monkeypatch) -> None:
     import duckdb
 
-    from digest_pipeline.ingest import iter_scan_posts_folder
     from digest_pipeline.warehouse import versions as versions_module
     from digest_pipeline.warehouse.schema import apply_schema
 
@@ -154,17 +167,15 @@ def test_a_streamed_scan_staged_in_batches_records_what_a_list_does(
         write(posts / f"d{n % 2}", f"p{n}.md", f"標題 {n}")
     write(posts, "rival.md", "標題 0")
     (posts / "broken.md").write_text("no front matter here", encoding="utf-8")
-    whole = record_scan(con, scan_posts_folder(posts), T0)
+    whole = record_scan(con, list_posts_folder(posts), T0)
 
     monkeypatch.setattr(versions_module, "SCAN_BATCH_FILES", 2)
-    streamed_con = duckdb.connect(str(tmp_path / "streamed.duckdb"))
-    apply_schema(streamed_con)
-    scan = iter_scan_posts_folder(posts)
-    assert not isinstance(scan, list)
-    streamed = record_scan(streamed_con, scan, T0)
+    batched_con = duckdb.connect(str(tmp_path / "batched.duckdb"))
+    apply_schema(batched_con)
+    in_batches = record_scan(batched_con, list_posts_folder(posts), T0)
 
-    assert streamed == whole == {"files": 9, "current": 1, "superseded": 7, "rejected": 1}
-    assert _tables(streamed_con) == _tables(con)
+    assert in_batches == whole == {"files": 9, "read": 9, "current": 1, "superseded": 7, "rejected": 1}
+    assert _tables(batched_con) == _tables(con)
 
 
 def test_a_scan_that_fails_while_streaming_leaves_the_last_scan_whole(
@@ -174,17 +185,19 @@ def test_a_scan_that_fails_while_streaming_leaves_the_last_scan_whole(
 
     for n in range(5):
         write(tmp_path, f"p{n}.md", f"標題 {n}")
-    record_scan(con, scan_posts_folder(tmp_path), T0)
+    record_scan(con, list_posts_folder(tmp_path), T0)
     before = _tables(con)
     monkeypatch.setattr(versions_module, "SCAN_BATCH_FILES", 2)
 
-    def failing():
-        yield from scan_posts_folder(tmp_path)[:3]
-        raise OSError("disk went away mid-scan")
+    class Failing(ReadSpy):
+        def read(self, rels):
+            yield from list(self.listing.read(rels))[:3]
+            raise OSError("disk went away mid-scan")
 
-    write(tmp_path, "p9.md", "新的一篇")
+    for n in range(5):
+        write(tmp_path, f"p{n}.md", f"改寫 {n}")  # changed: every file is read again
     try:
-        record_scan(con, failing(), T1)
+        record_scan(con, Failing(tmp_path), T1)
     except OSError:
         pass
     else:
@@ -196,7 +209,5 @@ def test_a_scan_that_fails_while_streaming_leaves_the_last_scan_whole(
 def test_a_missing_folder_fails_before_any_scanning(tmp_path: Path) -> None:
     import pytest
 
-    from digest_pipeline.ingest import iter_scan_posts_folder
-
     with pytest.raises(FileNotFoundError):
-        iter_scan_posts_folder(tmp_path / "nowhere")
+        list_posts_folder(tmp_path / "nowhere")
