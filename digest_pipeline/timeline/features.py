@@ -58,6 +58,9 @@ class EventFeatures:
     urls: frozenset[str]
     figures: frozenset[str] = frozenset()
     """Amounts, percentages and dates quoted, with their units (`text.figures`)."""
+    subject_groups: tuple[frozenset[str], ...] = ()
+    """Per specific headline name, the families it goes by (`google` and `gemini` for Google
+    Gemini 3 Flash): another item that names none of them has never heard of this subject."""
 
 
 def _terms(folded: str) -> Counter[str]:
@@ -105,6 +108,14 @@ def event_features(event: TimelineEvent) -> EventFeatures:
         outlets=outlets,
         urls=urls,
         figures=frozenset(figures(headline) | figures(body)),
+        subject_groups=tuple(
+            group
+            for group in (
+                frozenset(sub.family for sub in _word_suffixes([name]) if sub.is_specific)
+                for name in headline_names
+            )
+            if group
+        ),
     )
 
 

@@ -19,9 +19,10 @@ while a product named by two items is strong evidence.
 Two guards keep near misses apart. A *subject conflict*: the items are about
 different specific things. Either one is about something the other never
 names and the other about a sibling of it (GPT-5.2 vs GPT-5.2-Codex,
-Qwen-Image-2512 vs Qwen-Image-Layered), or both headlines name specific
-things and neither item names even the family of the other's (Veo 1.3 and
-Imagen 1.0 launching in one country: one kind of news, two developments). And the day
+Qwen-Image-2512 vs Qwen-Image-Layered), or each headline names a specific
+thing the other item never names, not even by its family (Veo 1.3 and
+Imagen 1.0 launching in one country, Claude Sonnet 1.6 and GPT-2.3 topping
+one benchmark: one kind of news, two developments). And the day
 gap: stories recur within days to weeks, so similarity is discounted as the
 gap grows.
 """
@@ -187,7 +188,12 @@ def subject_conflict(a: EventFeatures, b: EventFeatures) -> bool:
 
 
 def _disjoint_subjects(a: EventFeatures, b: EventFeatures) -> bool:
-    return a.subject_families.isdisjoint(b.names) and b.subject_families.isdisjoint(a.names)
+    return _names_a_stranger(a, b) and _names_a_stranger(b, a)
+
+
+def _names_a_stranger(a: EventFeatures, b: EventFeatures) -> bool:
+    """a's headline has a specific subject b never names, by any of the families it goes by."""
+    return any(group.isdisjoint(b.names) for group in a.subject_groups)
 
 
 def _one_way_conflict(a: EventFeatures, b: EventFeatures) -> bool:

@@ -67,7 +67,23 @@ def test_idf_makes_a_name_every_item_repeats_worthless(make_event):
         # one kind of news about two unrelated products: different developments
         ("Veo 1.3 登陸印度，支援在地語言", "", "Imagen 1.0 登陸印度，支援在地語言", "", True),
         ("Claude Haiku 2 開源釋出", "Apache 2.0 授權。", "Imagen 1.8 開源釋出", "Apache 2.0 授權。", True),
+        # ... even when both also name one shared thing (a benchmark, a platform)
+        (
+            "GPQA Diamond 最新排名，Claude Sonnet 1.6 以 60 分居前",
+            "",
+            "GPQA Diamond 最新排名，GPT-2.3 以 60 分居前",
+            "",
+            True,
+        ),
         # ... unless one names the other's subject, or one headline names no specific thing
+        ("Gemini 3 Flash 發布", "Google 推出。", "谷歌 Gemini ３ Flash 成為預設模型，OpenAI 受壓", "", False),
+        (
+            "Artificial Analysis 指數更新：Gemini 3 Pro 居首",
+            "Claude Opus 4.5 第三。",
+            "評測：Opus 4.5 程式奪冠，仍輸 Gemini 3 Pro",
+            "據 Artificial Analysis。",
+            False,
+        ),
         ("Kimi K3 進駐 GitHub Copilot", "", "GitHub Copilot 納入新模型", "包括 Kimi K3。", False),
         ("Microsoft 擴大 Nscale 算力合約", "挪威 Narvik。", "北極圈的 GPU：微軟加碼挪威算力", "", False),
     ],
