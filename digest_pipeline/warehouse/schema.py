@@ -11,7 +11,13 @@ SCHEMA_SQL = files("digest_pipeline.warehouse").joinpath("schema.sql")
 
 SCAN_TABLES = ("post_files", "post_versions", "ingest_rejects")
 POST_TABLES = (
-    "posts", "post_sections", "post_tags", "post_sources", "events", "event_outlets", "event_entities",
+    "posts",
+    "post_sections",
+    "post_tags",
+    "post_sources",
+    "events",
+    "event_outlets",
+    "event_entities",
     "key_points",
 )
 AGGREGATE_TABLES = ("sources",)
@@ -50,6 +56,22 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str,
 def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     # Table names come from our own constants, never from post text; quoting keeps them exact.
     return con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
+
+
+def enforced_key(con: duckdb.DuckDBPyConnection, table: str, key: Sequence[str]) -> str | None:
+    """The constraint (PRIMARY KEY or UNIQUE) by which DuckDB itself keeps `key` unique, if any.
+
+    DuckDB rejects a write that would duplicate such a key, so a table that has
+    one needs no scan to know its key is unique: the daily checks then cost
+    nothing for the big post tables, and a table built without the constraint
+    (an older schema) is still scanned.
+    """
+    rows = con.execute(
+        "SELECT constraint_type FROM duckdb_constraints() WHERE schema_name = 'main' AND table_name = $table "
+        "AND constraint_type IN ('PRIMARY KEY', 'UNIQUE') AND list_sort(constraint_column_names) = $key",
+        {"table": table, "key": sorted(key)},
+    ).fetchall()
+    return rows[0][0] if rows else None
 
 
 def duplicate_keys(con: duckdb.DuckDBPyConnection, table: str, key: Sequence[str]) -> int:

@@ -88,3 +88,26 @@ def test_sources_recount_only_pending_urls_and_match_a_full_rebuild(con):
     assert incremental != everything
     urls = {r[1] for r in incremental}
     assert "https://example.org/brand-new-page" in urls
+
+
+def test_a_key_duckdb_enforces_needs_no_scan_and_any_other_is_scanned(con) -> None:
+    import duckdb
+    import pytest
+
+    from digest_pipeline.warehouse.schema import duplicate_keys, enforced_key
+
+    assert enforced_key(con, "events", ["event_id"]) == "PRIMARY KEY"
+    assert enforced_key(con, "post_sources", ["position", "post_id"]) == "PRIMARY KEY"  # any column order
+    assert enforced_key(con, "post_sources", ["post_id"]) is None  # not the constrained key
+    assert enforced_key(con, "trend_tags_daily", ["post_date", "tag_key"]) is None  # no index by design
+    # What the constraint promises: a duplicate never gets in.
+    con.execute("CREATE TABLE keyed (k VARCHAR PRIMARY KEY)")
+    assert enforced_key(con, "keyed", ["k"]) == "PRIMARY KEY"
+    con.execute("INSERT INTO keyed VALUES ('a')")
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute("INSERT INTO keyed VALUES ('a')")
+    # A table built without the constraint (an older schema) has no say, and is scanned.
+    con.execute("CREATE TABLE old_events AS SELECT * FROM events")
+    con.execute("INSERT INTO old_events (event_id) VALUES ('e1'), ('e1')")
+    assert enforced_key(con, "old_events", ["event_id"]) is None
+    assert duplicate_keys(con, "old_events", ["event_id"]) == 1
