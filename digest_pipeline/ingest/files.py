@@ -136,8 +136,10 @@ def list_posts_folder(
 ) -> FolderListing:
     """List every file under root with its size and modification time, reading none of them.
 
-    Raises FileNotFoundError if root is not a folder. The stat follows a
-    symlink, as reading the file would: a link is unchanged while its target is.
+    Raises FileNotFoundError if root is not a folder, and the OSError of any
+    subfolder that cannot be listed: skipping it would make its posts look
+    deleted. The stat follows a symlink, as reading the file would: a link is
+    unchanged while its target is.
     Editors and `cp` change the mtime, so an edited file always shows; a file
     changed without any trace in its size and mtime would need `touch` to be seen.
     """

@@ -257,3 +257,23 @@ def test_the_listing_stats_regular_files_and_leaves_the_rest_to_be_read(tmp_path
     }
     read = by_name(listing.read(["dangling.md", "linked"]))
     assert read["dangling.md"].reject_reason and read["linked"].reject_reason
+
+
+def test_a_subfolder_that_cannot_be_listed_fails_the_listing(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    from digest_pipeline.ingest.files import list_posts_folder
+
+    write(tmp_path / "ok.md", post("gpt", "2025-11-03"))
+    write(tmp_path / "locked" / "post.md", post("gpt", "2025-11-04"))
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    # Skipped silently, its posts would look deleted; the scan stops and says why instead.
+    with pytest.raises(PermissionError, match="Permission denied"):
+        list_posts_folder(tmp_path)
