@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from digest_pipeline.parallel import map_chunks
-from digest_pipeline.timeline.entities import Name, extract_names, name_keys
+from digest_pipeline.timeline.entities import GENERIC_HEADS, Name, extract_names, name_keys
 from digest_pipeline.timeline.text import cjk_bigrams, figures, fold_script, latin_words
 
 ITEM_URL = re.compile(r"https?://[^\s)\]>）」』，。、]+", re.IGNORECASE)
@@ -60,7 +60,8 @@ class EventFeatures:
     """Amounts, percentages and dates quoted, with their units (`text.figures`)."""
     subject_groups: tuple[frozenset[str], ...] = ()
     """Per specific headline name, the families it goes by (`google` and `gemini` for Google
-    Gemini 3 Flash): another item that names none of them has never heard of this subject."""
+    Gemini 3 Flash), or else the headline's leading actor (`google` for 「Google 獲 Apple 注資」):
+    another item that names none of a group's families has never heard of that subject."""
 
 
 def _terms(folded: str) -> Counter[str]:
@@ -108,15 +109,33 @@ def event_features(event: TimelineEvent) -> EventFeatures:
         outlets=outlets,
         urls=urls,
         figures=frozenset(figures(headline) | figures(body)),
-        subject_groups=tuple(
-            group
-            for group in (
-                frozenset(sub.family for sub in _word_suffixes([name]) if sub.is_specific)
-                for name in headline_names
-            )
-            if group
-        ),
+        subject_groups=_subject_groups(headline_names),
     )
+
+
+def _subject_groups(headline_names: list[Name]) -> tuple[frozenset[str], ...]:
+    """What the headline is about, one family set per thing (see `EventFeatures.subject_groups`).
+
+    Each specific name (a product or version) goes by the families of its word
+    suffixes. A headline naming nothing specific is about its leading actor,
+    when that is a single non-generic name (「Google 獲 Apple 注資」 is about
+    Google): two such headlines about organisations neither item names are two
+    developments, not one.
+    """
+    groups = tuple(
+        group
+        for group in (
+            frozenset(sub.family for sub in _word_suffixes([name]) if sub.is_specific)
+            for name in headline_names
+        )
+        if group
+    )
+    if groups or not headline_names:
+        return groups
+    lead = headline_names[0]
+    if len(lead.parts) == 1 and lead.family not in GENERIC_HEADS and len(lead.family) > 1:
+        return (frozenset({lead.family}),)
+    return ()
 
 
 PARALLEL_MIN_ITEMS = 4000

@@ -22,7 +22,9 @@ names and the other about a sibling of it (GPT-5.2 vs GPT-5.2-Codex,
 Qwen-Image-2512 vs Qwen-Image-Layered), or each headline names a specific
 thing the other item never names, not even by its family (Veo 1.3 and
 Imagen 1.0 launching in one country, Claude Sonnet 1.6 and GPT-2.3 topping
-one benchmark: one kind of news, two developments). And the day
+one benchmark: one kind of news, two developments); a headline naming nothing
+specific is about its leading actor (Google and OpenAI each raising money).
+And the day
 gap: stories recur within days to weeks, so similarity is discounted as the
 gap grows.
 """
@@ -177,10 +179,11 @@ def subject_conflict(a: EventFeatures, b: EventFeatures) -> bool:
     "Never names" counts a name's leading parts as named: an item on
     Qwen-Image-Layered has named Qwen-Image, so an item headlined Qwen-Image
     does not conflict with it; an item on GPT-5.2 has not named GPT-5.2-Codex.
-    An item whose headline names no specific thing (「微軟加碼挪威算力」)
-    conflicts with nothing: follow-ups are often written that way.
+    An item whose headline names neither a specific thing nor a leading actor
+    (「北極圈的 GPU：微軟加碼挪威算力」 leads with a generic word) conflicts with
+    nothing: follow-ups are often written that way.
     """
-    if not (a.subjects and b.subjects):
+    if not (a.subject_groups and b.subject_groups):
         return False
     shared = a.subject_families & b.subject_families
     if shared and (_one_way_conflict(a, b, shared) or _one_way_conflict(b, a, shared)):

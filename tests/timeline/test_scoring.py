@@ -75,6 +75,15 @@ def test_idf_makes_a_name_every_item_repeats_worthless(make_event):
             "",
             True,
         ),
+        # headlines naming nothing specific are about their leading actors
+        (
+            "Google 獲 Apple 注資 30 億美元",
+            "估值再創新高。",
+            "OpenAI 獲微軟注資 80 億美元",
+            "估值再創新高。",
+            True,
+        ),
+        ("Meta 閉源模型「Avocado」傳延至第二季", "", "Avocado 延期內幕", "Meta 內部評測未達標。", False),
         # ... unless one names the other's subject, or one headline names no specific thing
         ("Gemini 3 Flash 發布", "Google 推出。", "谷歌 Gemini ３ Flash 成為預設模型，OpenAI 受壓", "", False),
         (
