@@ -117,6 +117,11 @@ class Name:
         """A particular product or version (GPT-5.2, Qwen Chat Memory), not a bare brand."""
         return len(self.parts) >= 2 and self.family not in GENERIC_HEADS
 
+    @property
+    def is_brand(self) -> bool:
+        """A bare brand or organisation (Google, Avocado): one part, not a generic word or a letter."""
+        return len(self.parts) == 1 and self.family not in GENERIC_HEADS and len(self.family) >= 2
+
     def prefixes(self) -> list[str]:
         return ["-".join(self.parts[:n]) for n in range(1, len(self.parts) + 1)]
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from digest_pipeline.parallel import map_chunks
-from digest_pipeline.timeline.entities import GENERIC_HEADS, Name, extract_names, name_keys
+from digest_pipeline.timeline.entities import Name, extract_names, name_keys
 from digest_pipeline.timeline.text import cjk_bigrams, figures, fold_script, latin_words
 
 ITEM_URL = re.compile(r"https?://[^\s)\]>）」』，。、]+", re.IGNORECASE)
@@ -133,9 +133,7 @@ def _subject_groups(headline_names: list[Name]) -> tuple[frozenset[str], ...]:
     if groups or not headline_names:
         return groups
     lead = headline_names[0]
-    if len(lead.parts) == 1 and lead.family not in GENERIC_HEADS and len(lead.family) > 1:
-        return (frozenset({lead.family}),)
-    return ()
+    return (frozenset({lead.family}),) if lead.is_brand else ()
 
 
 PARALLEL_MIN_ITEMS = 4000

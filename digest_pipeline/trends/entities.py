@@ -15,14 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from digest_pipeline.timeline.entities import GENERIC_HEADS, Name, extract_names
+from digest_pipeline.timeline.entities import Name, extract_names
 from digest_pipeline.timeline.text import fold_script
 
 _HOST_PART = re.compile(r"[a-z].*\.[a-z]|\.(com|net|org|io|ai|tw|cn)$")
 
 
 def _is_trend_worthy(name: Name) -> bool:
-    if len(name.parts) == 1 and (name.family in GENERIC_HEADS or len(name.family) < 2):
+    if len(name.parts) == 1 and not name.is_brand:
         return False
     return not any(_HOST_PART.search(part) for part in name.parts)
 
