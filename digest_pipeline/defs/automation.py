@@ -5,8 +5,9 @@ request the same run shapes: for each maximal run of consecutive affected post
 dates (in the partition order), one run of the scan, those dates' post tables
 and everything downstream (sources, the timeline, the trends). A drop of a
 thousand new posts is therefore one run, not a thousand. The sensor compares
-with its cursor (what it saw last tick), the schedule with what the warehouse
-recorded, so the schedule also repairs what a failed or missed run left behind.
+with what it saw last tick (a `StateStore` file its cursor names), the schedule
+with what the warehouse recorded, so the schedule also repairs what a failed or
+missed run left behind.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from digest_pipeline.defs.partitions import POST_DATES_PARTITION, post_dates
 from digest_pipeline.defs.resources import PostsFolder
 from digest_pipeline.ingest.watch import (
     ChangePlan,
+    Cursor,
+    StateStore,
     dates_not_built,
+    listing_fingerprint,
     plan_changes,
-    state_from_cursor,
     state_from_warehouse,
-    state_to_cursor,
 )
 from digest_pipeline.warehouse.schema import POST_TABLES, SCAN_TABLES
 
@@ -65,6 +67,11 @@ def planning_database(duckdb: DuckDBResource) -> str:
     if not Path(duckdb.database).exists() and published and Path(published).is_file():
         return published
     return duckdb.database
+
+
+def sensor_state_store(duckdb: DuckDBResource, posts_root: Path) -> StateStore:
+    """Where the sensor keeps its folder state: beside the working file, with the writer's other files."""
+    return StateStore.for_posts(Path(duckdb.database).parent, posts_root)
 
 
 def date_blocks(order: Sequence[str], wanted: Iterable[str]) -> list[tuple[str, str]]:
@@ -125,22 +132,40 @@ def _describe(plan: ChangePlan) -> str:
     # first tick compares the folder with the warehouse, so an up-to-date warehouse
     # starts no run, and a missing one is built once.
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Every 30 s: stat the posts folder, hash only files whose size or mtime moved, and run "
-    "the scan, the affected post dates (one run per block of consecutive dates) and everything downstream.",
+    description="Every 30 s: stat the posts folder; if anything moved, hash only files whose size or mtime "
+    "moved, and run the scan, the affected post dates (one run per block of consecutive dates) and "
+    "everything downstream.",
 )
 def new_posts_sensor(
     context: dg.SensorEvaluationContext, posts_folder: PostsFolder, duckdb: DuckDBResource
 ) -> dg.SensorResult:
-    """Plan against the cursor (or, with none usable, the warehouse) and request the refresh runs."""
-    previous = state_from_cursor(context.cursor)
+    """Plan against the last tick's state (or, with none usable, the warehouse) and request the refresh runs.
+
+    The cursor is small: the folder's listing fingerprint and the digest of the
+    state kept in a `StateStore` beside the working file (see there for why).
+    """
+    last = Cursor.decode(context.cursor)
+    try:
+        listing = listing_fingerprint(posts_folder.root)
+    except FileNotFoundError as err:  # keep the cursor: a folder that comes back is not all new
+        return dg.SensorResult(skip_reason=str(err), cursor=context.cursor)
+    if last is not None and last.listing == listing:
+        return dg.SensorResult(
+            skip_reason="no file added, removed or written since the last tick", cursor=context.cursor
+        )
+    store = sensor_state_store(duckdb, posts_folder.root)
+    previous = store.load(last.state) if last is not None else None
     if previous is None:
-        context.log.info("no usable cursor: comparing the folder with the warehouse's last scan")
+        context.log.info(
+            "no usable cursor or saved state: comparing the folder with the warehouse's last scan"
+        )
         previous = state_from_warehouse(planning_database(duckdb))
     try:
         plan = plan_changes(posts_folder.root, previous, posts_folder.max_post_bytes)
-    except FileNotFoundError as err:  # keep the cursor: a folder that comes back is not all new
+    except FileNotFoundError as err:
         return dg.SensorResult(skip_reason=str(err), cursor=context.cursor)
-    cursor = state_to_cursor(plan.state)
+    state = store.save(plan.state, keep=last.state if last is not None else None)
+    cursor = Cursor(listing, state).encode()
     registered = context.instance.get_dynamic_partitions(POST_DATES_PARTITION)
     # Keyed on the transition (old state -> new state): re-evaluating one tick asks for the same runs,
     # while a file changed and later changed back is a new transition with new runs.

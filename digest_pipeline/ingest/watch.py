@@ -12,8 +12,7 @@ which date a file belongs to.
 
 from __future__ import annotations
 
-import base64
-import binascii
+import hashlib
 import json
 import os
 import zlib
@@ -21,11 +20,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
-from digest_pipeline.ingest.files import DEFAULT_MAX_POST_BYTES, iter_candidate_files, scan_file
+from digest_pipeline.ingest.files import (
+    DEFAULT_MAX_POST_BYTES,
+    iter_candidate_files,
+    list_posts_folder,
+    scan_file,
+)
 
 STATE_VERSION = 1
-"""Bumped whenever the cursor layout changes: an older cursor then reads as no state at all."""
+"""Bumped whenever the state layout changes: an older state then reads as no state at all."""
+CURSOR_VERSION = 2
+"""Version 1 cursors held the whole state; they read as no cursor (one comparison with the warehouse)."""
 
 UNKNOWN = -1
 """Size or mtime not known (a state rebuilt from the warehouse): the file is hashed to compare."""
@@ -119,27 +126,122 @@ def plan_changes(root: Path, previous: FolderState, max_bytes: int = DEFAULT_MAX
     return ChangePlan(state, tuple(new), tuple(changed), tuple(deleted), tuple(sorted(dates)))
 
 
-def state_to_cursor(state: FolderState) -> str:
-    """The state as a compact string (JSON, zlib, URL-safe base64) for a sensor cursor."""
+def encode_state(state: FolderState) -> bytes:
+    """The state as compressed JSON, for a `StateStore` file."""
     files = {rel: [f.size, f.mtime_ns, f.sha256, f.post_date] for rel, f in sorted(state.items())}
-    raw = json.dumps({"v": STATE_VERSION, "files": files}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode("ascii")
+    return zlib.compress(json.dumps({"v": STATE_VERSION, "files": files}, separators=(",", ":")).encode())
 
 
-def state_from_cursor(cursor: str | None) -> FolderState | None:
-    """The state a cursor holds; None for no cursor, a corrupt one or one of another version."""
-    if not cursor:
-        return None
+def decode_state(data: bytes) -> FolderState | None:
+    """The state `encode_state` wrote; None for damaged data or another version."""
     try:
-        payload = json.loads(zlib.decompress(base64.urlsafe_b64decode(cursor.encode("ascii"))))
+        payload = json.loads(zlib.decompress(data))
         if payload["v"] != STATE_VERSION:
             return None
         return {
             str(rel): FileState(int(size), int(mtime), str(sha), None if date is None else str(date))
             for rel, (size, mtime, sha, date) in payload["files"].items()
         }
-    except (binascii.Error, zlib.error, UnicodeError, ValueError, KeyError, TypeError, AttributeError):
-        return None  # a cursor we cannot read means "start fresh", never a failing sensor
+    except (zlib.error, UnicodeError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # state we cannot read means "start fresh", never a failing sensor
+
+
+def listing_fingerprint(root: Path) -> str:
+    """A digest of every file's relative path, size and mtime: one stat per file, no reads.
+
+    Two equal fingerprints mean no file was added, removed or written in between, so
+    an idle tick stops here, without loading the state or hashing anything.
+    Raises FileNotFoundError if root is not a folder (see `plan_changes`).
+    """
+    files = list_posts_folder(root).files
+    lines = files.select(
+        pl.concat_str(
+            pl.col("source_file"),
+            pl.col("size_bytes").cast(pl.Utf8).fill_null("-"),
+            pl.col("mtime_ns").cast(pl.Utf8).fill_null("-"),
+            separator="\t",
+        )
+    ).to_series()
+    return hashlib.sha256("\n".join(lines.to_list()).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """What the sensor's cursor holds: the folder's listing fingerprint and its state's digest."""
+
+    listing: str
+    state: str
+
+    def encode(self) -> str:
+        return json.dumps(
+            {"v": CURSOR_VERSION, "listing": self.listing, "state": self.state}, separators=(",", ":")
+        )
+
+    @classmethod
+    def decode(cls, cursor: str | None) -> Cursor | None:
+        """None for no cursor, a corrupt one or one of another version (an older, state-holding one)."""
+        if not cursor:
+            return None
+        try:
+            payload = json.loads(cursor)
+            if payload["v"] != CURSOR_VERSION:
+                return None
+            return cls(str(payload["listing"]), str(payload["state"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+@dataclass(frozen=True)
+class StateStore:
+    """The planner's folder state between sensor ticks, in files named by their content's digest.
+
+    Not in the sensor's cursor: Dagster writes a sensor's cursor into every tick it
+    records and keeps skipped ticks for seven days (20,160 of them at one tick every
+    30 s), and the state of 100,000 files is 6.6 MB: over 100 GB of tick history.
+    The cursor names the state by digest instead. A state file that is gone or damaged
+    reads as none, and the sensor then compares the folder with the warehouse.
+    """
+
+    folder: Path
+    name: str
+    """Set per posts folder, so two folders planned from one place keep apart."""
+
+    @classmethod
+    def for_posts(cls, folder: Path, posts_root: Path) -> StateStore:
+        key = hashlib.sha256(str(posts_root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+        return cls(folder, f"posts-state-{key}")
+
+    def path(self, digest: str) -> Path:
+        return self.folder / f"{self.name}-{digest}.json.z"
+
+    def load(self, digest: str) -> FolderState | None:
+        try:
+            data = self.path(digest).read_bytes()
+        except (OSError, ValueError):
+            return None
+        if hashlib.sha256(data).hexdigest() != digest:
+            return None
+        return decode_state(data)
+
+    def save(self, state: FolderState, keep: str | None = None) -> str:
+        """Write the state (atomically, once per content) and delete every older one but `keep`.
+
+        `keep` is the state the tick started from: until Dagster stores the new cursor,
+        a re-evaluated tick still starts from it.
+        """
+        data = encode_state(state)
+        digest = hashlib.sha256(data).hexdigest()
+        target = self.path(digest)
+        if not target.exists():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f".{target.name}.partial")
+            partial.write_bytes(data)
+            os.replace(partial, target)
+        wanted = {target.name, self.path(keep).name if keep else ""}
+        for old in self.folder.glob(f"{self.name}-*.json.z"):
+            if old.name not in wanted:
+                old.unlink(missing_ok=True)
+        return digest
 
 
 _FILES_IN_WAREHOUSE = """

@@ -170,6 +170,35 @@ def test_corrupt_cursor_starts_from_the_warehouse(sensor: Sensor) -> None:
     assert ranges(sensor.tick()) == [(SEED_DATES[0], SEED_DATES[-1])]
 
 
+def test_cursor_stays_small_and_the_state_lives_beside_the_working_file(
+    sensor: Sensor, warehouse_file: Path
+) -> None:
+    """Dagster copies the cursor into every tick it keeps: the folder's state must not be in it."""
+    cursor = sensor.tick().cursor
+    assert cursor is not None and len(cursor) < 200
+    (saved,) = (warehouse_file.parent / ".build").glob("posts-state-*")
+    assert saved.stat().st_size > len(cursor)
+
+
+def test_idle_tick_reads_no_state(sensor: Sensor, warehouse_file: Path) -> None:
+    cursor = sensor.tick().cursor
+    for saved in (warehouse_file.parent / ".build").glob("posts-state-*"):
+        saved.unlink()  # an idle tick stops at the listing fingerprint, before it needs the state
+    result = sensor.tick()
+    assert not result.run_requests and result.cursor == cursor
+
+
+def test_lost_state_compares_with_the_warehouse(
+    sensor: Sensor, seeded_posts: Path, warehouse_file: Path
+) -> None:
+    sensor.tick()
+    for saved in (warehouse_file.parent / ".build").glob("posts-state-*"):
+        saved.unlink()
+    add_post(seeded_posts, "2026-01-26")
+    # No warehouse was built here, so every date is missing from it and rebuilt.
+    assert ranges(sensor.tick()) == [(SEED_DATES[0], "2026-01-26")]
+
+
 def test_missing_folder_skips_and_keeps_the_cursor(sensor: Sensor, seeded_posts: Path) -> None:
     cursor = sensor.tick().cursor
     shutil.rmtree(seeded_posts)

@@ -12,12 +12,15 @@ import pytest
 from digest_pipeline.cli import build
 from digest_pipeline.ingest import watch
 from digest_pipeline.ingest.watch import (
+    Cursor,
     FileState,
+    StateStore,
     dates_not_built,
+    decode_state,
+    encode_state,
+    listing_fingerprint,
     plan_changes,
-    state_from_cursor,
     state_from_warehouse,
-    state_to_cursor,
 )
 from digest_pipeline.warehouse.schema import apply_schema
 
@@ -131,27 +134,92 @@ def test_missing_folder_is_an_error_not_a_mass_deletion(folder: Path) -> None:
         plan_changes(folder, state)
 
 
-def test_cursor_round_trip(folder: Path) -> None:
+def test_state_round_trip(folder: Path) -> None:
     state = plan_changes(folder, {}).state | {"x.txt": FileState(3, 4, "ab", None)}
-    cursor = state_to_cursor(state)
-    assert state_from_cursor(cursor) == state
-    assert cursor.isascii() and len(cursor) < 400
+    assert decode_state(encode_state(state)) == state
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"not zlib at all!", encode_state({})[:-3], __import__("zlib").compress(b'{"files": {}}')],
+    ids=["empty", "garbage", "truncated", "no-version"],
+)
+def test_unreadable_state_means_no_state(data: bytes) -> None:
+    assert decode_state(data) is None
+
+
+def test_state_of_another_version_means_no_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(watch, "STATE_VERSION", 0)
+    old = encode_state({"a.md": FileState(1, 2, "ab", None)})
+    monkeypatch.undo()
+    assert decode_state(old) is None
+
+
+def test_cursor_is_small_whatever_the_folder_holds(folder: Path) -> None:
+    """Dagster stores the cursor with every tick it records: it must not grow with the folder."""
+    for n in range(300):
+        write_post(folder, f"many/{n:04d}.md", "2026-01-03", n)
+    cursor = Cursor(listing_fingerprint(folder), "f" * 64)
+    encoded = cursor.encode()
+    assert Cursor.decode(encoded) == cursor
+    assert encoded.isascii() and len(encoded) < 200
 
 
 @pytest.mark.parametrize(
     "cursor",
-    [None, "", "not base64 at all!", "aGVsbG8=", state_to_cursor({}).replace("e", "f", 3)],
-    ids=["none", "empty", "garbage", "not-zlib", "damaged"],
+    [None, "", "not json", "[1, 2]", '{"v": 1, "files": {}}', "eJyrVspSslIqzszLS85JTQEAKKMF3w=="],
+    ids=["none", "empty", "garbage", "a-list", "old-version", "version-1-state-cursor"],
 )
-def test_unreadable_cursor_means_no_state(cursor: str | None) -> None:
-    assert state_from_cursor(cursor) is None
+def test_unreadable_cursor_means_no_cursor(cursor: str | None) -> None:
+    assert Cursor.decode(cursor) is None
 
 
-def test_cursor_of_another_version_means_no_state(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(watch, "STATE_VERSION", 0)
-    old = state_to_cursor({"a.md": FileState(1, 2, "ab", None)})
-    monkeypatch.undo()
-    assert state_from_cursor(old) is None
+def test_fingerprint_moves_with_any_added_removed_or_written_file(folder: Path) -> None:
+    first = listing_fingerprint(folder)
+    assert listing_fingerprint(folder) == first
+    path = write_post(folder, "c.md", "2026-01-05")
+    added = listing_fingerprint(folder)
+    assert added != first
+    later = path.stat().st_mtime_ns + 5_000_000_000
+    os.utime(path, ns=(later, later))  # same bytes, new mtime: the planner must look again
+    touched = listing_fingerprint(folder)
+    assert touched not in (first, added)
+    path.unlink()
+    assert listing_fingerprint(folder) == first
+
+
+def test_fingerprint_of_a_missing_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        listing_fingerprint(tmp_path / "gone")
+
+
+def test_store_saves_once_per_content_and_keeps_only_the_current_and_previous(
+    folder: Path, tmp_path: Path
+) -> None:
+    store = StateStore.for_posts(tmp_path / "state", folder)
+    first = plan_changes(folder, {}).state
+    digest_1 = store.save(first)
+    assert store.save(first, keep=digest_1) == digest_1
+    assert store.load(digest_1) == first
+    write_post(folder, "c.md", "2026-01-05")
+    second = plan_changes(folder, first).state
+    digest_2 = store.save(second, keep=digest_1)
+    assert store.load(digest_1) == first and store.load(digest_2) == second
+    write_post(folder, "d.md", "2026-01-06")
+    digest_3 = store.save(plan_changes(folder, second).state, keep=digest_2)
+    assert store.load(digest_1) is None  # two saves ago: deleted
+    assert sorted(p.name for p in (tmp_path / "state").iterdir()) == sorted(
+        store.path(d).name for d in (digest_2, digest_3)
+    )
+
+
+def test_store_ignores_a_damaged_or_foreign_file(folder: Path, tmp_path: Path) -> None:
+    store = StateStore.for_posts(tmp_path / "state", folder)
+    digest = store.save(plan_changes(folder, {}).state)
+    store.path(digest).write_bytes(encode_state({}))  # content no longer matches its name
+    assert store.load(digest) is None
+    assert store.load("0" * 64) is None
+    assert StateStore.for_posts(tmp_path / "state", tmp_path).name != store.name  # one per posts folder
 
 
 def test_missing_warehouse_is_an_empty_state(tmp_path: Path) -> None:
