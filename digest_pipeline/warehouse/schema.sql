@@ -1,6 +1,14 @@
 -- The warehouse schema: every table analysts rely on, with a COMMENT on each
 -- table and column (see ../shared/CONTRACT.md). Applied idempotently on every
 -- run, so new tables and comments reach existing warehouse files.
+--
+-- Long free text (post content, section and item bodies, link titles, summaries)
+-- is stored `USING COMPRESSION zstd`: DuckDB's default for strings kept a
+-- 100k-post warehouse at 1.3 GB, half of it in these columns, and the whole file
+-- is copied on every publish. ZSTD holds them in a fifth to a half of the space
+-- and writes them faster; a full scan of post_versions.content reads 0.30 s
+-- instead of 0.16 s. A file created before this keeps its tables' compression
+-- until it is rebuilt (`make clean && make run`).
 
 CREATE TABLE IF NOT EXISTS post_files (
     source_file     VARCHAR NOT NULL,
@@ -34,7 +42,7 @@ CREATE TABLE IF NOT EXISTS post_versions (
     first_ingested_at  TIMESTAMP NOT NULL,
     last_seen_at       TIMESTAMP NOT NULL,
     is_current         BOOLEAN NOT NULL,
-    content            VARCHAR NOT NULL,
+    content            VARCHAR USING COMPRESSION zstd NOT NULL,
     PRIMARY KEY (post_id, content_sha256)
 );
 COMMENT ON TABLE post_versions IS 'Every distinct content ever ingested for a post; the old versions of a re-published post stay here, queryable, with their full text.';
@@ -72,12 +80,12 @@ CREATE TABLE IF NOT EXISTS posts (
     post_date        DATE NOT NULL,
     title            VARCHAR,
     tagline          VARCHAR,
-    ai_summary       VARCHAR,
-    trend_summary    VARCHAR,
+    ai_summary       VARCHAR USING COMPRESSION zstd,
+    trend_summary    VARCHAR USING COMPRESSION zstd,
     layout           VARCHAR,
     image            VARCHAR,
     categories       VARCHAR[],
-    front_matter     JSON,
+    front_matter     JSON USING COMPRESSION zstd,
     source_file      VARCHAR NOT NULL,
     content_sha256   VARCHAR NOT NULL,
     identity_source  VARCHAR NOT NULL,
@@ -113,7 +121,7 @@ CREATE TABLE IF NOT EXISTS post_sections (
     position   INTEGER NOT NULL,
     heading    VARCHAR NOT NULL,
     kind       VARCHAR NOT NULL,
-    body       VARCHAR NOT NULL,
+    body       VARCHAR USING COMPRESSION zstd NOT NULL,
     PRIMARY KEY (post_id, position)
 );
 COMMENT ON TABLE post_sections IS 'Every section of every current post, whole, so analysis, outlook and any unknown section stay queryable.';
@@ -141,7 +149,7 @@ CREATE TABLE IF NOT EXISTS post_sources (
     position     INTEGER NOT NULL,
     source_id    VARCHAR NOT NULL,
     post_date    DATE NOT NULL,
-    title        VARCHAR NOT NULL,
+    title        VARCHAR USING COMPRESSION zstd NOT NULL,
     raw_url      VARCHAR NOT NULL,
     url          VARCHAR NOT NULL,
     domain       VARCHAR NOT NULL,
@@ -167,7 +175,7 @@ CREATE TABLE IF NOT EXISTS sources (
     raw_url       VARCHAR NOT NULL,
     domain        VARCHAR NOT NULL,
     host          VARCHAR NOT NULL,
-    title         VARCHAR NOT NULL,
+    title         VARCHAR USING COMPRESSION zstd NOT NULL,
     cite_count    INTEGER NOT NULL,
     post_count    INTEGER NOT NULL,
     first_cited   DATE NOT NULL,
@@ -207,7 +215,7 @@ CREATE TABLE IF NOT EXISTS events (
     post_date   DATE NOT NULL,
     position    INTEGER NOT NULL,
     headline    VARCHAR NOT NULL,
-    body        VARCHAR NOT NULL,
+    body        VARCHAR USING COMPRESSION zstd NOT NULL,
     outlets     VARCHAR[] NOT NULL,
     list_style  VARCHAR NOT NULL
 );
@@ -253,7 +261,7 @@ COMMENT ON COLUMN event_entities.model IS 'Model of the item''s post.';
 CREATE TABLE IF NOT EXISTS key_points (
     post_id   VARCHAR NOT NULL,
     position  INTEGER NOT NULL,
-    text      VARCHAR NOT NULL,
+    text      VARCHAR USING COMPRESSION zstd NOT NULL,
     PRIMARY KEY (post_id, position)
 );
 COMMENT ON TABLE key_points IS 'One row per entry of a current post''s key points section (重點摘要).';

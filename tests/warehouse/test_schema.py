@@ -1,0 +1,45 @@
+"""How the schema stores what it holds: long free text compressed with ZSTD."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from digest_pipeline.cli import build
+
+TEXT_COLUMNS = [
+    ("post_versions", "content"),
+    ("post_sections", "body"),
+    ("events", "body"),
+    ("key_points", "text"),
+    ("post_sources", "title"),
+    ("sources", "title"),
+    ("posts", "ai_summary"),
+    ("posts", "trend_summary"),
+    ("posts", "front_matter"),
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    warehouse = tmp_path_factory.mktemp("schema") / "digest.duckdb"
+    build(str(seeds), str(warehouse), log=lambda *_: None)
+    return warehouse
+
+
+@pytest.mark.parametrize(("table", "column"), TEXT_COLUMNS, ids=[f"{t}.{c}" for t, c in TEXT_COLUMNS])
+def test_long_text_is_stored_with_zstd(built: Path, table: str, column: str) -> None:
+    """DuckDB's default for strings (dictionary + FSST) kept the 100k-post warehouse at 1.3 GB,
+    half of it these columns; ZSTD stores them in a fifth of the space and writes them faster,
+    and the file is copied whole on every publish."""
+    with duckdb.connect(str(built), read_only=True) as con:
+        kinds = {
+            row[0]
+            for row in con.execute(
+                "SELECT DISTINCT compression FROM pragma_storage_info($table) "
+                "WHERE column_name = $column AND segment_type IN ('VARCHAR', 'JSON')",
+                {"table": table, "column": column},
+            ).fetchall()
+        }
+    assert kinds == {"ZSTD"}
