@@ -210,9 +210,11 @@ def build(posts_dir: Path, work: Path, label: str, dagster_home: bool = False) -
     )
     steps = json.loads(times.read_text(encoding="utf-8"))
     ingest = sum(s for key, s in steps.items() if key.split(".")[0] in INGEST_STEPS)
+    # The published file: what analysts open, and what every run copies whole to publish.
+    warehouse_mib = (work / "digest.duckdb").stat().st_size / 2**20
     print(
         f"  {label}: {measured['seconds']:.1f}s wall, {sum(steps.values()):.1f}s in steps, "
-        f"peak {measured['peak_mib']:.0f} MiB",
+        f"peak {measured['peak_mib']:.0f} MiB, warehouse {warehouse_mib:.0f} MiB",
         flush=True,
     )
     return {
@@ -221,6 +223,7 @@ def build(posts_dir: Path, work: Path, label: str, dagster_home: bool = False) -
         "steps": steps,
         "step_seconds": sum(steps.values()),
         "ingest_seconds": ingest,
+        "warehouse_mib": warehouse_mib,
     }
 
 
@@ -301,7 +304,7 @@ def main() -> None:
 
 def report(results: dict) -> None:
     sizes = results["sizes"]
-    print("\nsize     floor  ingest  ratio   full build  steps   peak MiB  one-day (steps / wall)")
+    print("\nsize     floor  ingest  ratio   full build  steps   peak MiB  file MiB  one-day (steps / wall)")
     for size, entry in sizes.items():
         full, fl = entry["full_build"], entry["floor"]
         day = entry.get("one_day")
@@ -309,7 +312,8 @@ def report(results: dict) -> None:
         print(
             f"{int(size):>7} {fl['seconds']:>6.2f}s {full['ingest_seconds']:>6.1f}s "
             f"{full['ingest_seconds'] / fl['seconds']:>5.1f}x {full['seconds']:>9.1f}s "
-            f"{full['step_seconds']:>6.1f}s {full['peak_mib']:>9.0f}  {day_text}"
+            f"{full['step_seconds']:>6.1f}s {full['peak_mib']:>9.0f} "
+            f"{full.get('warehouse_mib', 0):>9.0f}  {day_text}"
         )
     print("\ntargets")
     largest = max(sizes, key=int)
