@@ -154,6 +154,21 @@ def hold_back_last_day(posts_dir: Path, held: Path) -> int:
     return moved
 
 
+def remove_new_day(posts_dir: Path, held: Path) -> int:
+    """Take the held-back day's posts out of the history folder; returns how many were there.
+
+    Run before measuring too: a run killed during its one-day build leaves them in the
+    folder, and the next run's "history" would then already hold the new day (its one-day
+    build finding nothing to do).
+    """
+    removed = 0
+    for path in held.glob("*.md"):
+        if (posts_dir / path.name).exists():
+            (posts_dir / path.name).unlink()
+            removed += 1
+    return removed
+
+
 def _last_json(output: str) -> dict:
     """The child's result: its last line that is a JSON object (a progress bar may print around it)."""
     return json.loads(next(line for line in reversed(output.splitlines()) if line.startswith("{")))
@@ -275,6 +290,9 @@ def main() -> None:
         held = workdir / f"new-day-{size}"
         if not held.exists():
             hold_back_last_day(posts, held)
+        restored = remove_new_day(posts, held)
+        if restored:
+            print(f"  removed {restored} new-day posts an interrupted run left in {posts}", flush=True)
         entry: dict = {"posts": size}
         entry["floor"] = floor(posts)
         print(f"  floor: {entry['floor']['seconds']:.2f}s for {entry['floor']['posts']} files", flush=True)
@@ -288,8 +306,7 @@ def main() -> None:
                 label = f"one new day ({len(list(held.glob('*.md')))} posts)"
                 entry["one_day"] = build(posts, work, label, args.dagster_home)
             finally:
-                for path in held.glob("*.md"):
-                    (posts / path.name).unlink(missing_ok=True)
+                remove_new_day(posts, held)
         shutil.rmtree(work, ignore_errors=True)
         results["sizes"][str(size)] = entry
     for events in args.events:

@@ -184,16 +184,28 @@ def extract_names(folded: str) -> list[Name]:
         words = match.group(0).split()
         if len(words) > 1 and _NUMBER.match(words[-1]) and _QUANTITY_AFTER.match(text, match.end()):
             words.pop()
-        run: list[str] = []
-        for word in [*words, ""]:
-            if word and _is_name_word(word, alone=len(words) == 1):
-                run.append(word)
-                continue
-            name = _name_from_words(run)
-            if name:
-                names.append(name)
-            run = []
+        names.extend(_names_in_run(tuple(words)))
     return names
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _names_in_run(words: tuple[str, ...]) -> tuple[Name, ...]:
+    """The names in one run of Latin words, in order.
+
+    Cached: digests write the same few hundred names over and over, and this is
+    most of the cost of reading names (the parse and the timeline read every item's).
+    """
+    names: list[Name] = []
+    run: list[str] = []
+    for word in (*words, ""):
+        if word and _is_name_word(word, alone=len(words) == 1):
+            run.append(word)
+            continue
+        name = _name_from_words(run)
+        if name:
+            names.append(name)
+        run = []
+    return tuple(names)
 
 
 def _name_from_words(words: list[str]) -> Name | None:
@@ -221,11 +233,17 @@ def name_keys(names: list[Name]) -> set[str]:
     """
     keys: set[str] = set()
     for name in names:
-        keys.update(name.prefixes())
-        for start in name.word_starts[1:]:
-            if not _NUMBER.match(name.parts[start]):
-                keys.update(Name(name.parts[start:]).prefixes())
+        keys.update(_keys_of(name))
     return keys
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _keys_of(name: Name) -> tuple[str, ...]:
+    keys = name.prefixes()
+    for start in name.word_starts[1:]:
+        if not _NUMBER.match(name.parts[start]):
+            keys.extend(Name(name.parts[start:]).prefixes())
+    return tuple(keys)
 
 
 def is_version_refinement(general: Name, specific: Name) -> bool:

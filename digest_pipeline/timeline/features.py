@@ -8,6 +8,7 @@ is decided in `scoring`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -80,10 +81,24 @@ def _word_suffixes(names: list[Name]) -> list[Name]:
     """Each name and the names starting at its later words: `Google Gemini 3 Pro` also says `Gemini 3 Pro`."""
     found: dict[tuple[str, ...], Name] = {}
     for name in names:
-        for start in name.word_starts:
-            sub = Name(name.parts[start:], tuple(s - start for s in name.word_starts if s >= start))
+        for sub in _suffixes_of(name):
             found.setdefault(sub.parts, sub)
     return list(found.values())
+
+
+# Cached per name, as `entities` caches reading them: the same names recur in item after item.
+@functools.lru_cache(maxsize=1 << 16)
+def _suffixes_of(name: Name) -> tuple[Name, ...]:
+    return tuple(
+        Name(name.parts[start:], tuple(s - start for s in name.word_starts if s >= start))
+        for start in name.word_starts
+    )
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _specific_families(name: Name) -> frozenset[str]:
+    """The families of a name's specific word suffixes (empty when nothing in it is specific)."""
+    return frozenset(sub.family for sub in _suffixes_of(name) if sub.is_specific)
 
 
 def event_features(event: TimelineEvent) -> EventFeatures:
@@ -122,14 +137,7 @@ def _subject_groups(headline_names: list[Name]) -> tuple[frozenset[str], ...]:
     Google): two such headlines about organisations neither item names are two
     developments, not one.
     """
-    groups = tuple(
-        group
-        for group in (
-            frozenset(sub.family for sub in _word_suffixes([name]) if sub.is_specific)
-            for name in headline_names
-        )
-        if group
-    )
+    groups = tuple(group for group in map(_specific_families, headline_names) if group)
     if groups or not headline_names:
         return groups
     lead = headline_names[0]
