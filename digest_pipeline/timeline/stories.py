@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from digest_pipeline.timeline.features import EventFeatures, TimelineEvent, event_features, headline_core
+from digest_pipeline.timeline.features import EventFeatures, TimelineEvent, event_text_features, headline_core
 from digest_pipeline.timeline.scoring import TermWeights, cosine, vectors
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -30,14 +30,15 @@ def representative(
     label (「市場觀點：」) loses ties; then the earliest. Centrality is the
     headline's cosine with the sum of the other items' text vectors, which
     equals the sum of its cosines with each but costs one pass, not one per pair.
-    `features` may hold the items' features already computed (by event id).
+    `features` may hold the items' features already computed (by event id); only their
+    words are read, so `event_text_features` will do.
     Only the earliest `REPRESENTATIVE_CANDIDATES` items (by `order`) take part.
     """
     members = candidates(members)
     if len(members) == 1:
         return members[0]
     known = features or {}
-    feats = [known.get(m.event_id) or event_features(m) for m in members]
+    feats = [known.get(m.event_id) or event_text_features(m) for m in members]
     weights = TermWeights(feats)
     vecs = [vectors(f, weights) for f in feats]
     total: dict[str, float] = defaultdict(float)

@@ -16,6 +16,7 @@ Ids that stop naming a story (merged, re-founded, withdrawn) are kept in
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -389,16 +390,24 @@ together (on every core when there are many) and then dropped, so a full build n
 def _story_rows(
     members: dict[str, list[tuple[str, TimelineEvent]]], post_domains: dict[str, set[str]]
 ) -> list[tuple]:
-    """The `stories` rows of one batch of whole stories."""
-    # Only stories of two or more items need features, and only for their headline candidates.
-    events = [
-        event
-        for items in members.values()
-        if len(items) > 1
-        for event in candidates([event for _, event in items])
-    ]
-    features = {f.event.event_id: f for f in event_features_many(events)}
-    return [_story_row(sid, members[sid], post_domains, features) for sid in sorted(members)]
+    """The `stories` rows of one batch of whole stories.
+
+    Only stories of two or more items need features, only for their headline
+    candidates, and only their words: the headline is chosen by words alone. The
+    features stream in story order, so each story is described as soon as its own
+    have arrived, while the workers compute the next stories' (not after all of them).
+    """
+    order = sorted(members)
+    wanted = {
+        sid: candidates([event for _, event in members[sid]]) if len(members[sid]) > 1 else []
+        for sid in order
+    }
+    stream = event_features_many((e for sid in order for e in wanted[sid]), text_only=True)
+    rows = []
+    for sid in order:
+        features = {f.event.event_id: f for f in itertools.islice(stream, len(wanted[sid]))}
+        rows.append(_story_row(sid, members[sid], post_domains, features))
+    return rows
 
 
 STORY_SCHEMA = {

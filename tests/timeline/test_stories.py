@@ -31,3 +31,26 @@ def test_an_outlet_names_a_domain_by_its_first_label():
     assert outlet_names_domain("Yahoo Tech", "yahoo.com")
     assert outlet_names_domain("The Verge", "theverge.com")
     assert not outlet_names_domain("Reuters", "aibase.com")
+
+
+def test_words_alone_choose_the_same_headline_as_full_features():
+    """Stories are described with `event_text_features` (half the cost): it must not change the choice."""
+    from collections import defaultdict
+    from pathlib import Path
+
+    from digest_pipeline.timeline.evaluate import events_from_folder, gold_posts_dir, load_gold
+    from digest_pipeline.timeline.features import event_features, event_text_features
+
+    gold_path = Path(__file__).resolve().parents[2] / "eval" / "digests-a" / "gold.yaml"
+    gold = load_gold(gold_path)
+    stories = defaultdict(list)
+    for event in events_from_folder(gold_posts_dir(gold_path)):
+        stories[gold[event.event_id]].append(event)
+    recurring = [members for members in stories.values() if len(members) > 2]
+    assert len(recurring) >= 3
+    for members in recurring:
+        full = {m.event_id: event_features(m) for m in members}
+        text = {m.event_id: event_text_features(m) for m in members}
+        for key, features in full.items():
+            assert (text[key].terms, text[key].headline_terms) == (features.terms, features.headline_terms)
+        assert representative(members, text) == representative(members, full)
