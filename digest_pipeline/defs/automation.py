@@ -22,6 +22,7 @@ from dagster_duckdb import DuckDBResource
 from digest_pipeline import settings
 from digest_pipeline.defs.partitions import POST_DATES_PARTITION, post_dates
 from digest_pipeline.defs.resources import PostsFolder
+from digest_pipeline.ingest.files import list_posts_folder
 from digest_pipeline.ingest.watch import (
     ChangePlan,
     Cursor,
@@ -146,10 +147,11 @@ def new_posts_sensor(
     """
     last = Cursor.decode(context.cursor)
     try:
-        listing = listing_fingerprint(posts_folder.root)
+        listing = list_posts_folder(posts_folder.root, posts_folder.max_post_bytes)
     except FileNotFoundError as err:  # keep the cursor: a folder that comes back is not all new
         return dg.SensorResult(skip_reason=str(err), cursor=context.cursor)
-    if last is not None and last.listing == listing:
+    fingerprint = listing_fingerprint(listing)
+    if last is not None and last.listing == fingerprint:
         return dg.SensorResult(
             skip_reason="no file added, removed or written since the last tick", cursor=context.cursor
         )
@@ -160,12 +162,9 @@ def new_posts_sensor(
             "no usable cursor or saved state: comparing the folder with the warehouse's last scan"
         )
         previous = state_from_warehouse(planning_database(duckdb))
-    try:
-        plan = plan_changes(posts_folder.root, previous, posts_folder.max_post_bytes)
-    except FileNotFoundError as err:
-        return dg.SensorResult(skip_reason=str(err), cursor=context.cursor)
+    plan = plan_changes(posts_folder.root, previous, posts_folder.max_post_bytes, listing)
     state = store.save(plan.state, keep=last.state if last is not None else None)
-    cursor = Cursor(listing, state).encode()
+    cursor = Cursor(fingerprint, state).encode()
     registered = context.instance.get_dynamic_partitions(POST_DATES_PARTITION)
     # Keyed on the transition (old state -> new state): re-evaluating one tick asks for the same runs,
     # while a file changed and later changed back is a new transition with new runs.

@@ -56,12 +56,6 @@ def _walk(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:
         yield from _walk(entry.path, f"{prefix}{entry.name}/")
 
 
-def iter_candidate_files(root: Path) -> Iterator[Path]:
-    """Every non-hidden file under root, recursively, in a stable (sorted) order."""
-    for rel, _ in _walk(str(root), ""):
-        yield root / rel
-
-
 def _outside_root(path: Path, root: Path) -> bool:
     try:
         path.resolve().relative_to(root.resolve())

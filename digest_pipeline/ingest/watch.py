@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ import polars as pl
 
 from digest_pipeline.ingest.files import (
     DEFAULT_MAX_POST_BYTES,
-    iter_candidate_files,
+    FolderListing,
     list_posts_folder,
     scan_file,
 )
@@ -33,6 +34,8 @@ STATE_VERSION = 1
 """Bumped whenever the state layout changes: an older state then reads as no state at all."""
 CURSOR_VERSION = 2
 """Version 1 cursors held the whole state; they read as no cursor (one comparison with the warehouse)."""
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 UNKNOWN = -1
 """Size or mtime not known (a state rebuilt from the warehouse): the file is hashed to compare."""
@@ -89,23 +92,31 @@ def _read_state(path: Path, root: Path, size: int, mtime_ns: int, max_bytes: int
     return FileState(size, mtime_ns, scanned.content_sha256, post_date)
 
 
-def plan_changes(root: Path, previous: FolderState, max_bytes: int = DEFAULT_MAX_POST_BYTES) -> ChangePlan:
+def plan_changes(
+    root: Path,
+    previous: FolderState,
+    max_bytes: int = DEFAULT_MAX_POST_BYTES,
+    listing: FolderListing | None = None,
+) -> ChangePlan:
     """Compare the folder with `previous`, reading only files whose size or mtime moved.
 
+    `listing` is the folder's `list_posts_folder`, if the caller already has it (the
+    sensor fingerprints it first); otherwise the folder is listed here.
     Raises FileNotFoundError if root is not a folder: a missing (say, unmounted)
     folder must not look like every post was deleted.
     """
-    if not root.is_dir():
-        raise FileNotFoundError(f"posts folder {root} does not exist or is not a folder")
+    listing = listing or list_posts_folder(root, max_bytes)
     state: FolderState = {}
     new: list[str] = []
     changed: list[str] = []
     dates: set[str] = set()
-    for path in iter_candidate_files(root):
-        seen = _stat(path)
+    for rel, size, mtime_ns in listing.files.iter_rows():
+        path = root / rel
+        # The listing leaves size and mtime out for what is not a regular file (a dangling
+        # link, a symlinked folder): stat those as the scan would meet them.
+        seen = (size, mtime_ns) if size is not None else _stat(path)
         if seen is None:
             continue
-        rel = path.relative_to(root).as_posix()
         old = previous.get(rel)
         if old is not None and (old.size, old.mtime_ns) == seen:
             state[rel] = old
@@ -146,15 +157,13 @@ def decode_state(data: bytes) -> FolderState | None:
         return None  # state we cannot read means "start fresh", never a failing sensor
 
 
-def listing_fingerprint(root: Path) -> str:
-    """A digest of every file's relative path, size and mtime: one stat per file, no reads.
+def listing_fingerprint(listing: FolderListing) -> str:
+    """A digest of every file's relative path, size and mtime (from `list_posts_folder`: no reads).
 
     Two equal fingerprints mean no file was added, removed or written in between, so
     an idle tick stops here, without loading the state or hashing anything.
-    Raises FileNotFoundError if root is not a folder (see `plan_changes`).
     """
-    files = list_posts_folder(root).files
-    lines = files.select(
+    lines = listing.files.select(
         pl.concat_str(
             pl.col("source_file"),
             pl.col("size_bytes").cast(pl.Utf8).fill_null("-"),
@@ -186,9 +195,11 @@ class Cursor:
             payload = json.loads(cursor)
             if payload["v"] != CURSOR_VERSION:
                 return None
-            return cls(str(payload["listing"]), str(payload["state"]))
+            listing, state = str(payload["listing"]), str(payload["state"])
         except (ValueError, KeyError, TypeError):
             return None
+        # Digests only: the state's names a file, which must stay inside the store's folder.
+        return cls(listing, state) if _SHA256.fullmatch(listing) and _SHA256.fullmatch(state) else None
 
 
 @dataclass(frozen=True)

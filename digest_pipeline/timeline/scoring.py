@@ -129,12 +129,7 @@ def vectors(features: EventFeatures, weights: TermWeights) -> Vectors:
 
 
 def _tfidf(counts: Mapping[str, int], weights: TermWeights) -> dict[str, float]:
-    # `idf` written out with local names: this runs for every word of every item a story's
-    # headline is chosen among, and three calls a word were most of its cost.
-    df, log, n = weights.term_df, math.log, weights.documents + 1
-    return {
-        term: (1 + log(count)) * max(0.0, log(n / (df.get(term, 0) + 0.5))) for term, count in counts.items()
-    }
+    return {term: (1 + math.log(count)) * weights.term_idf(term) for term, count in counts.items()}
 
 
 def _normalised(vector: dict[str, float]) -> dict[str, float]:

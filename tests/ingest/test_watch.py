@@ -11,6 +11,7 @@ import pytest
 
 from digest_pipeline.cli import build
 from digest_pipeline.ingest import watch
+from digest_pipeline.ingest.files import list_posts_folder
 from digest_pipeline.ingest.watch import (
     Cursor,
     FileState,
@@ -159,7 +160,7 @@ def test_cursor_is_small_whatever_the_folder_holds(folder: Path) -> None:
     """Dagster stores the cursor with every tick it records: it must not grow with the folder."""
     for n in range(300):
         write_post(folder, f"many/{n:04d}.md", "2026-01-03", n)
-    cursor = Cursor(listing_fingerprint(folder), "f" * 64)
+    cursor = Cursor(listing_fingerprint(list_posts_folder(folder)), "f" * 64)
     encoded = cursor.encode()
     assert Cursor.decode(encoded) == cursor
     assert encoded.isascii() and len(encoded) < 200
@@ -175,22 +176,33 @@ def test_unreadable_cursor_means_no_cursor(cursor: str | None) -> None:
 
 
 def test_fingerprint_moves_with_any_added_removed_or_written_file(folder: Path) -> None:
-    first = listing_fingerprint(folder)
-    assert listing_fingerprint(folder) == first
+    first = listing_fingerprint(list_posts_folder(folder))
+    assert listing_fingerprint(list_posts_folder(folder)) == first
     path = write_post(folder, "c.md", "2026-01-05")
-    added = listing_fingerprint(folder)
+    added = listing_fingerprint(list_posts_folder(folder))
     assert added != first
     later = path.stat().st_mtime_ns + 5_000_000_000
     os.utime(path, ns=(later, later))  # same bytes, new mtime: the planner must look again
-    touched = listing_fingerprint(folder)
+    touched = listing_fingerprint(list_posts_folder(folder))
     assert touched not in (first, added)
     path.unlink()
-    assert listing_fingerprint(folder) == first
+    assert listing_fingerprint(list_posts_folder(folder)) == first
 
 
-def test_fingerprint_of_a_missing_folder_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError):
-        listing_fingerprint(tmp_path / "gone")
+def test_cursor_naming_anything_but_a_digest_is_no_cursor() -> None:
+    """The state digest names a file in the store's folder: a tampered cursor must not lead outside it."""
+    digest = "a" * 64
+    assert Cursor.decode(Cursor(digest, digest).encode()) == Cursor(digest, digest)
+    assert Cursor.decode(Cursor(digest, "../../etc/passwd").encode()) is None
+    assert Cursor.decode(Cursor("x", digest).encode()) is None
+
+
+def test_a_dangling_link_is_planned_from_its_own_stat(folder: Path) -> None:
+    """The listing has no size for it; the planner stats the link itself, so it is seen, and seen once."""
+    (folder / "gone.md").symlink_to(folder / "nowhere.md")
+    plan = plan_changes(folder, {})
+    assert "gone.md" in plan.new and plan.state["gone.md"].post_date is None
+    assert not plan_changes(folder, plan.state).has_changes
 
 
 def test_store_saves_once_per_content_and_keeps_only_the_current_and_previous(
