@@ -1,13 +1,12 @@
-"""Publish: the analysts' file, replaced whole by a copy of the working file after every run.
+"""Publish: the analysts' file, replaced whole by the working file's content after every run.
 
 Runs write the working file (`.build/` beside the published one). This asset
 runs last, downstream of every table, and swaps the published file atomically
-(`digest_pipeline.warehouse.publish`): open read-only sessions keep their old
+(`digest_pipeline.warehouse.publish`, which patches the previously published
+file rather than copying when no session has it open): open read-only sessions keep their old
 file, new ones see the new run whole, and a run that fails or is killed before
 it leaves the published file at its last good state.
 """
-
-from pathlib import Path
 
 import dagster as dg
 
@@ -28,12 +27,16 @@ def published_warehouse(context: dg.AssetExecutionContext, duckdb: WarehouseReso
     """The DuckDB file analysts open read-only: the working file as of the end of the last run."""
     duckdb.seed_from_published()
     published = publish_warehouse(duckdb.database, duckdb.published)
-    size = Path(published).stat().st_size
-    context.log.info(f"published {duckdb.database} to {published} ({size:,} bytes)")
+    context.log.info(
+        f"published {duckdb.database} to {published.path} ({published.bytes_total:,} bytes): "
+        f"{published.how}, {published.bytes_written:,} bytes written"
+    )
     return dg.MaterializeResult(
         metadata={
-            "path": dg.MetadataValue.path(str(published)),
+            "path": dg.MetadataValue.path(str(published.path)),
             "working_file": dg.MetadataValue.path(duckdb.database),
-            "bytes": dg.MetadataValue.int(size),
+            "bytes": dg.MetadataValue.int(published.bytes_total),
+            "published_by": dg.MetadataValue.text(published.how),
+            "bytes_written": dg.MetadataValue.int(published.bytes_written),
         }
     )

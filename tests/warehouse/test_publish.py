@@ -93,3 +93,97 @@ def test_nothing_to_publish_without_a_working_file(paths: tuple[Path, Path]) -> 
     with pytest.raises(FileNotFoundError, match="nothing to publish"):
         publish_warehouse(working, published)
     assert not published.exists()
+
+
+def test_the_previous_file_is_patched_into_the_next_and_equals_the_working_file(
+    paths: tuple[Path, Path],
+) -> None:
+    working, published = paths
+    write_value(working, 1)
+    with duckdb.connect(str(working)) as con:  # a table no later run changes: blocks to keep
+        con.execute("CREATE TABLE big AS SELECT range AS n, md5(range::VARCHAR) AS h FROM range(300000)")
+    assert publish_warehouse(working, published).how == "copied"  # nothing published before
+    write_value(working, 2)
+    assert publish_warehouse(working, published).how == "copied"  # no spare yet: 1 becomes it
+    assert publish.spare_path(published).is_file()
+    write_value(working, 3)
+    result = publish_warehouse(working, published)
+    assert result.how == "patched"
+    assert 0 < result.bytes_written < result.bytes_total / 2
+    assert result.bytes_total == working.stat().st_size
+    assert published.read_bytes() == working.read_bytes()
+    assert read_value_elsewhere(published) == 3
+    assert oct(published.stat().st_mode & 0o777) == oct(0o644)
+    with duckdb.connect(str(working)) as con:  # the file shrinks: the patched one is cut to size
+        con.execute("DROP TABLE big")
+        con.execute("CHECKPOINT")
+        con.execute("VACUUM")
+    for value in (4, 5):  # twice, so the spare patched is one that had the big table
+        write_value(working, value)
+        result = publish_warehouse(working, published)
+        assert result.how == "patched"
+        assert published.read_bytes() == working.read_bytes()
+        assert read_value_elsewhere(published) == value
+
+
+HOLD_OPEN = """
+import duckdb, sys
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.sql('SELECT v FROM t').fetchall()[0][0], flush=True)
+sys.stdin.readline()
+print(con.sql('SELECT v FROM t').fetchall()[0][0], flush=True)
+"""
+
+
+def test_a_spare_some_session_still_reads_is_never_patched(paths: tuple[Path, Path]) -> None:
+    working, published = paths
+    for value in (1, 2):
+        write_value(working, value)
+        publish_warehouse(working, published)
+    analyst = subprocess.Popen(
+        [sys.executable, "-c", HOLD_OPEN, str(published)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert analyst.stdout is not None and analyst.stdin is not None
+    try:
+        assert analyst.stdout.readline().strip() == "2"  # the analyst holds the file with 2
+        write_value(working, 3)
+        assert publish_warehouse(working, published).how == "patched"  # the spare held 1
+        write_value(working, 4)
+        assert publish_warehouse(working, published).how == "copied"  # the spare is the analyst's
+        analyst.stdin.write("\n")
+        analyst.stdin.flush()
+        assert analyst.stdout.readline().strip() == "2"
+    finally:
+        analyst.communicate(timeout=30)
+    assert read_value_elsewhere(published) == 4
+    write_value(working, 5)
+    assert publish_warehouse(working, published).how == "patched"  # the analyst has gone
+    assert read_value_elsewhere(published) == 5
+
+
+def test_a_spare_open_in_this_process_is_never_patched(paths: tuple[Path, Path]) -> None:
+    working, published = paths
+    for value in (1, 2):
+        write_value(working, value)
+        publish_warehouse(working, published)
+    with duckdb.connect(str(published), read_only=True) as held:  # locks do not conflict in-process
+        write_value(working, 3)
+        assert publish_warehouse(working, published).how == "patched"  # the spare held 1
+        write_value(working, 4)
+        assert publish_warehouse(working, published).how == "copied"  # the spare is `held`'s file
+        assert held.execute("SELECT v FROM t").fetchall() == [(2,)]
+    assert read_value_elsewhere(published) == 4
+
+
+def test_a_spare_linked_to_the_published_file_is_never_patched(paths: tuple[Path, Path]) -> None:
+    working, published = paths
+    write_value(working, 1)
+    publish_warehouse(working, published)
+    os.link(published, publish.spare_path(published))  # the same inode under both names
+    write_value(working, 2)
+    assert publish_warehouse(working, published).how == "copied"
+    assert read_value_elsewhere(published) == 2
+    assert read_value_elsewhere(publish.spare_path(published)) == 1
