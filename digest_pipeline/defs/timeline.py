@@ -9,7 +9,7 @@ from digest_pipeline.defs.metadata import table_metadata
 from digest_pipeline.defs.resources import DUCKDB_WRITER_POOL
 from digest_pipeline.timeline.cluster import TimelineConfig
 from digest_pipeline.warehouse.schema import TIMELINE_TABLES, apply_schema
-from digest_pipeline.warehouse.timeline_tables import replay_mismatches, update_timeline
+from digest_pipeline.warehouse.timeline_tables import days_last_placed, replay_mismatches, update_timeline
 
 _DESCRIPTIONS = {
     "stories": "One row per real-world development: stable id, headline, first/last seen, mentions, models.",
@@ -19,11 +19,14 @@ _DESCRIPTIONS = {
 }
 _KINDS = {"duckdb", "python"}
 REPLAY_DAYS = 14
-"""The replay check rebuilds this many latest days from the stored state before them: a fixed cost.
+"""The replay check rebuilds at most this many latest days from the stored state before them.
 
-Two weeks hold a daily run's new day and the recurrences that follow a
-story's first report; the stories as they stood before those days come from
-`story_events.placed_story_id` and the dated merges, so the replay is exact.
+It replays the days the last placing run placed (a daily run: one day), so
+it checks what that run wrote at the cost of a day, and a full build's or a
+backfill's last two weeks at a fixed cost. Two weeks hold the recurrences
+that follow a story's first report; the stories as they stood before the
+replayed days come from `story_events.placed_story_id` and the dated merges,
+so the replay is exact.
 """
 
 
@@ -137,15 +140,17 @@ def story_dates_and_counts(duckdb: DuckDBResource) -> dg.AssetCheckResult:
 @dg.asset_check(
     pool=DUCKDB_WRITER_POOL,
     asset="stories",
-    description=f"Replaying the latest {REPLAY_DAYS} days from the stored state before them gives every "
-    "item the same story id (ids unchanged across builds).",
+    description=f"Replaying the days the last run placed (at most the latest {REPLAY_DAYS}) from the stored "
+    "state before them gives every item the same story id (ids unchanged across builds).",
 )
 def story_ids_replay(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     with duckdb.get_connection() as con:
-        mismatches = replay_mismatches(con, _config(), last_days=REPLAY_DAYS)
+        days = min(REPLAY_DAYS, days_last_placed(con) or REPLAY_DAYS)
+        mismatches = replay_mismatches(con, _config(), last_days=days)
     return dg.AssetCheckResult(
         passed=not mismatches,
         metadata={
+            "days_replayed": days,
             "items_placed_differently": len(mismatches),
             "examples": dg.MetadataValue.md("\n".join(f"- {m}" for m in mismatches[:10]) or "none"),
         },

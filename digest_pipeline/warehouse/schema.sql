@@ -204,6 +204,8 @@ CREATE TABLE IF NOT EXISTS pipeline.trends_pending (table_name VARCHAR NOT NULL,
 CREATE TABLE IF NOT EXISTS pipeline.timeline_pending (post_date DATE NOT NULL);
 CREATE TABLE IF NOT EXISTS pipeline.timeline_state (placed_with VARCHAR NOT NULL);
 COMMENT ON TABLE pipeline.timeline_state IS 'The placement version (timeline code and configuration) the stored placements were made with; another version replays the whole timeline.';
+ALTER TABLE pipeline.timeline_state ADD COLUMN IF NOT EXISTS replayed_from DATE;
+COMMENT ON COLUMN pipeline.timeline_state.replayed_from IS 'The first date the latest placing run placed items from: the replay check replays from there (at most its last 14 days).';
 COMMENT ON TABLE pipeline.timeline_pending IS 'Post dates rebuilt since the timeline last ran; only their items are compared with their placements to find where the replay starts, then they are forgotten.';
 COMMENT ON TABLE pipeline.trends_pending IS 'Post dates rebuilt since each day-by-day trend table was last refreshed; the refresh recomputes that table from the earliest of them on, then forgets them.';
 COMMENT ON TABLE pipeline.sources_pending IS 'Source ids whose citations changed (removed or added by a rebuilt post date) since sources was last refreshed; the refresh recounts only these, then empties it.';

@@ -98,6 +98,16 @@ def _placed_with(con: duckdb.DuckDBPyConnection) -> str | None:
     return "unknown" if placed else None
 
 
+def days_last_placed(con: duckdb.DuckDBPyConnection) -> int | None:
+    """How many of the latest days the last placing run placed items on (from its first date to the
+    last item), or None when no run recorded it: what the replay check needs to verify."""
+    rows = con.execute(
+        "SELECT (SELECT max(post_date) FROM events) - replayed_from + 1 FROM pipeline.timeline_state "
+        "WHERE replayed_from IS NOT NULL"
+    ).fetchall()
+    return max(1, rows[0][0]) if rows and rows[0][0] is not None else None
+
+
 def _first_placed_or_new(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     """The first date of any item, stored or placed: where a replay of everything starts."""
     return con.execute(
@@ -200,7 +210,10 @@ def update_timeline(
         _refresh_stories(con, touched)
         con.execute("DELETE FROM pipeline.timeline_pending")
         con.execute("DELETE FROM pipeline.timeline_state")
-        con.execute("INSERT INTO pipeline.timeline_state VALUES ($version)", {"version": version})
+        con.execute(
+            "INSERT INTO pipeline.timeline_state (placed_with, replayed_from) VALUES ($version, $since)",
+            {"version": version, "since": since},
+        )
         con.execute("DROP TABLE at_risk")
         con.execute("COMMIT")
     except Exception:

@@ -9,7 +9,12 @@ from digest_pipeline.timeline.cluster import TimelineConfig, story_id_for
 from digest_pipeline.timeline.features import TimelineEvent
 from digest_pipeline.timeline.scoring import ScoringConfig
 from digest_pipeline.warehouse.schema import apply_schema
-from digest_pipeline.warehouse.timeline_tables import earliest_change, replay_mismatches, update_timeline
+from digest_pipeline.warehouse.timeline_tables import (
+    days_last_placed,
+    earliest_change,
+    replay_mismatches,
+    update_timeline,
+)
 from tests.timeline.scenarios import DEAL_BRIDGE, DEAL_SIDE_A, DEAL_SIDE_B, UNRELATED
 
 NOW = dt.datetime(2026, 1, 1, 6, 0)
@@ -308,6 +313,22 @@ def test_replay_of_the_latest_days_matches_and_catches_a_moved_item(con):
     con.execute("UPDATE story_events SET story_id = 'S20251201-00000000' WHERE event_id = 'gpt-2025-12-01#3'")
     assert len(replay_mismatches(con, last_days=6)) == 1  # outside the replayed days
     assert len(replay_mismatches(con)) == 2  # a full replay sees both
+
+
+def test_the_days_the_last_run_placed_are_recorded_for_the_replay_check(con):
+    assert days_last_placed(con) is None  # nothing placed yet
+    add(con, DAY_1 + DAY_4)
+    update_timeline(con, now=NOW)
+    assert days_last_placed(con) == 4  # a first build: 12-01 .. 12-04
+    add(con, DAY_9)
+    update_timeline(con, now=NOW)
+    assert days_last_placed(con) == 1  # a daily run: the new day only
+    update_timeline(con, now=NOW)
+    assert days_last_placed(con) == 1  # nothing changed: still what the last placing run placed
+    add(con, [(DAY_4[2][0], "Disney 入股 OpenAI 細節", DAY_4[2][2], [])])  # 12-04 re-published
+    update_timeline(con, now=NOW)
+    assert days_last_placed(con) == 6  # 12-04 .. 12-09
+    assert replay_mismatches(con, last_days=days_last_placed(con)) == []
 
 
 def test_a_replay_from_stored_state_sees_stories_as_they_stood_not_as_later_merges_left_them(con, tmp_path):
