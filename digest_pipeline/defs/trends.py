@@ -23,6 +23,7 @@ from digest_pipeline.warehouse.trend_tables import (
     TREND_TABLES,
     negative_counts,
     refresh_trends,
+    rows_checked,
     series_gaps,
     share_violations,
     story_activity_by_day,
@@ -152,7 +153,10 @@ def _negatives(con: duckdb.DuckDBPyConnection, table: str) -> tuple[bool, dict[s
 
 def _gaps(con: duckdb.DuckDBPyConnection, table: str) -> tuple[bool, dict[str, object]]:
     missing = series_gaps(con, table)
-    return not missing, {"missing_rows": dg.MetadataValue.json(missing)}
+    return not missing, {
+        "missing_rows": dg.MetadataValue.json(missing),
+        "rows_checked": rows_checked(con, table),
+    }
 
 
 shares_sum_to_one = _trend_check(

@@ -74,9 +74,13 @@ def enforced_key(con: duckdb.DuckDBPyConnection, table: str, key: Sequence[str])
     return rows[0][0] if rows else None
 
 
-def duplicate_keys(con: duckdb.DuckDBPyConnection, table: str, key: Sequence[str]) -> int:
-    """How many values of `key` occur in more than one row (a broken grain if any)."""
+def duplicate_keys(
+    con: duckdb.DuckDBPyConnection, table: str, key: Sequence[str], where: str = "true"
+) -> int:
+    """How many values of `key` occur in more than one row (a broken grain if any), among the rows
+    `where` selects (rows that share no key with the others, such as a period's)."""
     columns = ", ".join(f'"{c}"' for c in key)
     return con.execute(
-        f'SELECT count(*) FROM (SELECT {columns} FROM "{table}" GROUP BY ALL HAVING count(*) > 1)'
+        f'SELECT count(*) FROM (SELECT {columns} FROM "{table}" WHERE {where} '
+        "GROUP BY ALL HAVING count(*) > 1)"
     ).fetchall()[0][0]

@@ -208,6 +208,8 @@ ALTER TABLE pipeline.timeline_state ADD COLUMN IF NOT EXISTS replayed_from DATE;
 COMMENT ON COLUMN pipeline.timeline_state.replayed_from IS 'The first date the latest placing run placed items from: the replay check replays from there (at most its last 14 days).';
 COMMENT ON TABLE pipeline.timeline_pending IS 'Post dates rebuilt since the timeline last ran; only their items are compared with their placements to find where the replay starts, then they are forgotten.';
 COMMENT ON TABLE pipeline.trends_pending IS 'Post dates rebuilt since each day-by-day trend table was last refreshed; the refresh recomputes that table from the earliest of them on, then forgets them.';
+CREATE TABLE IF NOT EXISTS pipeline.trends_refreshed (table_name VARCHAR PRIMARY KEY, whole BOOLEAN NOT NULL, since DATE);
+COMMENT ON TABLE pipeline.trends_refreshed IS 'What each trend table''s last refresh rewrote: the whole table (whole), its periods from since on, or nothing (neither). The trend checks scan only those rows: the rest passed them before and has not changed.';
 COMMENT ON TABLE pipeline.sources_pending IS 'Source ids whose citations changed (removed or added by a rebuilt post date) since sources was last refreshed; the refresh recounts only these, then empties it.';
 
 CREATE TABLE IF NOT EXISTS events (

@@ -294,11 +294,12 @@ def refresh_trends(
         for table in tables:
             sql = TREND_QUERIES[table]
             empty = not con.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")').fetchall()[0][0]
-            if table not in TAILS or empty:
+            whole, rewritten_since = table not in TAILS or empty, None
+            if whole:
                 con.execute(f'DELETE FROM "{table}"')
                 con.execute(f'INSERT INTO "{table}" BY NAME {sql}', _parameters(sql))
             elif table in pending:
-                since = _tail_start(con, table, pending[table])
+                since = rewritten_since = _tail_start(con, table, pending[table])
                 period = _DAY if TAILS[table] == "post_date" else _WEEK
                 con.execute(
                     f'DELETE FROM "{table}" WHERE "{TAILS[table]}" >= {period.format("$since::DATE")}',
@@ -311,6 +312,10 @@ def refresh_trends(
                         "WHERE t.tag_key = s.tag_key AND t.tag <> s.tag"
                     )
             con.execute("DELETE FROM pipeline.trends_pending WHERE table_name = $table", {"table": table})
+            con.execute(
+                "INSERT OR REPLACE INTO pipeline.trends_refreshed VALUES ($table, $whole, $since)",
+                {"table": table, "whole": whole, "since": rewritten_since},
+            )
             written[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
         con.execute("COMMIT")
     except Exception:
@@ -320,6 +325,40 @@ def refresh_trends(
 
 
 # --- The checks' queries: each returns rows that break the rule (none when it holds). ---
+
+
+def last_refresh(con: duckdb.DuckDBPyConnection, table: str) -> tuple[bool, dt.date | None]:
+    """What the table's last refresh rewrote: (True, None) the whole table (or unknown: a table
+    refreshed before this was kept), (False, day) its periods from `day` on, (False, None) nothing."""
+    rows = con.execute(
+        "SELECT whole, since FROM pipeline.trends_refreshed WHERE table_name = $table", {"table": table}
+    ).fetchall()
+    return (True, None) if not rows else (bool(rows[0][0]), rows[0][1])
+
+
+def rewritten_rows(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """A SQL condition selecting the rows the table's last refresh wrote, for the checks to scan.
+
+    A daily run rewrites the last day or week of a day-by-day series: the checks then cost a
+    day's rows, not the history's. Rows before that were checked when they were written.
+    """
+    whole, since = last_refresh(con, table)
+    if whole:
+        return "true"
+    if since is None:
+        return "false"
+    period = _DAY if TAILS[table] == "post_date" else _WEEK
+    return f'"{TAILS[table]}" >= {period.format(f"DATE {since.isoformat()!r}")}'
+
+
+def rows_checked(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """The rows a check of `table` scans, in words for its metadata."""
+    whole, since = last_refresh(con, table)
+    if whole:
+        return "all (the last refresh rebuilt the table)"
+    if since is None:
+        return "none (the last refresh kept every row)"
+    return f"from {since} on (the last refresh rewrote these)"
 
 
 @dataclass(frozen=True)
@@ -374,7 +413,8 @@ GAPS: dict[str, str] = {
     """,
     # The days after a mention, up to the rolling window's end, must each have a row: walking each
     # name's rows in order (one sort, not a probe per day), a row still inside a mention's window and
-    # before the last post date must be followed by the next day's row.
+    # before the last post date must be followed by the next day's row. Only rows from the day before
+    # the last refresh's first rewritten day are reported; the window before that gives their context.
     "trend_entities_daily": f"""
         SELECT entity_key || ' ' || (post_date + 1)::VARCHAR FROM (
             SELECT entity_key, post_date,
@@ -382,10 +422,11 @@ GAPS: dict[str, str] = {
                    max(post_date) FILTER (mentions > 0) OVER (
                        PARTITION BY entity_key ORDER BY post_date ROWS UNBOUNDED PRECEDING
                    ) AS last_mention
-            FROM trend_entities_daily
+            FROM trend_entities_daily WHERE post_date >= $context_from
         )
         WHERE next_day IS DISTINCT FROM post_date + 1
           AND post_date < least(last_mention + {ROLLING_DAYS - 1}, (SELECT max(post_date) FROM posts))
+          AND post_date >= $report_from
     """,
     "trend_models_weekly": f"""
         SELECT w.d::VARCHAR || ' ' || m.model FROM (
@@ -428,9 +469,19 @@ def negative_counts(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, int
 
 
 def series_gaps(con: duckdb.DuckDBPyConnection, table: str, limit: int = 20) -> list[str]:
-    """The (period, key) rows a gap-free series is missing."""
+    """The (period, key) rows a gap-free series is missing (among those its last refresh wrote)."""
     sql = GAPS[table]
-    rows = con.execute(f"{sql} ORDER BY 1 LIMIT {int(limit)}", _parameters(sql)).fetchall()
+    whole, since = last_refresh(con, table)
+    if not whole and since is None:
+        return []
+    report_from = dt.date.min if whole else since - dt.timedelta(days=1)
+    scope = {
+        "report_from": report_from,
+        "context_from": max(dt.date.min + dt.timedelta(days=ROLLING_DAYS), report_from)
+        - dt.timedelta(days=ROLLING_DAYS),
+    }
+    parameters = _parameters(sql) | {name: value for name, value in scope.items() if f"${name}" in sql}
+    rows = con.execute(f"{sql} ORDER BY 1 LIMIT {int(limit)}", parameters).fetchall()
     return [row[0] for row in rows]
 
 

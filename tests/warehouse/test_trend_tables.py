@@ -18,8 +18,10 @@ from digest_pipeline.warehouse.trend_tables import (
     SHARES,
     TAILS,
     TREND_QUERIES,
+    last_refresh,
     negative_counts,
     refresh_trends,
+    rewritten_rows,
     series_gaps,
     share_violations,
     story_activity_by_day,
@@ -478,9 +480,18 @@ def test_tail_refresh_equals_a_whole_rebuild(con, case) -> None:
         con.execute(f"DELETE FROM {table}")
     _write_posts(con, history)
     refresh_trends(con, tuple(TAILS))
+    for table in TAILS:
+        key = ", ".join(KEYS[table])
+        con.execute(f"CREATE OR REPLACE TEMP TABLE before_{table} AS SELECT {key} FROM {table}")
     _rebuild_dates(con, rebuilt, posts)
     refresh_trends(con, tuple(TAILS))
     assert rows(con, "SELECT count(*) FROM pipeline.trends_pending") == [(0,)]
+    for table in TAILS:  # the checks scan only what the refresh wrote: every other key is as it was
+        key = ", ".join(KEYS[table])
+        scope = rewritten_rows(con, table)
+        kept = sorted(rows(con, f"SELECT {key} FROM {table} WHERE NOT ({scope})"), key=str)
+        was = sorted(rows(con, f"SELECT {key} FROM before_{table} WHERE NOT ({scope})"), key=str)
+        assert kept == was, table
     tail = {t: sorted(rows(con, f"SELECT * FROM {t}"), key=str) for t in TAILS}
     for table in TAILS:
         con.execute(f"DELETE FROM {table}")
@@ -495,3 +506,32 @@ def test_a_table_with_nothing_pending_is_left_alone(con) -> None:
     con.execute("UPDATE trend_tags_daily SET posts = 99")  # a refresh with nothing pending must not redo it
     refresh_trends(con)
     assert rows(con, "SELECT DISTINCT posts FROM trend_tags_daily") == [(99,)]
+
+
+def test_the_checks_scan_what_the_last_refresh_wrote(con) -> None:
+    days = [dt.date(2025, 12, 1) + dt.timedelta(days=n) for n in range(20)]
+    _write_posts(con, [(f"gpt-{d}", "gpt", d, ["AI"], ["a.com"], ["gpt-5"]) for d in days])
+    refresh_trends(con)
+    assert last_refresh(con, "trend_entities_daily") == (True, None)  # a first refresh: all of it
+    assert rewritten_rows(con, "trend_entities_daily") == "true"
+    new_day = days[-1] + dt.timedelta(days=1)
+    _rebuild_dates(con, [new_day], [(f"gpt-{new_day}", "gpt", new_day, ["AI"], ["a.com"], ["gpt-5"])])
+    refresh_trends(con)
+    assert last_refresh(con, "trend_entities_daily") == (False, new_day)
+    whole, since = last_refresh(con, "trend_tags_weekly")  # from within the last week on
+    assert not whole and new_day - dt.timedelta(days=7) < since <= new_day
+    assert last_refresh(con, "trend_stories_daily") == (True, None)  # story tables: always whole
+    table, key = "trend_entities_daily", KEYS["trend_entities_daily"]
+    con.execute(f"INSERT INTO {table} SELECT * FROM {table} WHERE post_date = $d", {"d": days[2]})
+    con.execute(f"DELETE FROM {table} WHERE post_date = $d", {"d": days[5]})
+    assert duplicate_keys(con, table, key) == 1  # old rows broken by hand: a whole scan sees it
+    assert duplicate_keys(con, table, key, where=rewritten_rows(con, table)) == 0  # not rewritten
+    assert series_gaps(con, table) == []
+    con.execute(f"INSERT INTO {table} SELECT * FROM {table} WHERE post_date = $d", {"d": new_day})
+    assert duplicate_keys(con, table, key, where=rewritten_rows(con, table)) == 1  # a rewritten row
+    con.execute(f"DELETE FROM {table} WHERE post_date = $d", {"d": new_day})
+    assert series_gaps(con, table) == [f"gpt-5 {new_day}"]  # seen from the day before's row
+    refresh_trends(con)  # nothing pending: nothing rewritten, nothing to scan
+    assert last_refresh(con, table) == (False, None)
+    assert rewritten_rows(con, table) == "false"
+    assert series_gaps(con, table) == []
