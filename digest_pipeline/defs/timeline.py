@@ -63,7 +63,8 @@ def timeline(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
             )
         else:
             context.log.info(
-                f"replayed from {update.replayed_from}: placed {update.events_placed} items, "
+                f"replayed from {update.replayed_from}: placed {update.events_placed} items "
+                f"({update.features_reused} window items' features read back, not computed), "
                 f"touched {update.stories_touched} stories, {update.merges} merges, "
                 f"{update.candidates_compared} candidate stories compared in {update.seconds:.2f}s"
             )
@@ -73,6 +74,7 @@ def timeline(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
                 "timeline code or settings changed" if update.code_changed else "new or changed items"
             ),
             "events_placed": dg.MetadataValue.int(update.events_placed),
+            "features_reused": dg.MetadataValue.int(update.features_reused),
             "stories_touched": dg.MetadataValue.int(update.stories_touched),
             "merges": dg.MetadataValue.int(update.merges),
             "seconds": dg.MetadataValue.float(round(update.seconds, 3)),

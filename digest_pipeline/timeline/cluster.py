@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -166,27 +166,30 @@ def place_events(
     new_events: Iterable[TimelineEvent],
     history: Iterable[tuple[TimelineEvent, str]] = (),
     config: TimelineConfig | None = None,
+    features: Callable[[Iterable[TimelineEvent]], Iterator[EventFeatures]] = event_features_many,
 ) -> TimelineResult:
     """Place new items, day by day, into the stories of `history` (items already placed) or new ones.
 
     `history` needs only the items within `config.window_days` before the
     earliest new item, and none on or after it; older ones cannot be joined anyway.
     `new_events` may be a lazy iterable in `TimelineEvent.order` (a database
-    cursor): only the window's items are held in memory.
+    cursor): only the window's items are held in memory. `features` gives
+    items' features in order: computed, unless the caller kept some from an
+    earlier run (`warehouse.feature_store`).
     """
     config = config or TimelineConfig()
     timeline = _Timeline(config)
     past = sorted(history, key=lambda pair: pair[0].order)
-    for (_, story_id), features in zip(past, event_features_many([event for event, _ in past]), strict=True):
-        timeline.add(features, story_id)
+    for (_, story_id), item in zip(past, features([event for event, _ in past]), strict=True):
+        timeline.add(item, story_id)
     placements: dict[str, Placement] = {}
     merges: list[Merge] = []
     compared = 0
-    features = event_features_many(_in_order(new_events))
-    for day, today_iter in itertools.groupby(features, key=lambda f: f.event.post_date):
+    new_features = features(_in_order(new_events))
+    for day, today_iter in itertools.groupby(new_features, key=lambda f: f.event.post_date):
         today = list(today_iter)
         first = timeline.matrix.end
-        rows = [timeline.add(features) for features in today]
+        rows = [timeline.add(item) for item in today]
         weights = timeline.open_day(day, timeline.matrix.end)
         scores = timeline.matrix.scores(
             (first, timeline.matrix.end), (timeline.lo, timeline.matrix.end), weights, config.scoring

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -166,6 +168,51 @@ def _subject_groups(headline_names: list[Name]) -> tuple[frozenset[str], ...]:
         return groups
     lead = headline_names[0]
     return (frozenset({lead.family}),) if lead.is_brand else ()
+
+
+def text_key(event: TimelineEvent) -> str:
+    """A digest of everything an item's features are read from: equal keys, equal features."""
+    text = "\x1f".join((event.headline, event.body, *event.outlets))
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def features_to_json(features: EventFeatures) -> str:
+    """The features without their item, as JSON (`features_from_json` reads them back equal).
+
+    Counters keep their order, so the terms are encoded in the same order as when computed.
+    """
+    return json.dumps(
+        {
+            "terms": features.terms,
+            "headline_terms": features.headline_terms,
+            "names": sorted(features.names),
+            "subjects": [[name.parts, name.word_starts] for name in features.subjects],
+            "subject_families": sorted(features.subject_families),
+            "outlets": sorted(features.outlets),
+            "urls": sorted(features.urls),
+            "figures": sorted(features.figures),
+            "subject_groups": [sorted(group) for group in features.subject_groups],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def features_from_json(text: str, event: TimelineEvent) -> EventFeatures:
+    """`event`'s features as `features_to_json` wrote them."""
+    data = json.loads(text)
+    return EventFeatures(
+        event=event,
+        terms=Counter(data["terms"]),
+        headline_terms=Counter(data["headline_terms"]),
+        names=frozenset(data["names"]),
+        subjects=tuple(Name(tuple(parts), tuple(starts)) for parts, starts in data["subjects"]),
+        subject_families=frozenset(data["subject_families"]),
+        outlets=frozenset(data["outlets"]),
+        urls=frozenset(data["urls"]),
+        figures=frozenset(data["figures"]),
+        subject_groups=tuple(frozenset(group) for group in data["subject_groups"]),
+    )
 
 
 PARALLEL_MIN_ITEMS = 4000

@@ -210,6 +210,11 @@ COMMENT ON TABLE pipeline.timeline_pending IS 'Post dates rebuilt since the time
 COMMENT ON TABLE pipeline.trends_pending IS 'Post dates rebuilt since each day-by-day trend table was last refreshed; the refresh recomputes that table from the earliest of them on, then forgets them.';
 CREATE TABLE IF NOT EXISTS pipeline.trends_refreshed (table_name VARCHAR PRIMARY KEY, whole BOOLEAN NOT NULL, since DATE);
 COMMENT ON TABLE pipeline.trends_refreshed IS 'What each trend table''s last refresh rewrote: the whole table (whole), its periods from since on, or nothing (neither). The trend checks scan only those rows: the rest passed them before and has not changed.';
+CREATE TABLE IF NOT EXISTS pipeline.event_features (
+    event_id VARCHAR PRIMARY KEY, post_date DATE NOT NULL, text_key VARCHAR NOT NULL,
+    placed_with VARCHAR NOT NULL, features VARCHAR NOT NULL
+);
+COMMENT ON TABLE pipeline.event_features IS 'The timeline features (JSON) of the latest items, by item, digest of its words and placement version: the next run and the replay check read them instead of computing them again. Only the window and the replay days before the latest item are kept.';
 COMMENT ON TABLE pipeline.sources_pending IS 'Source ids whose citations changed (removed or added by a rebuilt post date) since sources was last refreshed; the refresh recounts only these, then empties it.';
 
 CREATE TABLE IF NOT EXISTS events (

@@ -37,6 +37,7 @@ from digest_pipeline.timeline.cluster import (
 )
 from digest_pipeline.timeline.features import ITEM_URL, EventFeatures, TimelineEvent, event_features_many
 from digest_pipeline.timeline.stories import candidates, outlet_names_domain, representative
+from digest_pipeline.warehouse.feature_store import FeatureStore, keep_from
 
 FINGERPRINT = "md5(concat_ws(chr(31), e.model, e.headline, e.body, array_to_string(e.outlets, chr(31))))"
 """What a placement depends on; a changed item is placed again."""
@@ -57,6 +58,8 @@ class TimelineUpdate:
     seconds: float
     code_changed: bool = False
     """The stored placements were made by other timeline code or settings, so all were placed again."""
+    features_reused: int = 0
+    """Items whose features were read back from `pipeline.event_features` instead of computed."""
 
 
 def _event(row: tuple) -> TimelineEvent:
@@ -182,13 +185,14 @@ def update_timeline(
         {"since": since},
     )
     history = history_as_of(con, since - dt.timedelta(days=config.window_days), since)
+    store = FeatureStore(con, version, keep_from(con, config.window_days))
     new = _stream_events(
         con,
         f"SELECT {_EVENT_COLUMNS} FROM events e WHERE e.post_date >= $since "
         "ORDER BY e.post_date, e.model, e.position, e.event_id",
         {"since": since},
     )
-    result = place_events(new, history, config)
+    result = place_events(new, history, config, features=store.features)
     del history
     merges, candidates_compared = result.merges, result.candidates_compared
     merged = {merge.alias_id: merge.story_id for merge in merges}
@@ -208,6 +212,7 @@ def update_timeline(
         placed = len(placements)
         del placements
         _refresh_stories(con, touched)
+        store.save()
         con.execute("DELETE FROM pipeline.timeline_pending")
         con.execute("DELETE FROM pipeline.timeline_state")
         con.execute(
@@ -228,6 +233,7 @@ def update_timeline(
         candidates_compared=candidates_compared,
         seconds=time.perf_counter() - started,
         code_changed=code_changed,
+        features_reused=store.reused,
     )
 
 
@@ -497,7 +503,10 @@ def replay_mismatches(
         if last_days is not None
         else []
     )
-    result = place_events(replayed, history, config)
+    # The history's features may be read back; the replayed items' are computed again, so the
+    # check also holds computing them to what the placing run computed.
+    store = FeatureStore(con, placement_version(config), keep_from=None, fresh_from=first_replayed)
+    result = place_events(replayed, history, config, features=store.features)
     merged = {merge.alias_id: merge.story_id for merge in result.merges}
     fresh = {p.event_id: resolve(p.story_id, merged) for p in result.placements.values()}
     stored = dict(

@@ -1,0 +1,129 @@
+"""The features of the timeline's latest items, kept between runs (`pipeline.event_features`).
+
+A daily run places one day's items against the items of the window before
+it (30 days), and the replay check does the same again. Reading those
+thousands of items into features (folded text, bigrams, names, figures) cost
+about a second in each, every day, for items that had not changed. Features
+depend only on an item's words and the timeline code, so the latest days'
+are kept as JSON, keyed by the item, a digest of its words and the placement
+version; a run reads the ones it can and computes the rest (new or
+re-published items, another version, anything older).
+
+Only what the next runs need is kept: the window plus the replay check's days
+before the latest item (`keep_from`). That is a few thousand rows however
+long the history. No Dagster here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Iterator
+
+import duckdb
+import polars as pl
+
+from digest_pipeline.timeline.features import (
+    EventFeatures,
+    TimelineEvent,
+    event_features_many,
+    features_from_json,
+    features_to_json,
+    text_key,
+)
+
+EXTRA_DAYS_KEPT = 15
+"""Days kept beyond the window: the replay check's 14 days at most, and the next day."""
+
+
+def keep_from(con: duckdb.DuckDBPyConnection, window_days: int) -> dt.date | None:
+    """The first post date whose items' features are worth keeping (None: no items yet)."""
+    latest = con.execute("SELECT max(post_date) FROM events").fetchall()[0][0]
+    return latest - dt.timedelta(days=window_days + EXTRA_DAYS_KEPT) if latest else None
+
+
+class FeatureStore:
+    """Stored features for the items that have them, computed features for the rest.
+
+    `features` is what `cluster.place_events` takes: items in, their features
+    out, in order. With `fresh_from`, items on or after that date are always
+    computed (the replay check recomputes what it verifies). `save` writes
+    what was computed for the kept days and forgets the rest.
+    """
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        version: str,
+        keep_from: dt.date | None,
+        fresh_from: dt.date | None = None,
+    ):
+        self.con, self.version, self.keep_from, self.fresh_from = con, version, keep_from, fresh_from
+        self.stored: dict[str, tuple[str, str]] = {
+            event_id: (key, text)
+            for event_id, key, text in con.execute(
+                "SELECT event_id, text_key, features FROM pipeline.event_features "
+                "WHERE placed_with = $version",
+                {"version": version},
+            ).fetchall()
+        }
+        self.computed: dict[str, tuple[dt.date, str, EventFeatures]] = {}
+        self.reused = 0
+
+    def _kept(self, event: TimelineEvent) -> str | None:
+        """The stored JSON of the item's features, if stored for these very words."""
+        if self.fresh_from is not None and event.post_date >= self.fresh_from:
+            return None
+        found = self.stored.get(event.event_id)
+        return found[1] if found is not None and found[0] == text_key(event) else None
+
+    def features(self, events: Iterable[TimelineEvent]) -> Iterator[EventFeatures]:
+        """Each item's features, in order: read back where kept, computed (on every core) otherwise."""
+        ahead, events = itertools.tee(events)
+        computed = event_features_many(event for event in ahead if self._kept(event) is None)
+        for event in events:
+            text = self._kept(event)
+            if text is not None:
+                self.reused += 1
+                yield features_from_json(text, event)
+                continue
+            features = next(computed)
+            if self.keep_from is not None and event.post_date >= self.keep_from:
+                self.computed[event.event_id] = (event.post_date, text_key(event), features)
+            yield features
+
+    def save(self) -> int:
+        """Store the kept days' computed features and drop rows no run will read; returns rows written.
+
+        Runs inside the caller's transaction, with the placements they went with.
+        """
+        self.con.execute(
+            "DELETE FROM pipeline.event_features WHERE placed_with <> $version OR post_date < $keep_from",
+            {"version": self.version, "keep_from": self.keep_from or dt.date.max},
+        )
+        if not self.computed:
+            return 0
+        rows = pl.DataFrame(
+            {
+                "event_id": list(self.computed),
+                "post_date": [date for date, _, _ in self.computed.values()],
+                "text_key": [key for _, key, _ in self.computed.values()],
+                "placed_with": self.version,
+                "features": [features_to_json(features) for _, _, features in self.computed.values()],
+            },
+            schema={
+                "event_id": pl.String,
+                "post_date": pl.Date,
+                "text_key": pl.String,
+                "placed_with": pl.String,
+                "features": pl.String,
+            },
+        )
+        self.con.register("computed_features", rows)
+        try:
+            self.con.execute(
+                "INSERT OR REPLACE INTO pipeline.event_features BY NAME SELECT * FROM computed_features"
+            )
+        finally:
+            self.con.unregister("computed_features")
+        return rows.height

@@ -1,0 +1,32 @@
+"""Item features as JSON: what the feature store keeps must read back as what was computed."""
+
+from pathlib import Path
+
+import pytest
+
+from digest_pipeline.timeline.evaluate import events_from_folder
+from digest_pipeline.timeline.features import event_features, features_from_json, features_to_json, text_key
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("folder", ["seeds", "eval/digests-a/posts", "eval/digests-c/posts"])
+def test_features_read_back_equal_with_their_terms_in_order(folder: str) -> None:
+    for event in events_from_folder(ROOT / folder):
+        computed = event_features(event)
+        read = features_from_json(features_to_json(computed), event)
+        assert read == computed
+        assert list(read.terms) == list(computed.terms)  # the order the matrix encodes them in
+
+
+def test_the_text_key_follows_every_word_the_features_are_read_from(make_event) -> None:
+    event = make_event("gpt-1#1", 1, "OpenAI 發布 GPT-5.2", "推理能力提升。", outlets=["Reuters"])
+    same = make_event("gpt-1#1", 2, "OpenAI 發布 GPT-5.2", "推理能力提升。", outlets=["Reuters"], model="x")
+    assert text_key(event) == text_key(same)  # the date and model are not read
+    for other in (
+        make_event("gpt-1#1", 1, "OpenAI 發布 GPT-5.2-Codex", "推理能力提升。", outlets=["Reuters"]),
+        make_event("gpt-1#1", 1, "OpenAI 發布 GPT-5.2", "推理能力大幅提升。", outlets=["Reuters"]),
+        make_event("gpt-1#1", 1, "OpenAI 發布 GPT-5.2", "推理能力提升。", outlets=["CNBC"]),
+        make_event("gpt-1#1", 1, "OpenAI 發布 GPT-5.2推理能力提升。", "", outlets=["Reuters"]),
+    ):
+        assert text_key(other) != text_key(event)

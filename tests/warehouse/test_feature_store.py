@@ -1,0 +1,109 @@
+"""The timeline's kept features: read back instead of computed, and the stories come out the same."""
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+import pytest
+
+import digest_pipeline.warehouse.feature_store as feature_store
+from digest_pipeline.synth import synthesize
+from digest_pipeline.timeline.cluster import TimelineConfig, placement_version
+from digest_pipeline.warehouse.post_tables import parsed_table_frames
+from digest_pipeline.warehouse.schema import apply_schema
+from digest_pipeline.warehouse.timeline_tables import (
+    _EVENT_COLUMNS,
+    _event,
+    replay_mismatches,
+    update_timeline,
+)
+
+CONFIG = TimelineConfig(window_days=10)
+
+
+@pytest.fixture(scope="module")
+def events(tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
+    folder = tmp_path_factory.mktemp("posts")
+    synthesize(6 * 40, folder, models=6, seed=11)
+    versions = [(p.name, "0" * 64, p.read_bytes().decode("utf-8-sig")) for p in folder.glob("*.md")]
+    return parsed_table_frames(versions)["events"].sort("post_date", "model", "position")
+
+
+def load_days(con, events: pl.DataFrame, first: dt.date, last: dt.date) -> None:
+    """What post-date rebuilds do: replace those dates' items, note the dates for the timeline."""
+    batch = events.filter(pl.col("post_date").is_between(first, last))
+    con.register("batch", batch)
+    con.execute("DELETE FROM events WHERE post_date BETWEEN $a AND $b", {"a": first, "b": last})
+    con.execute("INSERT INTO events BY NAME SELECT * FROM batch")
+    con.execute("INSERT INTO pipeline.timeline_pending SELECT DISTINCT post_date FROM batch")
+    con.unregister("batch")
+
+
+def stories(con) -> dict[str, str]:
+    return dict(con.execute("SELECT event_id, story_id FROM story_events").fetchall())
+
+
+def stored(con) -> list[tuple]:
+    return con.execute(
+        "SELECT min(post_date), count(*), count(DISTINCT placed_with) FROM pipeline.event_features"
+    ).fetchall()
+
+
+def test_a_daily_run_reads_the_window_back_and_places_as_a_run_that_computed_it(
+    con, events, monkeypatch
+) -> None:
+    days = events["post_date"].unique().sort().to_list()
+    load_days(con, events, days[0], days[-2])
+    first = update_timeline(con, CONFIG)
+    assert first.features_reused == 0
+    kept_from = days[-2] - dt.timedelta(days=CONFIG.window_days + feature_store.EXTRA_DAYS_KEPT)
+    assert stored(con) == [
+        (kept_from, events.filter(pl.col("post_date").is_between(kept_from, days[-2])).height, 1)
+    ]
+    load_days(con, events, days[-1], days[-1])
+    daily = update_timeline(con, CONFIG)
+    window = events.filter(pl.col("post_date").is_between(days[-1] - dt.timedelta(days=10), days[-2])).height
+    assert daily.features_reused == window
+    with_store = stories(con)
+    assert replay_mismatches(con, CONFIG, last_days=12) == []
+
+    # The same two runs, every feature computed: the same stories.
+    other = duckdb.connect()
+    apply_schema(other)
+    monkeypatch.setattr(feature_store.FeatureStore, "_kept", lambda self, event: None)
+    load_days(other, events, days[0], days[-2])
+    update_timeline(other, CONFIG)
+    load_days(other, events, days[-1], days[-1])
+    assert update_timeline(other, CONFIG).features_reused == 0
+    assert stories(other) == with_store
+
+
+def window_events(con, since: dt.date) -> list:
+    rows = con.execute(
+        f"SELECT {_EVENT_COLUMNS} FROM events e WHERE post_date >= $d ORDER BY post_date, model, position",
+        {"d": since},
+    ).fetchall()
+    return [_event(row) for row in rows]
+
+
+def test_changed_words_another_version_and_replayed_days_are_computed(con, events) -> None:
+    days = events["post_date"].unique().sort().to_list()[:20]
+    load_days(con, events, days[0], days[-1])
+    update_timeline(con, CONFIG)
+    version = placement_version(CONFIG)
+    items = window_events(con, days[-3])
+    rewritten = items[0].event_id
+    con.execute("UPDATE events SET body = body || ' 補充報導。' WHERE event_id = $e", {"e": rewritten})
+    items = window_events(con, days[-3])
+
+    store = feature_store.FeatureStore(con, version, keep_from=None)
+    assert len(list(store.features(items))) == len(items)
+    assert store.reused == len(items) - 1  # all but the rewritten item
+    replay = feature_store.FeatureStore(con, version, keep_from=None, fresh_from=days[-1])
+    list(replay.features(items))
+    assert replay.reused == sum(item.post_date < days[-1] for item in items) - 1
+    assert feature_store.FeatureStore(con, "another version", keep_from=None).stored == {}
+
+    con.execute("UPDATE pipeline.event_features SET placed_with = 'v0' WHERE event_id = $e", {"e": rewritten})
+    feature_store.FeatureStore(con, version, keep_from=days[0]).save()  # nothing computed: it only forgets
+    assert con.execute("SELECT DISTINCT placed_with FROM pipeline.event_features").fetchall() == [(version,)]
