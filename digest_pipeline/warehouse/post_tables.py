@@ -20,7 +20,7 @@ from digest_pipeline.parallel import map_chunks
 from digest_pipeline.posts import ParsedPost, parse_post, tag_key
 from digest_pipeline.trends.entities import item_entities
 from digest_pipeline.warehouse.schema import POST_TABLES
-from digest_pipeline.warehouse.trend_tables import TAILS
+from digest_pipeline.warehouse.trend_tables import PENDING_DATE_TABLES
 
 TEXT_LIST = pl.List(pl.Utf8)
 
@@ -299,11 +299,11 @@ def replace_post_dates(
         con.unregister("frame")
         # The timeline looks for new, changed or withdrawn items on these dates only.
         con.execute("INSERT INTO pipeline.timeline_pending SELECT post_date FROM run_dates")
-        # And the day-by-day trend tables recompute from the earliest of these dates on.
+        # And the trend tables recompute these dates (the day-by-day series: from the earliest on).
         con.execute(
             "INSERT INTO pipeline.trends_pending SELECT t.table_name, d.post_date "
             "FROM unnest($tables::VARCHAR[]) t(table_name) CROSS JOIN run_dates d",
-            {"tables": list(TAILS)},
+            {"tables": list(PENDING_DATE_TABLES)},
         )
         con.unregister("run_dates")
         con.execute("COMMIT")

@@ -215,6 +215,10 @@ CREATE TABLE IF NOT EXISTS pipeline.event_features (
     placed_with VARCHAR NOT NULL, features VARCHAR NOT NULL
 );
 COMMENT ON TABLE pipeline.event_features IS 'The timeline features (JSON) of the latest items, by item, digest of its words and placement version: the next run and the replay check read them instead of computing them again. Only the window and the replay days before the latest item are kept.';
+CREATE TABLE IF NOT EXISTS pipeline.story_trends_pending (table_name VARCHAR NOT NULL, story_id VARCHAR NOT NULL);
+COMMENT ON TABLE pipeline.story_trends_pending IS 'Stories the timeline rewrote since each trend table over the stories was last refreshed; the refresh redoes their days (or their rows), then forgets them.';
+CREATE TABLE IF NOT EXISTS pipeline.story_trends_state (table_name VARCHAR PRIMARY KEY, first_post_date DATE, last_post_date DATE, models VARCHAR[]);
+COMMENT ON TABLE pipeline.story_trends_state IS 'The calendar (first and last post date, models) each trend table over the stories was last refreshed over: a moved last date redoes the days it can change; another first date or set of models rebuilds the table.';
 COMMENT ON TABLE pipeline.sources_pending IS 'Source ids whose citations changed (removed or added by a rebuilt post date) since sources was last refreshed; the refresh recounts only these, then empties it.';
 
 CREATE TABLE IF NOT EXISTS events (

@@ -38,6 +38,7 @@ from digest_pipeline.timeline.cluster import (
 from digest_pipeline.timeline.features import ITEM_URL, EventFeatures, TimelineEvent, event_features_many
 from digest_pipeline.timeline.stories import candidates, outlet_names_domain, representative
 from digest_pipeline.warehouse.feature_store import FeatureStore, keep_from
+from digest_pipeline.warehouse.trend_tables import STORY_TABLES
 
 FINGERPRINT = "md5(concat_ws(chr(31), e.model, e.headline, e.body, array_to_string(e.outlets, chr(31))))"
 """What a placement depends on; a changed item is placed again."""
@@ -397,6 +398,12 @@ def _refresh_stories(con: duckdb.DuckDBPyConnection, touched: set[str]) -> None:
         FROM story_events WHERE story_id IN (SELECT story_id FROM touched_stories)
         GROUP BY story_id, post_date
         """
+    )
+    # The trend tables over the stories redo these stories' days on their next refresh.
+    con.execute(
+        "INSERT INTO pipeline.story_trends_pending SELECT t.table_name, s.story_id "
+        "FROM unnest($tables::VARCHAR[]) t(table_name) CROSS JOIN touched_stories s",
+        {"tables": list(STORY_TABLES)},
     )
     con.execute("DROP TABLE story_members; DROP TABLE touched_stories")
 

@@ -140,19 +140,31 @@ _ENTITIES_DAILY = f"""
     WHERE post_date >= $since::DATE
 """
 
-_STORY_ITEMS = """
+_ALL = "true"
+"""The filter of a whole rebuild; a story table's refresh filters on the days, weeks or stories it redoes
+(`refresh_days`, `refresh_weeks`, `refresh_stories`: temporary tables `_refresh_story_table` fills)."""
+
+
+def _story_items(where: str) -> str:
+    return f"""
     story_items AS (
         SELECT se.story_id, e.post_date, e.model, s.first_seen, s.last_seen,
                s.last_seen <= (SELECT max(post_date) FROM posts) - $quiet_days AS ended
         FROM story_events se JOIN events e USING (event_id) JOIN stories s USING (story_id)
+        WHERE {where}
     )
 """
 
-_STORIES_DAILY = f"""
-    WITH {_STORY_ITEMS},
+
+def _stories_daily(days: str) -> str:
+    """`days` filters a column `post_date` (every day of the calendar when whole)."""
+    return f"""
+    WITH {_story_items(days.format("e.post_date"))},
     calendar AS (
-        SELECT unnest(generate_series(min(post_date), max(post_date), INTERVAL 1 DAY))::DATE AS post_date
-        FROM posts
+        SELECT * FROM (
+            SELECT unnest(generate_series(min(post_date), max(post_date), INTERVAL 1 DAY))::DATE AS post_date
+            FROM posts
+        ) WHERE {days.format("post_date")}
     ),
     per_day AS (
         SELECT post_date, model, count(*) AS items, count(DISTINCT story_id) AS stories,
@@ -171,11 +183,14 @@ _STORIES_DAILY = f"""
     LEFT JOIN per_day d ON d.post_date = c.post_date AND d.model = m.model
 """
 
-_STORY_LIFESPANS = """
+
+def _story_lifespans(stories: str) -> str:
+    """`stories` filters a column `story_id`."""
+    return f"""
     WITH days AS (
         SELECT story_id, post_date, mentions,
                post_date - lag(post_date) OVER (PARTITION BY story_id ORDER BY post_date) - 1 AS gap
-        FROM story_timeline
+        FROM story_timeline WHERE {stories.format("story_id")}
     ),
     per_story AS (
         SELECT story_id, first(post_date ORDER BY mentions DESC, post_date) AS peak_date,
@@ -185,24 +200,31 @@ _STORY_LIFESPANS = """
     SELECT s.story_id, s.headline, s.first_seen, s.last_seen,
            s.last_seen - s.first_seen + 1 AS lifespan_days, s.days_seen, s.mention_count,
            len(s.models) AS model_count, p.peak_date, p.peak_mentions, p.longest_gap_days,
-           (SELECT max(post_date) FROM posts) - s.last_seen AS quiet_days,
-           CASE WHEN (SELECT max(post_date) FROM posts) - s.last_seen >= $quiet_days
-                THEN 'ended' ELSE 'active' END AS status
+           {_QUIET_DAYS} AS quiet_days, {_STATUS} AS status
     FROM stories s JOIN per_story p USING (story_id)
 """
 
-_MODELS_WEEKLY = f"""
-    WITH {_STORY_ITEMS},
+
+_QUIET_DAYS = "(SELECT max(post_date) FROM posts) - last_seen"
+_STATUS = f"CASE WHEN {_QUIET_DAYS} >= $quiet_days THEN 'ended' ELSE 'active' END"
+
+
+def _models_weekly(weeks: str) -> str:
+    """`weeks` filters a week's first day (every week of the calendar when whole)."""
+    return f"""
+    WITH {_story_items(weeks.format(_WEEK.format("e.post_date")))},
     weeks AS (
-        SELECT unnest(generate_series({_WEEK.format("min(post_date)")}, {_WEEK.format("max(post_date)")},
-                                      INTERVAL 7 DAY))::DATE AS week_start
-        FROM posts
+        SELECT * FROM (
+            SELECT unnest(generate_series({_WEEK.format("min(post_date)")}, {_WEEK.format("max(post_date)")},
+                                          INTERVAL 7 DAY))::DATE AS week_start
+            FROM posts
+        ) WHERE {weeks.format("week_start")}
     ),
     post_counts AS (
         SELECT {_WEEK.format("p.post_date")} AS week_start, p.model, count(*) AS posts,
                sum(p.item_count) AS items,
                sum((SELECT count(*) FROM post_sources s WHERE s.post_id = p.post_id)) AS citations
-        FROM posts p GROUP BY ALL
+        FROM posts p WHERE {weeks.format(_WEEK.format("p.post_date"))} GROUP BY ALL
     ),
     story_counts AS (
         SELECT {_WEEK.format("post_date")} AS week_start, model, count(DISTINCT story_id) AS stories,
@@ -225,14 +247,15 @@ _MODELS_WEEKLY = f"""
     FROM grid
 """
 
+
 TREND_QUERIES: dict[str, str] = {
     "trend_tags_daily": _tags_sql(1),
     "trend_tags_weekly": _tags_sql(7),
     "trend_entities_daily": _ENTITIES_DAILY,
-    "trend_stories_daily": _STORIES_DAILY,
-    "trend_story_lifespans": _STORY_LIFESPANS,
+    "trend_stories_daily": _stories_daily(_ALL),
+    "trend_story_lifespans": _story_lifespans(_ALL),
     "trend_domains_weekly": _DOMAINS_WEEKLY,
-    "trend_models_weekly": _MODELS_WEEKLY,
+    "trend_models_weekly": _models_weekly(_ALL),
 }
 assert tuple(TREND_QUERIES) == TREND_TABLES, "one query per trend table, in the schema's order"
 
@@ -264,6 +287,103 @@ def _tail_start(con: duckdb.DuckDBPyConnection, table: str, pending: dt.date) ->
     return min([pending, *ends])
 
 
+STORY_TABLES = ("trend_stories_daily", "trend_story_lifespans", "trend_models_weekly")
+"""Tables over the stories, which any run may reshape (a merge moves old items, a quiet story ends).
+They are refreshed in place: the days (weeks) where the stories the timeline touched have items,
+the post dates rebuilt, and the days the moving last post date can change (a story ends `quiet_days`
+after it was last seen); or the touched stories, for the lifespans. They are rebuilt whole when
+empty, or when the calendar's first day or the set of models changed (every row would move)."""
+
+PENDING_DATE_TABLES = (*TAILS, "trend_stories_daily", "trend_models_weekly")
+"""The tables the post-date rebuilds note their dates for (`pipeline.trends_pending`)."""
+
+
+def _calendar(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date | None, list[str]]:
+    first, last, models = con.execute(
+        "SELECT min(post_date), max(post_date), list(DISTINCT model ORDER BY model) FROM posts"
+    ).fetchall()[0]
+    return first, last, list(models or [])
+
+
+def _refresh_story_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Redo the rows of a story table that can have changed since its last refresh (see
+    `STORY_TABLES`); False, having changed nothing, when it must be rebuilt whole instead."""
+    state = con.execute(
+        "SELECT first_post_date, last_post_date, models FROM pipeline.story_trends_state "
+        "WHERE table_name = $table",
+        {"table": table},
+    ).fetchall()
+    first, last, models = _calendar(con)
+    if not state or last is None or state[0][0] != first or list(state[0][2]) != models:
+        return False
+    old_last = state[0][1]
+    touched = "SELECT story_id FROM pipeline.story_trends_pending WHERE table_name = $table"
+    if table == "trend_story_lifespans":
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE refresh_stories AS SELECT DISTINCT story_id FROM ({touched})",
+            {"table": table},
+        )
+        con.execute(
+            "DELETE FROM trend_story_lifespans WHERE story_id IN (SELECT story_id FROM refresh_stories)"
+        )
+        sql = _story_lifespans("{0} IN (SELECT story_id FROM refresh_stories)")
+        con.execute(f"INSERT INTO trend_story_lifespans BY NAME {sql}", _parameters(sql))
+        if old_last != last:  # every story is a day quieter
+            update = f"UPDATE trend_story_lifespans SET quiet_days = {_QUIET_DAYS}, status = {_STATUS}"
+            con.execute(update, _parameters(update))
+        return True
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE refresh_days AS
+        SELECT DISTINCT day FROM (
+            SELECT post_date AS day FROM story_events WHERE story_id IN ({touched})
+            UNION ALL
+            SELECT post_date FROM pipeline.trends_pending WHERE table_name = $table
+            UNION ALL
+            SELECT unnest(generate_series(least($old_last, $last) - $quiet_days::INTEGER,
+                                          greatest($old_last, $last), INTERVAL 1 DAY))::DATE
+        ) WHERE day BETWEEN $first AND $last
+        """,
+        {
+            "table": table,
+            "old_last": old_last,
+            "last": last,
+            "first": first,
+            "quiet_days": ENDED_AFTER_QUIET_DAYS,
+        },
+    )
+    if table == "trend_stories_daily":
+        con.execute(
+            "DELETE FROM trend_stories_daily "
+            "WHERE post_date IN (SELECT day FROM refresh_days) OR post_date > $last",
+            {"last": last},
+        )
+        sql = _stories_daily("{0} IN (SELECT day FROM refresh_days)")
+    else:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE refresh_weeks AS "
+            f"SELECT DISTINCT {_WEEK.format('day')} AS week_start FROM refresh_days"
+        )
+        con.execute(
+            "DELETE FROM trend_models_weekly WHERE week_start IN (SELECT week_start FROM refresh_weeks) "
+            f"OR week_start > {_WEEK.format('$last::DATE')}",
+            {"last": last},
+        )
+        sql = _models_weekly("{0} IN (SELECT week_start FROM refresh_weeks)")
+    con.execute(f'INSERT INTO "{table}" BY NAME {sql}', _parameters(sql))
+    return True
+
+
+def _note_story_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """After a story table's refresh: the calendar it now covers, and nothing pending for it."""
+    first, last, models = _calendar(con)
+    con.execute(
+        "INSERT OR REPLACE INTO pipeline.story_trends_state VALUES ($table, $first, $last, $models)",
+        {"table": table, "first": first, "last": last, "models": models},
+    )
+    con.execute("DELETE FROM pipeline.story_trends_pending WHERE table_name = $table", {"table": table})
+
+
 _TAG_SPELLINGS = f"""
     SELECT tag_key, first(tag ORDER BY n DESC, tag) AS tag
     FROM (SELECT tag_key, tag, count(*) AS n FROM ({_TAGS}) GROUP BY ALL) GROUP BY tag_key
@@ -272,9 +392,7 @@ _RELABEL = {"trend_tags_daily": _TAG_SPELLINGS, "trend_tags_weekly": _TAG_SPELLI
 """Tail tables with a label (a key's most used spelling overall), which any rebuilt day may change."""
 
 
-def refresh_trends(
-    con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = TREND_TABLES
-) -> dict[str, int]:
+def refresh_trends(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = TREND_TABLES) -> dict[str, int]:
     """Refresh the given trend tables in one transaction; returns their row counts.
 
     The post-date rebuilds note each date they rewrote (`pipeline.trends_pending`,
@@ -294,10 +412,17 @@ def refresh_trends(
         for table in tables:
             sql = TREND_QUERIES[table]
             empty = not con.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")').fetchall()[0][0]
-            whole, rewritten_since = table not in TAILS or empty, None
-            if whole:
+            if table in STORY_TABLES:
+                # Checked whole either way (`rewritten_rows`): a row per story, or per day or week and model.
+                rebuild, whole = empty or not _refresh_story_table(con, table), True
+            else:
+                rebuild = whole = table not in TAILS or empty
+            rewritten_since = None
+            if rebuild:
                 con.execute(f'DELETE FROM "{table}"')
                 con.execute(f'INSERT INTO "{table}" BY NAME {sql}', _parameters(sql))
+            elif table in STORY_TABLES:
+                pass
             elif table in pending:
                 since = rewritten_since = _tail_start(con, table, pending[table])
                 period = _DAY if TAILS[table] == "post_date" else _WEEK
@@ -311,6 +436,8 @@ def refresh_trends(
                         f'UPDATE "{table}" AS t SET tag = s.tag FROM ({_RELABEL[table]}) AS s '
                         "WHERE t.tag_key = s.tag_key AND t.tag <> s.tag"
                     )
+            if table in STORY_TABLES:
+                _note_story_table(con, table)
             con.execute("DELETE FROM pipeline.trends_pending WHERE table_name = $table", {"table": table})
             con.execute(
                 "INSERT OR REPLACE INTO pipeline.trends_refreshed VALUES ($table, $whole, $since)",
