@@ -219,6 +219,8 @@ CREATE TABLE IF NOT EXISTS pipeline.story_trends_pending (table_name VARCHAR NOT
 COMMENT ON TABLE pipeline.story_trends_pending IS 'Stories the timeline rewrote since each trend table over the stories was last refreshed; the refresh redoes their days (or their rows), then forgets them.';
 CREATE TABLE IF NOT EXISTS pipeline.story_trends_state (table_name VARCHAR PRIMARY KEY, first_post_date DATE, last_post_date DATE, models VARCHAR[]);
 COMMENT ON TABLE pipeline.story_trends_state IS 'The calendar (first and last post date, models) each trend table over the stories was last refreshed over: a moved last date redoes the days it can change; another first date or set of models rebuilds the table.';
+CREATE TABLE IF NOT EXISTS pipeline.schema_applied (digest VARCHAR NOT NULL);
+COMMENT ON TABLE pipeline.schema_applied IS 'The digest of the schema.sql last applied: the next run skips re-applying the same schema.';
 COMMENT ON TABLE pipeline.sources_pending IS 'Source ids whose citations changed (removed or added by a rebuilt post date) since sources was last refreshed; the refresh recounts only these, then empties it.';
 
 CREATE TABLE IF NOT EXISTS events (

@@ -43,3 +43,30 @@ def test_long_text_is_stored_with_zstd(built: Path, table: str, column: str) -> 
             ).fetchall()
         }
     assert kinds == {"ZSTD"}
+
+
+def comment(con: duckdb.DuckDBPyConnection) -> str | None:
+    return con.execute(
+        "SELECT comment FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'posts'"
+    ).fetchall()[0][0]
+
+
+def test_the_schema_is_applied_again_only_when_it_changed_or_a_table_is_missing() -> None:
+    from digest_pipeline.warehouse import schema
+
+    con = duckdb.connect()
+    schema.apply_schema(con)
+    stated = comment(con)
+    assert stated
+    con.execute("COMMENT ON TABLE posts IS 'edited by hand'")
+    schema.apply_schema(con)  # the same schema.sql: not run again
+    assert comment(con) == "edited by hand"
+    con.execute("DROP TABLE pipeline.trends_pending")
+    schema.apply_schema(con)  # a table is missing: run again, every table and comment back
+    assert comment(con) == stated
+    assert con.execute("SELECT count(*) FROM pipeline.trends_pending").fetchall() == [(0,)]
+    con.execute("COMMENT ON TABLE posts IS 'edited by hand'")
+    con.execute("UPDATE pipeline.schema_applied SET digest = 'an older schema.sql'")
+    schema.apply_schema(con)
+    assert comment(con) == stated
+    assert con.execute("SELECT * FROM pipeline.schema_applied").fetchall() == [(schema._schema()[1],)]
