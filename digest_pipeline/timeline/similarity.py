@@ -212,9 +212,9 @@ class ItemMatrix:
         """Add an item as the next row; returns its row number."""
         terms = self.vocabulary["terms"]
         for space, counts in (("terms", features.terms), ("headline", features.headline_terms)):
-            keys = list(counts)
-            tf = 1.0 + np.log(np.fromiter((counts[k] for k in keys), dtype=np.float64, count=len(keys)))
-            self.stores[space].append(terms.encode(keys), tf)
+            # A Counter iterates its keys and values in one order: no lookup per word.
+            tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+            self.stores[space].append(terms.encode(list(counts)), tf)
         for space, keys in (
             ("names", features.names),
             ("outlets", features.outlets),
