@@ -212,7 +212,7 @@ CREATE TABLE IF NOT EXISTS pipeline.trends_refreshed (table_name VARCHAR PRIMARY
 COMMENT ON TABLE pipeline.trends_refreshed IS 'What each trend table''s last refresh rewrote: the whole table (whole), its periods from since on, or nothing (neither). The trend checks scan only those rows: the rest passed them before and has not changed.';
 CREATE TABLE IF NOT EXISTS pipeline.event_features (
     event_id VARCHAR PRIMARY KEY, post_date DATE NOT NULL, text_key VARCHAR NOT NULL,
-    placed_with VARCHAR NOT NULL, features VARCHAR NOT NULL
+    placed_with VARCHAR NOT NULL, features VARCHAR USING COMPRESSION zstd NOT NULL
 );
 COMMENT ON TABLE pipeline.event_features IS 'The timeline features (JSON) of the latest items, by item, digest of its words and placement version: the next run and the replay check read them instead of computing them again. Only the window and the replay days before the latest item are kept.';
 CREATE TABLE IF NOT EXISTS pipeline.story_trends_pending (table_name VARCHAR NOT NULL, story_id VARCHAR NOT NULL);

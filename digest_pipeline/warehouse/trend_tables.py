@@ -3,10 +3,10 @@
 Each is an aggregate of tables the earlier steps keep current. The
 day-by-day series of tags, names and domains (`TAILS`) are recomputed from
 the first post date a run rebuilt (a daily run: the last day or week), so
-their cost does not grow with the history; the story tables depend on
-stories any day may reshape (a merge moves old items) and are rebuilt whole.
-Either way the result is what a whole rebuild gives (a property test holds
-the two equal). All tables of a refresh are replaced in one transaction: a
+their cost does not grow with the history; the story tables (`STORY_TABLES`)
+depend on stories any day may reshape (a merge moves old items), and redo the
+days of the stories the timeline rewrote. Either way the result is what a
+whole rebuild gives (tests hold the two equal). All tables of a refresh are replaced in one transaction: a
 reader sees the old trends or the new ones, never a mix.
 
 Periods run over a calendar from the first to the last post date (days, or
@@ -398,7 +398,8 @@ def refresh_trends(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = TRE
     The post-date rebuilds note each date they rewrote (`pipeline.trends_pending`,
     per table). A table in `TAILS` is then refreshed from the earliest noted
     date on, and not at all when nothing is noted, so a daily run recomputes
-    days, not years; an empty table, and every other table, is rebuilt whole.
+    days, not years; a table in `STORY_TABLES` redoes the days (or stories)
+    the timeline and the rebuilds noted; an empty table is rebuilt whole.
     The result is the same as a whole rebuild (tested).
     """
     written: dict[str, int] = {}
@@ -412,17 +413,14 @@ def refresh_trends(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = TRE
         for table in tables:
             sql = TREND_QUERIES[table]
             empty = not con.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")').fetchall()[0][0]
-            if table in STORY_TABLES:
-                # Checked whole either way (`rewritten_rows`): a row per story, or per day or week and model.
-                rebuild, whole = empty or not _refresh_story_table(con, table), True
-            else:
-                rebuild = whole = table not in TAILS or empty
-            rewritten_since = None
-            if rebuild:
+            # The story tables are checked whole (`rewritten_rows`) however refreshed: a row per
+            # story, or per day or week and model, is cheap to scan.
+            whole, rewritten_since = table not in TAILS or empty, None
+            if table in STORY_TABLES and not empty and _refresh_story_table(con, table):
+                pass  # refreshed in place
+            elif whole:
                 con.execute(f'DELETE FROM "{table}"')
                 con.execute(f'INSERT INTO "{table}" BY NAME {sql}', _parameters(sql))
-            elif table in STORY_TABLES:
-                pass
             elif table in pending:
                 since = rewritten_since = _tail_start(con, table, pending[table])
                 period = _DAY if TAILS[table] == "post_date" else _WEEK
