@@ -175,7 +175,10 @@ def inline_links(line: str) -> list[tuple[str, str]]:
     """
     if "](" not in line and "<" not in line:
         return []
-    if not line.startswith(("    ", "\t")):
+    # Four spaces or a tab before the first link may make it code (an indented line, or a list
+    # item whose text starts five spaces after its marker: ` -     [a](u)`): markdown-it decides.
+    lead = line[: line.find("[")]
+    if "    " not in lead and "\t" not in lead:
         plain = _SIMPLE_LINK.findall(line)
         if plain and not _NOT_PLAIN.search(_SIMPLE_LINK.sub("", line)):
             return [(title.strip(), href) for title, href in plain]

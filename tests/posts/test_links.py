@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from digest_pipeline.posts import normalize_url, registered_domain
@@ -275,6 +275,7 @@ _PIECES = [
 
 
 @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=6))
+@example([" - ", "    ", "[title](https://a.com/x)"])  # code, five spaces after a list marker
 def test_plain_link_fast_path_reads_lines_as_commonmark_does(pieces: list[str]) -> None:
     line = "".join(pieces)
     assert inline_links(line) == commonmark_links(line)
