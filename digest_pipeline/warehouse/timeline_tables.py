@@ -103,8 +103,9 @@ def _placed_with(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def days_last_placed(con: duckdb.DuckDBPyConnection) -> int | None:
-    """How many of the latest days the last placing run placed items on (from its first date to the
-    last item), or None when no run recorded it: what the replay check needs to verify."""
+    """How many of the latest days the last run placed items on (from its first date to the last
+    item; 1 after a run that placed nothing), or None when no run recorded it: what the replay check
+    needs to verify."""
     rows = con.execute(
         "SELECT (SELECT max(post_date) FROM events) - replayed_from + 1 FROM pipeline.timeline_state "
         "WHERE replayed_from IS NOT NULL"
@@ -169,6 +170,12 @@ def update_timeline(
     since = _first_placed_or_new(con) if code_changed else earliest_change(con)
     if since is None:
         con.execute("DELETE FROM pipeline.timeline_pending")  # rebuilt with the same items: nothing to do
+        # Nothing placed: the replay check verifies the latest day only, not the last run's days
+        # again (after a full build those are two weeks, every idle run).
+        con.execute(
+            "UPDATE pipeline.timeline_state SET replayed_from = (SELECT max(post_date) FROM events) "
+            "WHERE replayed_from IS NOT NULL"
+        )
         return TimelineUpdate(None, 0, 0, 0, 0, 0, time.perf_counter() - started)
 
     # Stories that may lose members: those with items on or after `since`, or withdrawn items.

@@ -320,11 +320,14 @@ def test_the_days_the_last_run_placed_are_recorded_for_the_replay_check(con):
     add(con, DAY_1 + DAY_4)
     update_timeline(con, now=NOW)
     assert days_last_placed(con) == 4  # a first build: 12-01 .. 12-04
-    add(con, DAY_9)
+    update_timeline(con, now=NOW)
+    assert days_last_placed(con) == 1  # nothing placed: the latest day, not the build's days again
+    add(con, DAY_9[:1])
     update_timeline(con, now=NOW)
     assert days_last_placed(con) == 1  # a daily run: the new day only
+    add(con, DAY_9[1:])
     update_timeline(con, now=NOW)
-    assert days_last_placed(con) == 1  # nothing changed: still what the last placing run placed
+    assert days_last_placed(con) == 1
     add(con, [(DAY_4[2][0], "Disney 入股 OpenAI 細節", DAY_4[2][2], [])])  # 12-04 re-published
     update_timeline(con, now=NOW)
     assert days_last_placed(con) == 6  # 12-04 .. 12-09
