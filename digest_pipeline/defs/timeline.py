@@ -24,10 +24,9 @@ REPLAY_DAYS = 14
 It replays the days the last run placed (a daily run: one day; a run that
 placed nothing: the latest day), so it checks what that run wrote at the
 cost of a day, and a full build's or a backfill's last two weeks at a fixed
-cost. Two weeks hold the recurrences
-that follow a story's first report; the stories as they stood before the
-replayed days come from `story_events.placed_story_id` and the dated merges,
-so the replay is exact.
+cost. Two weeks hold the recurrences that follow a story's first report; the
+stories as they stood before the replayed days come from
+`story_events.placed_story_id` and the dated merges, so the replay is exact.
 """
 
 

@@ -70,26 +70,29 @@ class FeatureStore:
         self.computed: dict[str, tuple[dt.date, str, EventFeatures]] = {}
         self.reused = 0
 
-    def _kept(self, event: TimelineEvent) -> str | None:
-        """The stored JSON of the item's features, if stored for these very words."""
+    def _kept(self, event: TimelineEvent) -> tuple[str, str | None]:
+        """The digest of the item's words, and its stored features' JSON if stored for those words."""
+        key = text_key(event)
         if self.fresh_from is not None and event.post_date >= self.fresh_from:
-            return None
+            return key, None
         found = self.stored.get(event.event_id)
-        return found[1] if found is not None and found[0] == text_key(event) else None
+        return key, found[1] if found is not None and found[0] == key else None
 
     def features(self, events: Iterable[TimelineEvent]) -> Iterator[EventFeatures]:
-        """Each item's features, in order: read back where kept, computed (on every core) otherwise."""
-        ahead, events = itertools.tee(events)
-        computed = event_features_many(event for event in ahead if self._kept(event) is None)
-        for event in events:
-            text = self._kept(event)
+        """Each item's features, in order: read back where kept, computed (on every core) otherwise.
+
+        Each item is looked up once; both branches of the tee see that one lookup.
+        """
+        ahead, here = itertools.tee((event, *self._kept(event)) for event in events)
+        computed = event_features_many(event for event, _, text in ahead if text is None)
+        for event, key, text in here:
             if text is not None:
                 self.reused += 1
                 yield features_from_json(text, event)
                 continue
             features = next(computed)
             if self.keep_from is not None and event.post_date >= self.keep_from:
-                self.computed[event.event_id] = (event.post_date, text_key(event), features)
+                self.computed[event.event_id] = (event.post_date, key, features)
             yield features
 
     def save(self) -> int:

@@ -43,7 +43,7 @@ def _schema() -> tuple[str, str, frozenset[tuple[str, str]]]:
     """schema.sql, its digest, and the (schema, table) of every table it creates."""
     sql = SCHEMA_SQL.read_text(encoding="utf-8")
     tables = frozenset(
-        (name.split(".")[0], name.split(".")[1]) if "." in name else ("main", name)
+        tuple(name.split(".", 1)) if "." in name else ("main", name)
         for name in re.findall(r"CREATE TABLE IF NOT EXISTS ([\w.]+)", sql)
     )
     return sql, hashlib.sha256(sql.encode("utf-8")).hexdigest(), tables

@@ -9,6 +9,7 @@ import pytest
 import digest_pipeline.warehouse.feature_store as feature_store
 from digest_pipeline.synth import synthesize
 from digest_pipeline.timeline.cluster import TimelineConfig, placement_version
+from digest_pipeline.timeline.features import text_key
 from digest_pipeline.warehouse.post_tables import parsed_table_frames
 from digest_pipeline.warehouse.schema import apply_schema
 from digest_pipeline.warehouse.timeline_tables import (
@@ -70,7 +71,7 @@ def test_a_daily_run_reads_the_window_back_and_places_as_a_run_that_computed_it(
     # The same two runs, every feature computed: the same stories.
     other = duckdb.connect()
     apply_schema(other)
-    monkeypatch.setattr(feature_store.FeatureStore, "_kept", lambda self, event: None)
+    monkeypatch.setattr(feature_store.FeatureStore, "_kept", lambda self, event: (text_key(event), None))
     load_days(other, events, days[0], days[-2])
     update_timeline(other, CONFIG)
     load_days(other, events, days[-1], days[-1])
