@@ -9,9 +9,9 @@ from digest_pipeline.defs.conditions import after_upstream_runs
 from digest_pipeline.defs.metadata import DETAILED_MAX_PARTITIONS, selected_tables, table_metadata
 from digest_pipeline.defs.partitions import post_dates
 from digest_pipeline.defs.resources import DUCKDB_WRITER_POOL
+from digest_pipeline.parallel import batched
 from digest_pipeline.warehouse.post_tables import (
-    current_versions,
-    parsed_table_frames,
+    parsed_batches,
     refresh_sources,
     replace_post_dates,
 )
@@ -55,16 +55,16 @@ def post_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
     with duckdb.get_connection() as con:
         apply_schema(con)
         # A long backfill goes a batch of dates at a time (each its own transaction), so the
-        # texts and frames in memory are a batch's, never the whole history's.
-        for start in range(0, len(days), DATES_PER_BATCH):
-            batch = days[start : start + DATES_PER_BATCH]
-            versions = current_versions(con, batch)
-            context.log.info(
-                f"parsing {len(versions)} posts over {len(batch)} dates ({batch[0]} .. {batch[-1]}); "
-                f"{start + len(batch)} of {len(days)} dates"
-            )
-            frames = parsed_table_frames(versions)
+        # texts and frames in memory are two batches', never the whole history's; the next
+        # batch parses on the workers while this one is written.
+        done = 0
+        for batch, posts, frames in parsed_batches(con, batched(days, DATES_PER_BATCH)):
             replace_post_dates(con, batch, frames)
+            done += len(batch)
+            context.log.info(
+                f"wrote {posts} posts over {len(batch)} dates ({batch[0]} .. {batch[-1]}); "
+                f"{done} of {len(days)} dates"
+            )
             for table in _DESCRIPTIONS:
                 written[table] += frames[table].height
         detailed = len(days) <= DETAILED_MAX_PARTITIONS

@@ -7,10 +7,11 @@ nothing, and a reader never sees a date half written.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -260,15 +261,49 @@ _DELETE_FOR_DATES = {
 
 
 def current_versions(con: duckdb.DuckDBPyConnection, post_dates: list[dt.date]) -> list[tuple[str, str, str]]:
-    """(source_file, content_sha256, content) of the current version of each post on these dates."""
+    """(source_file, content_sha256, content) of the current version of each post on these dates.
+
+    The range condition lets DuckDB skip row groups by their min/max dates
+    (a batch is consecutive dates); the list then picks the exact dates.
+    """
+    if not post_dates:
+        return []
     return con.execute(
         """
         SELECT source_file, content_sha256, content FROM post_versions
-        WHERE is_current AND list_contains($dates::DATE[], post_date)
+        WHERE is_current AND post_date BETWEEN $first AND $last AND list_contains($dates::DATE[], post_date)
         ORDER BY post_id
         """,
-        {"dates": post_dates},
+        {"dates": post_dates, "first": min(post_dates), "last": max(post_dates)},
     ).fetchall()
+
+
+def parsed_batches(
+    con: duckdb.DuckDBPyConnection, batches: Iterable[Sequence[dt.date]]
+) -> Iterator[tuple[list[dt.date], int, dict[str, pl.DataFrame]]]:
+    """(dates, posts, frames) per batch of post dates; the next batch is parsed while this one is written.
+
+    Parsing is the workers' work and writing DuckDB's, so a backfill of many
+    batches keeps both busy: before a batch is yielded to the caller to
+    write, the next one is handed to a thread that reads its versions (on its
+    own cursor) and feeds them to the worker processes. At most two batches
+    are in memory.
+    """
+
+    def read_and_parse(cursor: duckdb.DuckDBPyConnection, batch: list[dt.date]):
+        versions = current_versions(cursor, batch)
+        return len(versions), parsed_table_frames(versions)
+
+    parser = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="parse")
+    with con.cursor() as cursor, parser:
+        pending: tuple[list[dt.date], concurrent.futures.Future] | None = None
+        for batch in map(list, batches):
+            parsing = parser.submit(read_and_parse, cursor, batch)
+            if pending is not None:
+                yield pending[0], *pending[1].result()
+            pending = (batch, parsing)
+        if pending is not None:
+            yield pending[0], *pending[1].result()
 
 
 def replace_post_dates(

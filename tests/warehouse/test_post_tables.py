@@ -1,14 +1,19 @@
 """Post tables from many posts: the parallel parse must give the serial parse's rows."""
 
 import re
+import threading
 from pathlib import Path
 
+import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
 from digest_pipeline.posts.parse import decode_post
+from digest_pipeline.warehouse import post_tables
 from digest_pipeline.warehouse.post_tables import (
+    current_versions,
     parse_current,
+    parsed_batches,
     parsed_table_frames,
     post_table_frames,
     refresh_sources,
@@ -111,3 +116,57 @@ def test_a_key_duckdb_enforces_needs_no_scan_and_any_other_is_scanned(con) -> No
     con.execute("INSERT INTO old_events (event_id) VALUES ('e1'), ('e1')")
     assert enforced_key(con, "old_events", ["event_id"]) is None
     assert duplicate_keys(con, "old_events", ["event_id"]) == 1
+
+
+def _record_versions(con, versions) -> list:
+    """Put versions in post_versions as the scan would, current; return their dates in order."""
+    posts = post_table_frames(parse_current(*v) for v in versions)["posts"]
+    con.register("v", pl.DataFrame(versions, schema=["source_file", "sha", "content"], orient="row"))
+    con.register("p", posts.select("post_id", "model", "post_date", "source_file", "identity_source"))
+    con.execute(
+        "INSERT INTO post_versions SELECT p.post_id, v.sha, p.model, p.post_date, p.source_file, "
+        "p.identity_source, now(), now(), true, v.content FROM p JOIN v USING (source_file)"
+    )
+    return sorted(set(posts["post_date"]))
+
+
+def test_batches_give_each_batch_the_frames_of_parsing_it_alone(con):
+    dates = _record_versions(con, seed_versions())
+    batches = [dates[:2], dates[2:3], dates[3:]]
+    got = list(parsed_batches(con, batches))
+    assert [batch for batch, _, _ in got] == batches
+    for batch, posts, frames in got:
+        alone = parsed_table_frames(current_versions(con, batch))
+        assert posts == alone["posts"].height > 0
+        for table in POST_TABLES:
+            assert_frame_equal(frames[table], alone[table])
+
+
+def test_the_next_batch_parses_while_the_caller_writes_this_one(con, monkeypatch):
+    dates = _record_versions(con, seed_versions())
+    started: list[threading.Event] = [threading.Event() for _ in dates]
+    calls = iter(started)
+
+    def parse(versions, *args, **kwargs):
+        next(calls).set()
+        return parsed_table_frames(versions, *args, **kwargs)
+
+    monkeypatch.setattr(post_tables, "parsed_table_frames", parse)
+    batches = parsed_batches(con, [[day] for day in dates])
+    next(batches)  # the caller holds the first batch (writing it) and asks for nothing more
+    assert started[1].wait(timeout=30), "the second batch did not start parsing"
+    assert not started[2].is_set()  # and no further than one batch ahead
+    assert len(list(batches)) == len(dates) - 1
+
+
+def test_a_post_that_breaks_in_a_later_batch_stops_the_batches_naming_it(con):
+    dates = _record_versions(con, seed_versions())
+    con.execute(
+        "UPDATE post_versions SET content = 'no front matter', source_file = 'broken.md' "
+        "WHERE post_date = $d",
+        {"d": dates[-1]},
+    )
+    batches = parsed_batches(con, [[day] for day in dates])
+    with pytest.raises(RuntimeError, match=r"broken\.md"):
+        for _ in batches:
+            pass
