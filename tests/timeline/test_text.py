@@ -1,6 +1,37 @@
+import unicodedata
+
+import opencc
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from digest_pipeline.timeline.text import cjk_bigrams, figures, fold_script, latin_words
+
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u2043"
+_REFERENCE = opencc.OpenCC("tw2sp")
+
+
+def _folded_plainly(text: str) -> str:
+    """The fold as first written: NFKC always, then a translate table, then OpenCC."""
+    table = dict.fromkeys(map(ord, _DASHES), "-")
+    return _REFERENCE.convert(unicodedata.normalize("NFKC", text).translate(table))
+
+
+# Text of the kinds digests mix: CJK (both scripts), full-width forms, dashes, Latin, digits.
+_DIGEST_TEXT = st.text(
+    st.one_of(
+        st.sampled_from(list(_DASHES + "資訊軟體晶片發佈輝達信息软件芯片发布ＧＰＴ５．，：（）ｶﾞ㍿")),
+        st.characters(codec="utf-8", exclude_characters="\x00"),
+    ),
+    max_size=60,
+)
+
+
+@given(_DIGEST_TEXT)
+@example("ＧＰＴ－５．２ 發佈，晶片")
+@example("Qwen\u2011Image\u2013Layered ｶﾞ")
+def test_the_fold_equals_nfkc_then_dashes_then_opencc(text):
+    assert fold_script(text) == _folded_plainly(text)
 
 
 @pytest.mark.parametrize("dash", ["-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212", "\uff0d"])
