@@ -40,6 +40,30 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
 
 
+PLANNED_EVENTS_PER_RANGE = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
+"""Dagster's switch for one "materialization planned" event per asset for a range run, instead
+of one per partition. Its cost, per Dagster: a failed run does not mark the range's partitions
+failed. A throwaway instance is discarded with the process, so nothing would read those marks,
+while a first build of 5,000 post dates saves 40,000 events (about a minute on two cores)."""
+
+
+@contextmanager
+def _planned_events_per_range(instance: dg.DagsterInstance) -> Iterator[None]:
+    """For a throwaway instance, plan range runs with one event per asset (see PLANNED_EVENTS_PER_RANGE).
+
+    The operator's instance keeps Dagster's default (or whatever its environment sets): its
+    UI shows the partitions of a failed run as failed.
+    """
+    if not instance.is_ephemeral or PLANNED_EVENTS_PER_RANGE in os.environ:
+        yield
+        return
+    os.environ[PLANNED_EVENTS_PER_RANGE] = "true"
+    try:
+        yield
+    finally:
+        os.environ.pop(PLANNED_EVENTS_PER_RANGE, None)
+
+
 def _load_definitions() -> dg.Definitions:
     from digest_pipeline.definitions import defs
 
@@ -140,14 +164,15 @@ def _build_locked(
     else:  # nothing changed: the whole-history tables catch up and the scan is published
         downstream = downstream - dg.AssetSelection.assets(*POST_TABLES)
         log("[2/2] no post date changed; refreshing downstream tables ...")
-    result = dg.materialize(
-        everything,
-        resources=resources,
-        instance=instance,
-        run_config=QUIET,
-        tags=tags,
-        selection=downstream,
-    )
+    with _planned_events_per_range(instance):
+        result = dg.materialize(
+            everything,
+            resources=resources,
+            instance=instance,
+            run_config=QUIET,
+            tags=tags,
+            selection=downstream,
+        )
     step_seconds.update(_step_seconds(result))
     failures = _check_failures(result)
     if failures:

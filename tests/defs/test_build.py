@@ -1,6 +1,7 @@
 """End to end through Dagster: real assets materialized into a temporary DuckDB file."""
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -244,3 +245,44 @@ def test_rerunning_a_partition_and_backfilling_built_days_changes_nothing(
     slim = backfill.asset_materializations_for_node("post_tables")
     assert len(slim) == 8 * len(dates)
     assert all(set(m.metadata) == {"dagster/row_count", "rows_written_this_run"} for m in slim)
+
+
+def _planned_materializations(instance: dg.DagsterInstance) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    planned = dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED
+    for run in instance.get_runs():
+        for record in instance.all_logs(run.run_id, of_type=planned):
+            key = record.dagster_event.asset_key.to_user_string()
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def test_a_throwaway_instance_plans_a_range_with_one_event_per_asset(
+    seeded_posts: Path, warehouse_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Per partition, a first build of years would log 8 planned events per post date first."""
+    instance = dg.DagsterInstance.ephemeral()
+    monkeypatch.setattr("digest_pipeline.cli._instance", lambda: instance)
+    monkeypatch.delenv("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", raising=False)
+    build(str(seeded_posts), str(warehouse_file), log=lambda *_: None)
+    assert len(instance.get_dynamic_partitions(POST_DATES_PARTITION)) == 5
+    planned = _planned_materializations(instance)
+    assert all(planned[table] == 1 for table in POST_TABLES)
+    # Every partition is still recorded as materialized, and the switch is off again afterwards.
+    materialized = instance.get_materialized_partitions(dg.AssetKey("events"))
+    assert len(materialized) == 5
+    assert "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS" not in os.environ
+
+
+def test_the_operators_instance_keeps_a_planned_event_per_partition(
+    seeded_posts: Path, warehouse_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its UI marks the partitions of a failed run as failed, which needs the per-partition events."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.delenv("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", raising=False)
+    build(str(seeded_posts), str(warehouse_file), log=lambda *_: None)
+    with dg.DagsterInstance.get() as instance:
+        planned = _planned_materializations(instance)
+    assert all(planned[table] == 5 for table in POST_TABLES)
