@@ -339,15 +339,19 @@ def test_whole_history_tables_carry_the_condition(definitions: dg.Definitions) -
 def test_timeline_refreshes_after_a_partition_run_despite_an_unbuilt_date(
     definitions: dg.Definitions,
 ) -> None:
-    """A registered date that was never built must not hold the timeline back (plain eager would)."""
+    """A registered date that was never built must not hold the whole-history tables back (plain
+    eager would: the trends depend on the date-partitioned `posts`)."""
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions(POST_DATES_PARTITION, ["2026-01-01", "2026-01-02"])
-    selection = dg.AssetSelection.assets("stories", "sources")
+    selection = dg.AssetSelection.assets("stories", "sources", "trend_tags_daily")
     first = dg.evaluate_automation_conditions(definitions, instance, asset_selection=selection)
-    for table in ("events", "post_sources"):
-        instance.report_runless_asset_event(dg.AssetMaterialization(table, partition="2026-01-01"))
+    # A run of 2026-01-01's post tables: the date's partition of posts, and the whole tables.
+    instance.report_runless_asset_event(dg.AssetMaterialization("posts", partition="2026-01-01"))
+    for table in ("events", "post_sources", "post_tags"):
+        instance.report_runless_asset_event(dg.AssetMaterialization(table))
     result = dg.evaluate_automation_conditions(
         definitions, instance, asset_selection=selection, cursor=first.cursor
     )
     assert result.get_num_requested(dg.AssetKey("stories")) == 1
     assert result.get_num_requested(dg.AssetKey("sources")) == 1
+    assert result.get_num_requested(dg.AssetKey("trend_tags_daily")) == 1
