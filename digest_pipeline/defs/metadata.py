@@ -14,7 +14,8 @@ T = TypeVar("T")
 
 
 DETAILED_MAX_PARTITIONS = 31
-"""Runs over more post dates than this report row counts only (see `table_metadata`)."""
+"""Runs over more post dates than this report only row counts for `posts`, the partitioned table
+(see `table_metadata`)."""
 
 
 def table_metadata(

@@ -286,8 +286,8 @@ def parsed_batches(
     Parsing is the workers' work and writing DuckDB's, so a backfill of many
     batches keeps both busy: before a batch is yielded to the caller to
     write, the next one is handed to a thread that reads its versions (on its
-    own cursor) and feeds them to the worker processes. At most two batches
-    are in memory.
+    own cursor) and feeds them to the worker processes. Memory holds the
+    batch being written and the one being parsed, never the whole range.
     """
 
     def read_and_parse(cursor: duckdb.DuckDBPyConnection, batch: list[dt.date]):
