@@ -273,12 +273,12 @@ def test_a_throwaway_instance_plans_a_range_with_one_event_per_asset(
     monkeypatch.setattr("digest_pipeline.cli._instance", lambda: instance)
     monkeypatch.delenv("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", raising=False)
     build(str(seeded_posts), str(warehouse_file), log=lambda *_: None)
-    assert len(instance.get_dynamic_partitions(POST_DATES_PARTITION)) == 5
+    dates = set(instance.get_dynamic_partitions(POST_DATES_PARTITION))
+    assert len(dates) > 1
     planned = _planned_materializations(instance)
     assert all(planned[table] == 1 for table in POST_TABLES)
     # Every partition is still recorded as materialized, and the switch is off again afterwards.
-    materialized = instance.get_materialized_partitions(dg.AssetKey("posts"))
-    assert len(materialized) == 5
+    assert instance.get_materialized_partitions(dg.AssetKey("posts")) == dates
     assert "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS" not in os.environ
 
 
@@ -293,5 +293,6 @@ def test_the_operators_instance_keeps_a_planned_event_per_partition(
     build(str(seeded_posts), str(warehouse_file), log=lambda *_: None)
     with dg.DagsterInstance.get() as instance:
         planned = _planned_materializations(instance)
-    assert planned["posts"] == 5
+        dates = instance.get_dynamic_partitions(POST_DATES_PARTITION)
+    assert len(dates) > 1 and planned["posts"] == len(dates)
     assert all(planned[table] == 1 for table in POST_TABLES if table != "posts")
