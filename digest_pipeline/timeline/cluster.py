@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from digest_pipeline.timeline.features import EventFeatures, TimelineEvent, event_features_many
-from digest_pipeline.timeline.scoring import ScoringConfig, story_score, subject_conflict
+from digest_pipeline.timeline.scoring import ScoringConfig, story_score, story_score_bound, subject_conflict
 from digest_pipeline.timeline.similarity import DayWeights, ItemMatrix
 
 DEFAULT_WINDOW_DAYS = 30
@@ -134,13 +134,13 @@ class _Timeline:
         self.story_rows[story_id] = rows
         return [r for r in rows if r < before]
 
-    def story_score(self, row: int, scores: np.ndarray, story_id: str) -> float:
-        """`scoring.story_score` of `row` against the story, from its pre-computed pair scores.
+    def story_pairs(self, row: int, scores: np.ndarray, story_id: str) -> list[tuple[int, float]]:
+        """(member row, pair score before conflicts) for the story's members `row` is compared with.
 
         `scores` holds the row's scores against the window, indexed by row - lo.
         """
         recent = [r for r in self.members(story_id, before=self.matrix.end) if r != row]
-        return self.blend(row, [(r, float(scores[r - self.lo])) for r in recent[-MAX_MEMBERS_COMPARED:]])
+        return [(r, float(scores[r - self.lo])) for r in recent[-MAX_MEMBERS_COMPARED:]]
 
     def blend(self, row: int, pairs: list[tuple[int, float]]) -> float:
         """`scoring.story_score` of `row` from (member row, pair score before conflicts) pairs."""
@@ -236,15 +236,26 @@ def _place(
         best_match.setdefault(timeline.story[timeline.lo + int(column)], float(before[column]))
         if len(best_match) == MAX_CANDIDATE_STORIES:
             break
-    candidates = sorted(best_match)
-    scored = [(timeline.story_score(row, scores, story_id), story_id) for story_id in candidates]
-    joinable = sorted(
-        ((score, story_id) for score, story_id in scored if score >= config.join_threshold),
+    # The subject-conflict test is the costly part of a story's score, and conflicts only lower it:
+    # stories are scored in order of their bound without conflicts, and scoring stops at the first
+    # whose bound can neither join nor beat the best score so far while falling short of a merge.
+    pairs = {story_id: timeline.story_pairs(row, scores, story_id) for story_id in best_match}
+    bounds = sorted(
+        ((story_score_bound([score for _, score in pairs[sid]], config), sid) for sid in pairs),
         key=lambda s: (-s[0], s[1]),
     )
+    joinable: list[tuple[float, str]] = []
+    for bound, story_id in bounds:
+        best_so_far = joinable[0][0] if joinable else config.join_threshold
+        if bound < config.join_threshold or (bound < config.merge_threshold and bound < best_so_far):
+            break
+        score = timeline.blend(row, pairs[story_id])
+        if score >= config.join_threshold:
+            joinable.append((score, story_id))
+            joinable.sort(key=lambda s: (-s[0], s[1]))
     if not joinable:
         founded = story_id_for(event)
-        return Placement(event.event_id, founded, None, founded), [], len(scored)
+        return Placement(event.event_id, founded, None, founded), [], len(pairs)
     best_score, best = joinable[0]
     merges = []
     for score, other in joinable[1:]:
@@ -252,7 +263,7 @@ def _place(
             survivor, alias = sorted((best, other))
             merges.append(Merge(alias, survivor, event.post_date, event.event_id))
             best = survivor
-    return Placement(event.event_id, best, best_score, best), merges, len(scored)
+    return Placement(event.event_id, best, best_score, best), merges, len(pairs)
 
 
 def _stories_agree(timeline: _Timeline, a: str, b: str, before: int, weights: DayWeights) -> bool:

@@ -267,3 +267,17 @@ def story_score(scores: list[float], conflicts: int, config: ScoringConfig) -> f
     if not scores or conflicts / len(scores) > config.max_conflict_share:
         return 0.0
     return 0.5 * max(scores) + 0.5 * sum(scores) / len(scores)
+
+
+def story_score_bound(scores: list[float], config: ScoringConfig) -> float:
+    """The most `story_score` can be for these pair scores, whichever pairs turn out to conflict.
+
+    A conflict scales a pair's score by `conflict_factor` (raising a negative
+    one), and too many conflicts make the score 0; so each pair is taken at the
+    larger of its two values, and the result is at least 0. This needs no
+    subject test, and lets the timeline skip stories that cannot matter.
+    """
+    if not scores:
+        return 0.0
+    best = [score if score >= 0 else score * config.conflict_factor for score in scores]
+    return max(0.0, 0.5 * max(best) + 0.5 * sum(best) / len(best))

@@ -199,6 +199,9 @@ class ItemMatrix:
         self.stores = {space: RowStore() for space in _SPACES}
         self.frequencies = {space: DocumentFrequencies() for space in _COUNTED}
         self.days: list[int] = []
+        self._days_array = np.empty(0, dtype=np.int64)
+        """`days` as an array, rebuilt when rows came or went (several reads a day, one rebuild)."""
+        self._days_first = 0
         self.day_first = 0
         """Absolute row of `days[0]`."""
         self.counted = (0, 0)
@@ -272,7 +275,10 @@ class ItemMatrix:
             self.frequencies[space].add(indices, sign)
 
     def day_of(self, rows: np.ndarray) -> np.ndarray:
-        return np.asarray(self.days, dtype=np.int64)[rows - self.day_first]
+        if len(self._days_array) != len(self.days) or self._days_first != self.day_first:
+            self._days_array = np.asarray(self.days, dtype=np.int64)
+            self._days_first = self.day_first
+        return self._days_array[rows - self.day_first]
 
     def _weighted(self, space: str, rows, weights: DayWeights, frequencies: str) -> _Rows:
         store = self.stores[space]
@@ -300,15 +306,15 @@ class ItemMatrix:
         ):
             a = self._weighted(space, a_rows, weights, space).squared()
             b = self._weighted(space, b_rows, weights, space).squared()
-            shared = a.dot(b.binary())
+            # Few pairs share a name, outlet or figure: the arithmetic runs on those pairs only.
+            i, j, shared = a.sparse_dot(b.binary())
             if weight:  # scoring.weighted_overlap
-                norm = np.sqrt(np.outer(a.row_sums(), b.row_sums()))
-                total += weight * np.minimum(1.0, shared / np.maximum(floor * floor, norm).clip(min=1e-300))
+                norm = np.maximum(floor * floor, np.sqrt(a.row_sums()[i] * b.row_sums()[j]))
+                total[i, j] += weight * np.minimum(1.0, shared / norm.clip(min=1e-300))
             if rare_weight and floor:  # scoring.shared_rarity
-                total += rare_weight * np.minimum(1.0, shared / (floor * floor))
-        a = self._binary(a_rows)
-        b = self._binary(b_rows)
-        total += config.url_weight * (a.dot(b) > 0)
+                total[i, j] += rare_weight * np.minimum(1.0, shared / (floor * floor))
+        i, j, shared = self._binary(a_rows).sparse_dot(self._binary(b_rows))
+        total[i, j] += config.url_weight * (shared > 0)
         gap = np.abs(self._days(a_rows)[:, None] - self._days(b_rows)[None, :])
         total -= config.gap_penalty_per_day * np.maximum(0, gap - config.gap_grace_days)
         # Rounded, so ties and thresholds do not hang on the order floating-point sums ran in
@@ -361,8 +367,18 @@ class _Rows:
         norms[norms == 0] = 1.0
         return self._with(self.data / np.repeat(norms, np.diff(self.indptr)))
 
-    def dot(self, other: _Rows) -> np.ndarray:
-        """Dense self · otherᵀ. `other`'s CSR arrays are read as the CSC of its transpose (no copy)."""
+    def _product(self, other: _Rows) -> sp.csr_matrix:
+        """Sparse self · otherᵀ. `other`'s CSR arrays are read as the CSC of its transpose (no copy)."""
         a = sp.csr_matrix((self.data, self.indices, self.indptr), shape=(self.count, self.width))
         b_t = sp.csc_matrix((other.data, other.indices, other.indptr), shape=(other.width, other.count))
-        return (a @ b_t).toarray()
+        return a @ b_t
+
+    def dot(self, other: _Rows) -> np.ndarray:
+        """Dense self · otherᵀ."""
+        return self._product(other).toarray()
+
+    def sparse_dot(self, other: _Rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The stored entries of self · otherᵀ as (row, column, value) arrays, each pair once."""
+        product = self._product(other)
+        rows = np.repeat(np.arange(product.shape[0]), np.diff(product.indptr))
+        return rows, product.indices, product.data

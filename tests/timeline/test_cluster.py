@@ -171,3 +171,32 @@ def test_a_stream_of_items_must_come_in_order(make_event):
     assert set(place_events([first, second]).placements) == {first.event_id, second.event_id}
     with pytest.raises(ValueError, match="in order"):
         place_events(iter([first, second]))
+
+
+def test_stories_skipped_by_their_bound_change_no_placement(tmp_path, monkeypatch):
+    """Scoring stops at stories whose bound cannot matter; scoring every candidate must agree."""
+    import math
+
+    from digest_pipeline.synth import synthesize
+    from digest_pipeline.timeline import cluster
+    from digest_pipeline.timeline.evaluate import events_from_folder
+
+    synthesize(20 * 30, tmp_path, models=20, seed=11)
+    events = events_from_folder(tmp_path)
+    blended = []
+    real_blend = cluster._Timeline.blend
+
+    def counting_blend(self, row, pairs):
+        blended.append(row)
+        return real_blend(self, row, pairs)
+
+    monkeypatch.setattr(cluster._Timeline, "blend", counting_blend)
+    skipping = place_events(events)
+    skipping_blends = len(blended)
+    blended.clear()
+    monkeypatch.setattr(cluster, "story_score_bound", lambda scores, config: math.inf)
+    exhaustive = place_events(events)
+    assert skipping.placements == exhaustive.placements
+    assert skipping.merges == exhaustive.merges
+    assert skipping.merges
+    assert skipping_blends < len(blended)

@@ -1,6 +1,8 @@
 import math
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from digest_pipeline.timeline.features import event_features, headline_core
 from digest_pipeline.timeline.scoring import (
@@ -9,6 +11,7 @@ from digest_pipeline.timeline.scoring import (
     cosine,
     pair_score,
     story_score,
+    story_score_bound,
     subject_conflict,
     vectors,
     weighted_overlap,
@@ -180,3 +183,19 @@ def test_rare_pair_weight_is_the_idf_of_a_name_two_items_share():
     weights = TermWeights([])
     weights.documents = 10
     assert weights.rare_pair_weight == pytest.approx(math.log(11 / 2.5))
+
+
+@given(
+    st.lists(
+        st.tuples(st.floats(min_value=-1.0, max_value=1.5, allow_nan=False), st.booleans()),
+        max_size=12,
+    )
+)
+@example([(-0.2, True)])
+@example([(-0.2, True), (0.3, False)])
+@example([(0.3, True), (0.3, True), (0.1, False)])
+def test_story_score_bound_is_never_below_the_score_whatever_conflicts(pairs):
+    """The timeline skips a story whose bound cannot join; a conflict can raise a negative pair."""
+    finals = [score * CONFIG.conflict_factor if conflict else score for score, conflict in pairs]
+    exact = story_score(finals, sum(conflict for _, conflict in pairs), CONFIG)
+    assert exact <= story_score_bound([score for score, _ in pairs], CONFIG)
