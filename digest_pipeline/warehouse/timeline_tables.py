@@ -16,7 +16,6 @@ Ids that stop naming a story (merged, re-founded, withdrawn) are kept in
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
+from digest_pipeline.parallel import map_chunks
 from digest_pipeline.posts.links import normalize_url
 from digest_pipeline.timeline.cluster import (
     Merge,
@@ -35,8 +35,8 @@ from digest_pipeline.timeline.cluster import (
     resolve,
     story_id_for,
 )
-from digest_pipeline.timeline.features import ITEM_URL, EventFeatures, TimelineEvent, event_features_many
-from digest_pipeline.timeline.stories import candidates, outlet_names_domain, representative
+from digest_pipeline.timeline.features import ITEM_URL, TimelineEvent
+from digest_pipeline.timeline.stories import outlet_names_domain, representative
 from digest_pipeline.warehouse.feature_store import FeatureStore, keep_from
 from digest_pipeline.warehouse.trend_tables import STORY_TABLES
 
@@ -416,31 +416,36 @@ def _refresh_stories(con: duckdb.DuckDBPyConnection, touched: set[str]) -> None:
 
 
 STORY_BATCH_ITEMS = 20_000
-"""Stories are described in batches of about this many items, whose text features are computed
-together (on every core when there are many) and then dropped, so a full build never holds them all."""
+"""Stories are described in batches of whole stories of about this many items (on every core when
+a batch has many stories), so a full build never holds every item at once."""
 
 
 def _story_rows(
     members: dict[str, list[tuple[str, TimelineEvent]]], post_domains: dict[str, set[str]]
 ) -> list[tuple]:
-    """The `stories` rows of one batch of whole stories.
+    """The `stories` rows of one batch of whole stories, in story id order.
 
-    Only stories of two or more items need features, only for their headline
-    candidates, and only their words: the headline is chosen by words alone. The
-    features stream in story order, so each story is described as soon as its own
-    have arrived, while the workers compute the next stories' (not after all of them).
+    Describing a story (choosing its headline by its items' words, reading the
+    domains behind it) is pure Python and independent of every other story, so
+    a batch of many stories is described on every core (`parallel.map_chunks`).
     """
-    order = sorted(members)
-    wanted = {
-        sid: candidates([event for _, event in members[sid]]) if len(members[sid]) > 1 else []
-        for sid in order
-    }
-    stream = event_features_many((e for sid in order for e in wanted[sid]), text_only=True)
-    rows = []
-    for sid in order:
-        features = {f.event.event_id: f for f in itertools.islice(stream, len(wanted[sid]))}
-        rows.append(_story_row(sid, members[sid], post_domains, features))
-    return rows
+    stories = (
+        (story_id, members[story_id], {post_id: post_domains[post_id] for post_id, _ in members[story_id]})
+        for story_id in sorted(members)
+    )
+    chunks = map_chunks(_describe_stories, stories, DESCRIBE_CHUNK_STORIES, PARALLEL_MIN_STORIES)
+    return [row for rows in chunks for row in rows]
+
+
+DESCRIBE_CHUNK_STORIES = 500
+PARALLEL_MIN_STORIES = 2000
+"""Below this many stories (a daily run touches a few hundred), describing them stays in this process."""
+
+
+def _describe_stories(
+    stories: tuple[tuple[str, list[tuple[str, TimelineEvent]], dict[str, set[str]]], ...],
+) -> list[tuple]:
+    return [_story_row(story_id, items, post_domains) for story_id, items, post_domains in stories]
 
 
 STORY_SCHEMA = {
@@ -460,14 +465,11 @@ STORY_SCHEMA = {
 
 
 def _story_row(
-    story_id: str,
-    items: list[tuple[str, TimelineEvent]],
-    post_domains: dict[str, set[str]],
-    features: dict[str, EventFeatures],
+    story_id: str, items: list[tuple[str, TimelineEvent]], post_domains: dict[str, set[str]]
 ) -> tuple:
     events = sorted((event for _, event in items), key=lambda e: e.order)
     founder = next((e for e in events if story_id_for(e) == story_id), events[0])
-    best = representative(events, features)
+    best = representative(events)
     domains: set[str] = set()
     for post_id, event in items:
         domains.update(normalize_url(url).domain for url in ITEM_URL.findall(event.body))

@@ -373,3 +373,27 @@ def test_stories_described_a_few_items_at_a_time_equal_one_batch(con, monkeypatc
     update_timeline(con, now=NOW)
     assert con.execute("SELECT * FROM stories ORDER BY story_id").fetchall() == whole
     assert len(whole) >= 3
+
+
+def test_stories_described_on_worker_processes_equal_in_process(con, monkeypatch):
+    """A full build describes its stories on every core; the rows must be those described here."""
+    import digest_pipeline.warehouse.timeline_tables as timeline_tables
+
+    add(con, DAY_1 + DAY_4)
+    update_timeline(con, now=NOW)
+    here = con.execute("SELECT * FROM stories ORDER BY story_id").fetchall()
+    con.execute("DELETE FROM story_events; DELETE FROM stories; DELETE FROM story_timeline")
+    monkeypatch.setattr(timeline_tables, "PARALLEL_MIN_STORIES", 1)
+    monkeypatch.setattr(timeline_tables, "DESCRIBE_CHUNK_STORIES", 1)
+    described_in = []
+    real = timeline_tables.map_chunks
+
+    def spy(work, items, chunk_size, parallel_from, workers=None):
+        described_in.append((chunk_size, parallel_from, workers))
+        return real(work, items, chunk_size, parallel_from, workers=2)
+
+    monkeypatch.setattr(timeline_tables, "map_chunks", spy)
+    update_timeline(con, now=NOW)
+    assert described_in == [(1, 1, None)]
+    assert con.execute("SELECT * FROM stories ORDER BY story_id").fetchall() == here
+    assert len(here) >= 3
