@@ -108,12 +108,14 @@ class _Timeline:
         self.lo = 0
         """First row inside the current window."""
 
-    def add(self, features: EventFeatures, story_id: str | None = None) -> int:
-        row = self.matrix.append(features)
-        self.features[row] = features
-        if story_id is not None:
+    def add(self, items: list[EventFeatures], story_ids: list[str] | None = None) -> range:
+        """Add items as the next rows (labelled with their stories, for history); returns their rows."""
+        rows = self.matrix.extend(items)
+        for row, features in zip(rows, items, strict=True):
+            self.features[row] = features
+        for row, story_id in zip(rows, story_ids or (), strict=False):
             self.label(row, story_id)
-        return row
+        return rows
 
     def label(self, row: int, story_id: str) -> None:
         self.story[row] = story_id
@@ -180,8 +182,10 @@ def place_events(
     config = config or TimelineConfig()
     timeline = _Timeline(config)
     past = sorted(history, key=lambda pair: pair[0].order)
-    for (_, story_id), item in zip(past, features([event for event, _ in past]), strict=True):
-        timeline.add(item, story_id)
+    past_features = list(features([event for event, _ in past]))
+    if len(past_features) != len(past):
+        raise ValueError(f"features gave {len(past_features)} items for {len(past)} history items")
+    timeline.add(past_features, [story_id for _, story_id in past])
     placements: dict[str, Placement] = {}
     merges: list[Merge] = []
     compared = 0
@@ -189,7 +193,7 @@ def place_events(
     for day, today_iter in itertools.groupby(new_features, key=lambda f: f.event.post_date):
         today = list(today_iter)
         first = timeline.matrix.end
-        rows = [timeline.add(item) for item in today]
+        rows = timeline.add(today)
         weights = timeline.open_day(day, timeline.matrix.end)
         scores = timeline.matrix.scores(
             (first, timeline.matrix.end), (timeline.lo, timeline.matrix.end), weights, config.scoring

@@ -90,23 +90,27 @@ class RowStore:
         self.indptr = np.zeros(1, dtype=np.int64)
         self.first = 0
         """Absolute number of the first row still held."""
-        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
+        self._pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._pending_rows = 0
 
-    def append(self, indices: np.ndarray, data: np.ndarray) -> None:
-        self._pending.append((indices, data))
+    def extend(self, indices: np.ndarray, data: np.ndarray, lengths: np.ndarray) -> None:
+        """Add rows: their column ids and values end to end, and each row's number of entries."""
+        self._pending.append((indices, data, lengths))
+        self._pending_rows += len(lengths)
 
     def _flush(self) -> None:
         if not self._pending:
             return
-        lengths = np.fromiter((len(i) for i, _ in self._pending), dtype=np.int64, count=len(self._pending))
-        self.indices = np.concatenate([self.indices, *(i for i, _ in self._pending)])
-        self.data = np.concatenate([self.data, *(d for _, d in self._pending)])
+        self.indices = np.concatenate([self.indices, *(i for i, _, _ in self._pending)])
+        self.data = np.concatenate([self.data, *(d for _, d, _ in self._pending)])
+        lengths = np.concatenate([n for _, _, n in self._pending])
         self.indptr = np.concatenate([self.indptr, self.indptr[-1] + np.cumsum(lengths)])
         self._pending = []
+        self._pending_rows = 0
 
     @property
     def end(self) -> int:
-        return self.first + len(self.indptr) - 1 + len(self._pending)
+        return self.first + len(self.indptr) - 1 + self._pending_rows
 
     def drop_before(self, row: int) -> None:
         """Forget rows before `row` (compacting only when they are half the store)."""
@@ -213,21 +217,32 @@ class ItemMatrix:
 
     def append(self, features: EventFeatures) -> int:
         """Add an item as the next row; returns its row number."""
+        return self.extend([features])[0]
+
+    def extend(self, items: Sequence[EventFeatures]) -> range:
+        """Add items as the next rows (a day's at once: one encoding per kind of feature); returns their rows.
+
+        Keys new to a vocabulary get ids in sorted order per call, so the same
+        items added in the same calls get the same ids every run.
+        """
+        first = self.end
+        chain = itertools.chain.from_iterable
         terms = self.vocabulary["terms"]
-        for space, counts in (("terms", features.terms), ("headline", features.headline_terms)):
-            # A Counter iterates its keys and values in one order: no lookup per word.
-            tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
-            self.stores[space].append(terms.encode(list(counts)), tf)
-        for space, keys in (
-            ("names", features.names),
-            ("outlets", features.outlets),
-            ("urls", features.urls),
-            ("figures", features.figures),
+        for space, counters in (
+            ("terms", [f.terms for f in items]),
+            ("headline", [f.headline_terms for f in items]),
         ):
-            ordered = sorted(keys)
-            self.stores[space].append(self.vocabulary[space].encode(ordered), np.ones(len(ordered)))
-        self.days.append(features.event.post_date.toordinal())
-        return self.end - 1
+            # A Counter iterates its keys and values in one order: no lookup per word.
+            lengths = np.fromiter(map(len, counters), dtype=np.int64, count=len(counters))
+            counts = np.fromiter(chain(c.values() for c in counters), dtype=np.float64, count=lengths.sum())
+            self.stores[space].extend(terms.encode(list(chain(counters))), 1.0 + np.log(counts), lengths)
+        for space in ("names", "outlets", "urls", "figures"):
+            groups = [sorted(getattr(f, space)) for f in items]
+            lengths = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
+            keys = list(chain(groups))
+            self.stores[space].extend(self.vocabulary[space].encode(keys), np.ones(len(keys)), lengths)
+        self.days.extend(f.event.post_date.toordinal() for f in items)
+        return range(first, self.end)
 
     def count(self, lo: int, hi: int) -> DayWeights:
         """Make the document frequencies count rows lo..hi-1 (moving only the rows that changed)."""

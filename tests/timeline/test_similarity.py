@@ -46,7 +46,8 @@ def test_matrix_scores_equal_pair_scores_before_conflicts(seed):
     weights = TermWeights(features)
     vecs = [vectors(f, weights) for f in features]
     matrix = ItemMatrix()
-    for f in features:
+    matrix.extend(features[:7])  # several items a call, as a day's items are added
+    for f in features[7:]:
         matrix.append(f)
     day = matrix.count(0, len(features))
     scores = matrix.scores((0, 10), (0, len(features)), day, config)
@@ -81,8 +82,9 @@ def test_document_frequencies_follow_the_window():
 
 def test_row_store_keeps_absolute_row_numbers_after_compaction():
     store = RowStore()
-    for n in range(10):
-        store.append(np.array([n, n + 1]), np.array([1.0, float(n)]))
+    for n in range(0, 10, 2):  # two rows a call
+        store.extend(np.array([n, n + 1, n + 1, n + 2]), np.array([1.0, n, 1.0, n + 1.0]), np.array([2, 2]))
+    assert store.end == 10
     store.drop_before(8)
     indices, data, indptr = store.span(8, 10)
     assert indices.tolist() == [8, 9, 9, 10] and data.tolist() == [1.0, 8.0, 1.0, 9.0]
