@@ -362,16 +362,23 @@ def test_a_replay_from_stored_state_sees_stories_as_they_stood_not_as_later_merg
         assert replay_mismatches(con, TimelineConfig(window_days=10), last_days=last_days) == []
 
 
-def test_stories_described_a_few_items_at_a_time_equal_one_batch(con, monkeypatch):
+def _described_twice(con, monkeypatch, **settings) -> tuple[list, list]:
+    """The `stories` rows of a first build, then of the same build with these module settings changed."""
     import digest_pipeline.warehouse.timeline_tables as timeline_tables
 
     add(con, DAY_1 + DAY_4)
     update_timeline(con, now=NOW)
-    whole = con.execute("SELECT * FROM stories ORDER BY story_id").fetchall()
+    first = con.execute("SELECT * FROM stories ORDER BY story_id").fetchall()
     con.execute("DELETE FROM story_events; DELETE FROM stories; DELETE FROM story_timeline")
-    monkeypatch.setattr(timeline_tables, "STORY_BATCH_ITEMS", 1)
+    for name, value in settings.items():
+        monkeypatch.setattr(timeline_tables, name, value)
     update_timeline(con, now=NOW)
-    assert con.execute("SELECT * FROM stories ORDER BY story_id").fetchall() == whole
+    return first, con.execute("SELECT * FROM stories ORDER BY story_id").fetchall()
+
+
+def test_stories_described_a_few_items_at_a_time_equal_one_batch(con, monkeypatch):
+    whole, batched = _described_twice(con, monkeypatch, STORY_BATCH_ITEMS=1)
+    assert batched == whole
     assert len(whole) >= 3
 
 
@@ -379,21 +386,16 @@ def test_stories_described_on_worker_processes_equal_in_process(con, monkeypatch
     """A full build describes its stories on every core; the rows must be those described here."""
     import digest_pipeline.warehouse.timeline_tables as timeline_tables
 
-    add(con, DAY_1 + DAY_4)
-    update_timeline(con, now=NOW)
-    here = con.execute("SELECT * FROM stories ORDER BY story_id").fetchall()
-    con.execute("DELETE FROM story_events; DELETE FROM stories; DELETE FROM story_timeline")
-    monkeypatch.setattr(timeline_tables, "PARALLEL_MIN_STORIES", 1)
-    monkeypatch.setattr(timeline_tables, "DESCRIBE_CHUNK_STORIES", 1)
-    described_in = []
+    calls = []
     real = timeline_tables.map_chunks
 
-    def spy(work, items, chunk_size, parallel_from, workers=None):
-        described_in.append((chunk_size, parallel_from, workers))
+    def on_two_workers(work, items, chunk_size, parallel_from, workers=None):
+        calls.append((chunk_size, parallel_from, workers))
         return real(work, items, chunk_size, parallel_from, workers=2)
 
-    monkeypatch.setattr(timeline_tables, "map_chunks", spy)
-    update_timeline(con, now=NOW)
-    assert described_in == [(1, 1, None)]
-    assert con.execute("SELECT * FROM stories ORDER BY story_id").fetchall() == here
+    here, on_workers = _described_twice(
+        con, monkeypatch, PARALLEL_MIN_STORIES=1, DESCRIBE_CHUNK_STORIES=1, map_chunks=on_two_workers
+    )
+    assert calls == [(1, 1, None)]
+    assert on_workers == here
     assert len(here) >= 3
