@@ -220,21 +220,15 @@ PARALLEL_MIN_ITEMS = 4000
 
 
 def event_features_many(
-    events: Iterable[TimelineEvent], workers: int | None = None, text_only: bool = False
+    events: Iterable[TimelineEvent], workers: int | None = None
 ) -> Iterator[EventFeatures]:
     """Features of many items, in order, computed on every core when there are enough of them.
 
     Lazy (see `parallel.map_chunks`): a million items never sit in memory as features at once.
-    `text_only` gives `event_text_features`.
     """
-    work = _text_features_of_chunk if text_only else _features_of_chunk
-    for chunk in map_chunks(work, events, 1000, PARALLEL_MIN_ITEMS, workers):
+    for chunk in map_chunks(_features_of_chunk, events, 1000, PARALLEL_MIN_ITEMS, workers):
         yield from chunk
 
 
 def _features_of_chunk(chunk: tuple[TimelineEvent, ...]) -> list[EventFeatures]:
     return [event_features(event) for event in chunk]
-
-
-def _text_features_of_chunk(chunk: tuple[TimelineEvent, ...]) -> list[EventFeatures]:
-    return [event_text_features(event) for event in chunk]
