@@ -111,10 +111,10 @@ class _Timeline:
     def add(self, items: list[EventFeatures], story_ids: list[str] | None = None) -> range:
         """Add items as the next rows (labelled with their stories, for history); returns their rows."""
         rows = self.matrix.extend(items)
-        for row, features in zip(rows, items, strict=True):
-            self.features[row] = features
-        for row, story_id in zip(rows, story_ids or (), strict=False):
-            self.label(row, story_id)
+        self.features.update(zip(rows, items, strict=True))
+        if story_ids is not None:
+            for row, story_id in zip(rows, story_ids, strict=True):
+                self.label(row, story_id)
         return rows
 
     def label(self, row: int, story_id: str) -> None:
@@ -182,10 +182,7 @@ def place_events(
     config = config or TimelineConfig()
     timeline = _Timeline(config)
     past = sorted(history, key=lambda pair: pair[0].order)
-    past_features = list(features([event for event, _ in past]))
-    if len(past_features) != len(past):
-        raise ValueError(f"features gave {len(past_features)} items for {len(past)} history items")
-    timeline.add(past_features, [story_id for _, story_id in past])
+    timeline.add(list(features([event for event, _ in past])), [story_id for _, story_id in past])
     placements: dict[str, Placement] = {}
     merges: list[Merge] = []
     compared = 0

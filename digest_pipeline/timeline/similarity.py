@@ -215,10 +215,6 @@ class ItemMatrix:
     def end(self) -> int:
         return self.day_first + len(self.days)
 
-    def append(self, features: EventFeatures) -> int:
-        """Add an item as the next row; returns its row number."""
-        return self.extend([features])[0]
-
     def extend(self, items: Sequence[EventFeatures]) -> range:
         """Add items as the next rows (a day's at once: one encoding per kind of feature); returns their rows.
 

@@ -46,9 +46,8 @@ def test_matrix_scores_equal_pair_scores_before_conflicts(seed):
     weights = TermWeights(features)
     vecs = [vectors(f, weights) for f in features]
     matrix = ItemMatrix()
-    matrix.extend(features[:7])  # several items a call, as a day's items are added
-    for f in features[7:]:
-        matrix.append(f)
+    matrix.extend(features[:7])  # the rows of one call continue those of the last
+    matrix.extend(features[7:])
     day = matrix.count(0, len(features))
     scores = matrix.scores((0, 10), (0, len(features)), day, config)
     gathered = matrix.scores([3, 7], [0, 29, 5], day, config)
@@ -65,13 +64,11 @@ def test_document_frequencies_follow_the_window():
     rng = random.Random(9)
     features = [event_features(random_event(rng, n)) for n in range(40)]
     slid = ItemMatrix()
-    for f in features:
-        slid.append(f)
+    slid.extend(features)
     slid.count(0, 20)
     later = slid.count(15, 40)
     fresh = ItemMatrix()
-    for f in features:
-        fresh.append(f)
+    fresh.extend(features)
     direct = fresh.count(15, 40)
     assert later.documents == direct.documents == 25
     config = ScoringConfig()
