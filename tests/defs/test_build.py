@@ -3,6 +3,8 @@
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -149,6 +151,13 @@ def test_bad_files_are_rejected_with_a_reason_and_the_run_goes_on(
 def test_cli_exits_non_zero_for_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["build", "--posts", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w.duckdb")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_the_cli_module_leaves_dagster_to_the_commands() -> None:
+    """Workers re-import the main module (the CLI) when spawned: Dagster there cost each about 1.3 s."""
+    probe = "import sys, digest_pipeline.cli; print(sorted(m for m in sys.modules if 'dagster' in m))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
 
 
 def test_cli_prints_a_summary(
