@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,9 @@ class ScannedFile:
     reject_reason: str | None = None
     mtime_ns: int | None = None
     """Modification time when read: with the size, how the next scan knows the file is unchanged."""
+    front_matter: str | None = None
+    """The front matter read for the identity, as JSON: kept with the version, so parsing it
+    later need not read the YAML again (the YAML was half of each file's scan)."""
 
 
 def _walk(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:
@@ -89,7 +93,15 @@ def scan_file(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_POST_BYTES) -
         identity = post_identity(meta, rel)
     except PostRejected as err:
         return ScannedFile(rel, sha, len(data), reject_reason=str(err), mtime_ns=stat.st_mtime_ns)
-    return ScannedFile(rel, sha, len(data), identity=identity, text=text, mtime_ns=stat.st_mtime_ns)
+    return ScannedFile(
+        rel,
+        sha,
+        len(data),
+        identity=identity,
+        text=text,
+        mtime_ns=stat.st_mtime_ns,
+        front_matter=json.dumps(meta, ensure_ascii=False),
+    )
 
 
 PARALLEL_MIN_FILES = 2000

@@ -65,6 +65,11 @@ def split_front_matter(text: str) -> tuple[dict[str, object], str]:
         ) from err
 
 
+def front_matter_body(text: str) -> str:
+    """The markdown after the front matter, for a text `split_front_matter` has already accepted."""
+    return _YAML.split(text)[1]
+
+
 def _first_line(err: Exception) -> str:
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
 

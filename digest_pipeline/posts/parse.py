@@ -6,6 +6,7 @@ from digest_pipeline.posts.front_matter import (
     PostRejected,
     as_list,
     as_text,
+    front_matter_body,
     post_identity,
     split_front_matter,
 )
@@ -28,13 +29,19 @@ def decode_post(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def parse_post(text: str, source_file: str) -> ParsedPost:
+def parse_post(text: str, source_file: str, front_matter: dict[str, object] | None = None) -> ParsedPost:
     """Parse a post's text. Raises PostRejected when it has no usable identity.
 
     Everything past identity is best effort and never raises: a post with
     no news section is still a post, with no items and a warning.
+    `front_matter` is what `split_front_matter` read from this text before
+    (the scan keeps it): given, the YAML is not read again.
     """
-    meta, body = split_front_matter(text.lstrip("\ufeff"))
+    text = text.lstrip("\ufeff")
+    if front_matter is None:
+        meta, body = split_front_matter(text)
+    else:
+        meta, body = front_matter, front_matter_body(text)
     identity = post_identity(meta, source_file)
     sections = split_sections(body)
     news = [s for s in sections if s.kind == "news"]

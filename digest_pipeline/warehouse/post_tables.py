@@ -206,20 +206,25 @@ PARALLEL_MIN_POSTS = 2000
 """Below this many posts a run parses in its own process: workers would cost more than they save."""
 
 
-def parse_current(source_file: str, sha: str, text: str) -> CurrentPost:
-    """Parse one current version, naming the file if it breaks (a bare traceback would not)."""
+def parse_current(source_file: str, sha: str, text: str, front_matter: str | None = None) -> CurrentPost:
+    """Parse one current version, naming the file if it breaks (a bare traceback would not).
+
+    `front_matter` is the JSON the scan read from the version's YAML (None for
+    versions scanned before it was kept: their YAML is read again).
+    """
     try:
-        return CurrentPost(parse_post(text, source_file), source_file, sha)
+        meta = json.loads(front_matter) if front_matter is not None else None
+        return CurrentPost(parse_post(text, source_file, meta), source_file, sha)
     except Exception as err:
         raise RuntimeError(f"could not parse {source_file} ({sha[:12]}): {err}") from err
 
 
 def parsed_table_frames(
-    versions: Iterable[tuple[str, str, str]],
+    versions: Iterable[tuple[str, ...]],
     workers: int | None = None,
     parallel_from: int = PARALLEL_MIN_POSTS,
 ) -> dict[str, pl.DataFrame]:
-    """Parse (source_file, sha, text) versions into the post tables' frames, on every core for many posts.
+    """Parse (source_file, sha, text[, front matter]) versions into the post tables' frames, on every core.
 
     Each worker parses a chunk and builds its frames; only frames (Arrow
     buffers) come back, and they are concatenated once.
@@ -230,7 +235,7 @@ def parsed_table_frames(
     return {table: pl.concat([part[table] for part in parts], rechunk=True) for table in POST_TABLES}
 
 
-def _frames_of_chunk(chunk: tuple[tuple[str, str, str], ...]) -> dict[str, pl.DataFrame]:
+def _frames_of_chunk(chunk: tuple[tuple[str, ...], ...]) -> dict[str, pl.DataFrame]:
     return post_table_frames(parse_current(*version) for version in chunk)
 
 
@@ -260,8 +265,8 @@ _DELETE_FOR_DATES = {
 }
 
 
-def current_versions(con: duckdb.DuckDBPyConnection, post_dates: list[dt.date]) -> list[tuple[str, str, str]]:
-    """(source_file, content_sha256, content) of the current version of each post on these dates.
+def current_versions(con: duckdb.DuckDBPyConnection, post_dates: list[dt.date]) -> list[tuple[str, ...]]:
+    """(source_file, content_sha256, content, front_matter) of each post's current version on these dates.
 
     The range condition lets DuckDB skip row groups by their min/max dates
     (a batch is consecutive dates); the list then picks the exact dates.
@@ -270,7 +275,7 @@ def current_versions(con: duckdb.DuckDBPyConnection, post_dates: list[dt.date]) 
         return []
     return con.execute(
         """
-        SELECT source_file, content_sha256, content FROM post_versions
+        SELECT source_file, content_sha256, content, front_matter FROM post_versions
         WHERE is_current AND post_date BETWEEN $first AND $last AND list_contains($dates::DATE[], post_date)
         ORDER BY post_id
         """,

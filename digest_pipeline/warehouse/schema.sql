@@ -43,8 +43,12 @@ CREATE TABLE IF NOT EXISTS post_versions (
     last_seen_at       TIMESTAMP NOT NULL,
     is_current         BOOLEAN NOT NULL,
     content            VARCHAR USING COMPRESSION zstd NOT NULL,
+    front_matter       JSON USING COMPRESSION zstd,
     PRIMARY KEY (post_id, content_sha256)
 );
+-- Warehouses scanned before the scan kept the front matter lack the column (their
+-- versions are parsed from the YAML again, as before).
+ALTER TABLE post_versions ADD COLUMN IF NOT EXISTS front_matter JSON;
 COMMENT ON TABLE post_versions IS 'Every distinct content ever ingested for a post; the old versions of a re-published post stay here, queryable, with their full text.';
 COMMENT ON COLUMN post_versions.post_id IS 'The post: model-date, e.g. qwen-2026-01-12.';
 COMMENT ON COLUMN post_versions.content_sha256 IS 'SHA-256 of the file bytes of this version, hex.';
@@ -56,6 +60,7 @@ COMMENT ON COLUMN post_versions.first_ingested_at IS 'When this content was firs
 COMMENT ON COLUMN post_versions.last_seen_at IS 'When a scan last found this content in the posts folder (UTC).';
 COMMENT ON COLUMN post_versions.is_current IS 'True for the one version of each post whose content fills the current tables.';
 COMMENT ON COLUMN post_versions.content IS 'The full text of this version (UTF-8, LF line ends), so superseded content can still be read and re-parsed.';
+COMMENT ON COLUMN post_versions.front_matter IS 'The front matter as the scan read it (JSON), so parsing the version does not read its YAML again; NULL for versions scanned before it was kept.';
 
 CREATE TABLE IF NOT EXISTS ingest_rejects (
     source_file     VARCHAR NOT NULL,

@@ -29,6 +29,7 @@ SCAN_SCHEMA = {
     "content": pl.Utf8,
     "reject_reason": pl.Utf8,
     "mtime_ns": pl.Int64,
+    "front_matter": pl.Utf8,
 }
 SCAN_BATCH_FILES = 2000
 """Files staged per bulk insert: at ~15 KB a post, a batch holds about 30 MB of text in Python."""
@@ -48,6 +49,7 @@ def scan_frame(scanned: Sequence[ScannedFile]) -> pl.DataFrame:
         "content": [f.text for f in scanned],
         "reject_reason": [f.reject_reason for f in scanned],
         "mtime_ns": [f.mtime_ns for f in scanned],
+        "front_matter": [f.front_matter for f in scanned],
     }
     return pl.DataFrame(columns, schema=SCAN_SCHEMA)
 
@@ -70,9 +72,10 @@ WHERE f.post_id IS NOT NULL AND (f.source_file IN (SELECT source_file FROM scan_
 """
 
 _UPSERT_VERSIONS = """
-INSERT INTO post_versions
+INSERT INTO post_versions BY NAME
 SELECT post_id, content_sha256, model, post_date, source_file, identity_source,
-       $scanned_at, $scanned_at, false, content
+       $scanned_at AS first_ingested_at, $scanned_at AS last_seen_at, false AS is_current, content,
+       front_matter::JSON AS front_matter
 FROM scan_changed
 WHERE reject_reason IS NULL
 QUALIFY row_number() OVER (PARTITION BY post_id, content_sha256 ORDER BY source_file DESC) = 1

@@ -1,5 +1,6 @@
 """Post tables from many posts: the parallel parse must give the serial parse's rows."""
 
+import datetime as dt
 import re
 import threading
 from pathlib import Path
@@ -8,6 +9,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from digest_pipeline.ingest import list_posts_folder
+from digest_pipeline.posts import front_matter
 from digest_pipeline.posts.parse import decode_post
 from digest_pipeline.warehouse import post_tables
 from digest_pipeline.warehouse.post_tables import (
@@ -20,8 +23,10 @@ from digest_pipeline.warehouse.post_tables import (
     replace_post_dates,
 )
 from digest_pipeline.warehouse.schema import POST_TABLES
+from digest_pipeline.warehouse.versions import record_scan
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "posts"
 
 
 def seed_versions():
@@ -42,6 +47,24 @@ def test_parsing_on_two_cores_gives_the_same_frames_in_the_same_order():
     assert parallel["events"].height > 0
 
 
+def test_the_front_matter_the_scan_kept_spares_reading_the_yaml_again(con, monkeypatch):
+    record_scan(con, list_posts_folder(FIXTURES), dt.datetime(2026, 1, 1))
+    dates = [day for (day,) in con.execute("SELECT DISTINCT post_date FROM post_versions").fetchall()]
+    versions = current_versions(con, dates)
+    assert len(versions) >= 5 and all(kept is not None for *_, kept in versions)
+    from_yaml = parsed_table_frames([version[:3] for version in versions])
+
+    def no_yaml(_):
+        raise AssertionError("the YAML was read again")
+
+    monkeypatch.setattr(front_matter._YAML, "load", no_yaml)
+    kept = parsed_table_frames(versions)
+    for table in POST_TABLES:
+        assert_frame_equal(kept[table], from_yaml[table])
+    with pytest.raises(RuntimeError, match="YAML was read again"):
+        parsed_table_frames([version[:3] for version in versions])
+
+
 def test_a_post_that_breaks_the_parser_is_named():
     with pytest.raises(RuntimeError, match=r"broken\.md"):
         parse_current("broken.md", "f" * 64, None)  # type: ignore[arg-type]
@@ -57,7 +80,7 @@ def _load(con, versions) -> None:
     posts = frames["posts"]  # the scan's record of them, which a date rebuild clears by
     con.execute(
         "INSERT OR IGNORE INTO post_versions SELECT post_id, content_sha256, model, post_date, source_file, "
-        "identity_source, now(), now(), true, '' FROM posts"
+        "identity_source, now(), now(), true, '', NULL FROM posts"
     )
     replace_post_dates(con, sorted(set(posts["post_date"])), frames)
 
@@ -125,7 +148,7 @@ def _record_versions(con, versions) -> list:
     con.register("p", posts.select("post_id", "model", "post_date", "source_file", "identity_source"))
     con.execute(
         "INSERT INTO post_versions SELECT p.post_id, v.sha, p.model, p.post_date, p.source_file, "
-        "p.identity_source, now(), now(), true, v.content FROM p JOIN v USING (source_file)"
+        "p.identity_source, now(), now(), true, v.content, NULL FROM p JOIN v USING (source_file)"
     )
     return sorted(set(posts["post_date"]))
 

@@ -9,6 +9,7 @@ from digest_pipeline.cli import build
 
 TEXT_COLUMNS = [
     ("post_versions", "content"),
+    ("post_versions", "front_matter"),
     ("post_sections", "body"),
     ("events", "body"),
     ("key_points", "text"),
@@ -70,3 +71,15 @@ def test_the_schema_is_applied_again_only_when_it_changed_or_a_table_is_missing(
     schema.apply_schema(con)
     assert comment(con) == stated
     assert con.execute("SELECT * FROM pipeline.schema_applied").fetchall() == [(schema._schema()[1],)]
+
+
+def test_a_warehouse_scanned_before_the_front_matter_was_kept_gains_the_column() -> None:
+    from digest_pipeline.warehouse import schema
+
+    con = duckdb.connect()
+    schema.apply_schema(con)
+    con.execute("ALTER TABLE post_versions DROP COLUMN front_matter")
+    con.execute("UPDATE pipeline.schema_applied SET digest = 'an older schema.sql'")
+    schema.apply_schema(con)
+    columns = [row[0] for row in con.execute("DESCRIBE post_versions").fetchall()]
+    assert columns[-1] == "front_matter"
