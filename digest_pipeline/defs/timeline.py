@@ -1,4 +1,8 @@
-"""Timeline: the deduplicated stories, placed incrementally after each events run."""
+"""Timeline: the deduplicated stories, placed incrementally after each events run.
+
+The step also writes `event_entities`, the names each item mentions: the
+timeline's features read every item's names, so the post parse need not.
+"""
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -16,7 +20,11 @@ _DESCRIPTIONS = {
     "story_events": "Which story each news item belongs to, and how strongly it matched.",
     "story_timeline": "Day-by-day view: one row per story and date it was reported.",
     "story_aliases": "Story ids that were merged, refounded or withdrawn, and where they resolve now.",
+    "event_entities": "Product and organisation names each news item mentions, in canonical spelling: "
+    "read from the timeline's features of each item, which read its names anyway.",
 }
+_GROUPS = {"event_entities": "warehouse"}
+_DEPS = {"event_entities": ["events"]}
 _KINDS = {"duckdb", "python"}
 REPLAY_DAYS = 14
 """The replay check rebuilds at most this many latest days from the stored state before them.
@@ -40,8 +48,8 @@ def _config() -> TimelineConfig:
         dg.AssetSpec(
             table,
             description=text,
-            deps=["events", "post_sources"],
-            group_name="timeline",
+            deps=_DEPS.get(table, ["events", "post_sources"]),
+            group_name=_GROUPS.get(table, "timeline"),
             kinds=_KINDS,
             automation_condition=after_upstream_runs(),
         )
@@ -49,7 +57,10 @@ def _config() -> TimelineConfig:
     ],
 )
 def timeline(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
-    """Place new and changed items into stories (join or new), replaying only from the first changed date."""
+    """Place new and changed items into stories (join or new), replaying only from the first changed date.
+
+    The names the placed items mention (`event_entities`) are written from the same features.
+    """
     with duckdb.get_connection() as con:
         apply_schema(con)
         update = update_timeline(con, _config())

@@ -29,12 +29,12 @@ _DESCRIPTIONS = {
     "post_sources": "Links cited by each current post, in order, with canonical URL and domain.",
     "events": "One row per news item of a current post: headline, body and outlets.",
     "event_outlets": "Outlets named by each news item's inline attribution.",
-    "event_entities": "Product and organisation names each news item mentions, in canonical spelling.",
     "key_points": "The key points (重點摘要) of each current post.",
 }
 # The lineage shown in the UI: posts come from the current versions, item outlets
-# and names from events, and everything else from posts.
-_PARENT = {"posts": "post_versions", "event_outlets": "events", "event_entities": "events"}
+# from events, and everything else from posts. (The names items mention, `event_entities`,
+# come from the timeline's features: `defs.timeline`.)
+_PARENT = {"posts": "post_versions", "event_outlets": "events"}
 
 
 PARTITIONED_TABLE = "posts"

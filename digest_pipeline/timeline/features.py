@@ -19,12 +19,16 @@ from dataclasses import dataclass
 from digest_pipeline.parallel import map_chunks
 from digest_pipeline.timeline.entities import Name, extract_names, name_keys
 from digest_pipeline.timeline.text import cjk_bigrams, figures, fold_script, latin_words
+from digest_pipeline.trends.entities import entity_keys, outlet_keys
 
 ITEM_URL = re.compile(r"https?://[^\s)\]>）」』，。、]+", re.IGNORECASE)
 # Category prefixes such as 「生態觀點：」 say what kind of item it is, not what happened.
 _HEADLINE_PREFIX = re.compile(r"^[^：:]{1,8}[：:]\s*(?=\S)")
 HEADLINE_WEIGHT = 2
 """A headline's words count this many times: it names the development, the body adds colour."""
+FEATURES_FORMAT = 2
+"""Bump when a field joins or leaves `features_to_json`: features stored in another format are
+computed again (`warehouse.feature_store`). 2: the item's `entities`."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,9 @@ class EventFeatures:
     """Per specific headline name, the families it goes by (`google` and `gemini` for Google
     Gemini 3 Flash), or else the headline's leading actor (`google` for 「Google 獲 Apple 注資」):
     another item that names none of a group's families has never heard of that subject."""
+    entities: tuple[str, ...] = ()
+    """The keys of the names the item mentions (its whole headline and body), for `event_entities`
+    and the entity trends (`trends.entities.entity_keys`): read here, where the names are read anyway."""
 
 
 def _terms(folded: str) -> Counter[str]:
@@ -104,7 +111,8 @@ def _specific_families(name: Name) -> frozenset[str]:
 
 
 def _words(event: TimelineEvent) -> tuple[str, str, Counter[str], Counter[str]]:
-    """Folded headline and body, the headline's terms and the item's (headline weighted)."""
+    """Folded headline (without its category label) and body, the headline's terms and the item's
+    (headline weighted)."""
     headline = fold_script(headline_core(event.headline))
     body = fold_script(event.body)
     headline_terms = _terms(headline)
@@ -140,6 +148,8 @@ def event_features(event: TimelineEvent) -> EventFeatures:
     outlets = frozenset(o.strip().lower() for o in event.outlets if o.strip())
     urls = frozenset(url.rstrip(".,;:").lower() for url in ITEM_URL.findall(event.body))
     subjects = tuple(name for name in _word_suffixes(headline_names) if name.is_specific)
+    label = event.headline[: len(event.headline) - len(headline_core(event.headline))]
+    label_names = extract_names(fold_script(label)) if label else []
     return EventFeatures(
         event=event,
         terms=terms,
@@ -151,6 +161,7 @@ def event_features(event: TimelineEvent) -> EventFeatures:
         urls=urls,
         figures=frozenset(figures(headline) | figures(body)),
         subject_groups=_subject_groups(headline_names),
+        entities=tuple(entity_keys(label_names + headline_names + body_names, outlet_keys(event.outlets))),
     )
 
 
@@ -192,6 +203,7 @@ def features_to_json(features: EventFeatures) -> str:
             "urls": sorted(features.urls),
             "figures": sorted(features.figures),
             "subject_groups": [sorted(group) for group in features.subject_groups],
+            "entities": features.entities,
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -212,6 +224,7 @@ def features_from_json(text: str, event: TimelineEvent) -> EventFeatures:
         urls=frozenset(data["urls"]),
         figures=frozenset(data["figures"]),
         subject_groups=tuple(frozenset(group) for group in data["subject_groups"]),
+        entities=tuple(data["entities"]),
     )
 
 

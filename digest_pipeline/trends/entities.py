@@ -12,6 +12,7 @@ own table.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -21,6 +22,7 @@ from digest_pipeline.timeline.text import fold_script
 _HOST_PART = re.compile(r"[a-z].*\.[a-z]|\.(com|net|org|io|ai|tw|cn)$")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # per name, as `timeline.entities` caches reading them
 def _is_trend_worthy(name: Name) -> bool:
     if len(name.parts) == 1 and not name.is_brand:
         return False
@@ -29,9 +31,29 @@ def _is_trend_worthy(name: Name) -> bool:
 
 def item_entities(headline: str, body: str, outlets: Iterable[str] = ()) -> list[str]:
     """Canonical keys of the names an item mentions, each once, in order of first mention."""
-    outlet_keys = {name.key for outlet in outlets for name in extract_names(fold_script(outlet))}
+    names = extract_names(fold_script(headline)) + extract_names(fold_script(body))
+    return entity_keys(names, outlet_keys(outlets))
+
+
+def outlet_keys(outlets: Iterable[str]) -> set[str]:
+    """The keys of the names in an item's outlets, which its entities leave out."""
+    return set().union(*map(_outlet_keys, outlets))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _outlet_keys(outlet: str) -> frozenset[str]:
+    # Cached: digests cite the same few dozen outlets in item after item.
+    return frozenset(name.key for name in extract_names(fold_script(outlet)))
+
+
+def entity_keys(names: Iterable[Name], outlets: set[str]) -> list[str]:
+    """The trend-worthy keys of names read from an item (in order), each once, outlets left out.
+
+    The timeline's features read every item's names already; they hand them
+    here (`features.EventFeatures.entities`), so names are read once per item.
+    """
     seen: dict[str, None] = {}
-    for name in extract_names(fold_script(f"{headline}\n{body}")):
-        if _is_trend_worthy(name) and name.key not in outlet_keys:
+    for name in names:
+        if _is_trend_worthy(name) and name.key not in outlets:
             seen.setdefault(name.key, None)
     return list(seen)

@@ -24,6 +24,7 @@ import duckdb
 import polars as pl
 
 from digest_pipeline.timeline.features import (
+    FEATURES_FORMAT,
     EventFeatures,
     TimelineEvent,
     event_features_many,
@@ -58,13 +59,15 @@ class FeatureStore:
         keep_from: dt.date | None,
         fresh_from: dt.date | None = None,
     ):
-        self.con, self.version, self.keep_from, self.fresh_from = con, version, keep_from, fresh_from
+        self.con, self.keep_from, self.fresh_from = con, keep_from, fresh_from
+        self.version = f"{version}/f{FEATURES_FORMAT}"
+        """The placement version and the JSON's format: rows stored under another are not read."""
         self.stored: dict[str, tuple[str, str]] = {
             event_id: (key, text)
             for event_id, key, text in con.execute(
                 "SELECT event_id, text_key, features FROM pipeline.event_features "
                 "WHERE placed_with = $version",
-                {"version": version},
+                {"version": self.version},
             ).fetchall()
         }
         self.computed: dict[str, tuple[dt.date, str, EventFeatures]] = {}

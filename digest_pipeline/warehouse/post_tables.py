@@ -19,7 +19,6 @@ import polars as pl
 
 from digest_pipeline.parallel import map_chunks
 from digest_pipeline.posts import ParsedPost, parse_post, tag_key
-from digest_pipeline.trends.entities import item_entities
 from digest_pipeline.warehouse.schema import POST_TABLES
 from digest_pipeline.warehouse.trend_tables import PENDING_DATE_TABLES
 
@@ -83,13 +82,6 @@ TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "position": pl.Int32,
         "outlet": pl.Utf8,
         "outlet_key": pl.Utf8,
-    },
-    "event_entities": {
-        "event_id": pl.Utf8,
-        "position": pl.Int32,
-        "entity_key": pl.Utf8,
-        "post_date": pl.Date,
-        "model": pl.Utf8,
     },
     "key_points": {"post_id": pl.Utf8, "position": pl.Int32, "text": pl.Utf8},
 }
@@ -173,7 +165,6 @@ def _child_rows(post: CurrentPost, rows: dict[str, list[dict[str, object]]]) -> 
                 "url_problems": list(u.problems),
             }
         )
-    model = p.identity.model
     for item in p.items:
         eid = event_id(pid, item.position)
         rows["events"].append(
@@ -192,11 +183,6 @@ def _child_rows(post: CurrentPost, rows: dict[str, list[dict[str, object]]]) -> 
         for n, outlet in enumerate(item.outlets, start=1):
             rows["event_outlets"].append(
                 {"event_id": eid, "position": n, "outlet": outlet, "outlet_key": tag_key(outlet)}
-            )
-        names = item_entities(item.headline, item.body, item.outlets)
-        for n, key in enumerate(names, start=1):
-            rows["event_entities"].append(
-                {"event_id": eid, "position": n, "entity_key": key, "post_date": day, "model": model}
             )
     for n, text in enumerate(p.key_points, start=1):
         rows["key_points"].append({"post_id": pid, "position": n, "text": text})
@@ -255,7 +241,6 @@ _DELETE_FOR_DATES = {
     # these dates is cleared (a post's rows can never outlive a rebuild of its date).
     "event_outlets": "DELETE FROM event_outlets WHERE event_id IN "
     "(SELECT event_id FROM events WHERE post_date IN (SELECT post_date FROM run_dates))",
-    "event_entities": "DELETE FROM event_entities WHERE post_date IN (SELECT post_date FROM run_dates)",
     "events": "DELETE FROM events WHERE post_date IN (SELECT post_date FROM run_dates)",
     "post_sources": "DELETE FROM post_sources WHERE post_date IN (SELECT post_date FROM run_dates)",
     "post_sections": "DELETE FROM post_sections WHERE post_id IN (SELECT post_id FROM run_posts)",

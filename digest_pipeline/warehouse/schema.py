@@ -20,11 +20,11 @@ POST_TABLES = (
     "post_sources",
     "events",
     "event_outlets",
-    "event_entities",
     "key_points",
 )
 AGGREGATE_TABLES = ("sources",)
-TIMELINE_TABLES = ("stories", "story_events", "story_timeline", "story_aliases")
+TIMELINE_TABLES = ("stories", "story_events", "story_timeline", "story_aliases", "event_entities")
+"""The timeline step's tables: the stories, and the names each item mentions (read from the same features)."""
 TREND_TABLES = (
     "trend_tags_daily",
     "trend_tags_weekly",

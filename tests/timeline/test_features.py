@@ -6,6 +6,7 @@ import pytest
 
 from digest_pipeline.timeline.evaluate import events_from_folder
 from digest_pipeline.timeline.features import event_features, features_from_json, features_to_json, text_key
+from digest_pipeline.trends.entities import item_entities
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,3 +31,18 @@ def test_the_text_key_follows_every_word_the_features_are_read_from(make_event) 
         make_event("gpt-1#1", 1, "OpenAI 發布 GPT-5.2推理能力提升。", "", outlets=["Reuters"]),
     ):
         assert text_key(other) != text_key(event)
+
+
+@pytest.mark.parametrize("folder", ["seeds", "tests/fixtures/posts", "eval/digests-b/posts"])
+def test_the_entities_are_the_names_the_item_mentions(folder: str) -> None:
+    """`event_entities` is written from the features: they must name what `item_entities` reads."""
+    events = events_from_folder(ROOT / folder)
+    assert any(event_features(event).entities for event in events)
+    for e in events:
+        assert list(event_features(e).entities) == item_entities(e.headline, e.body, e.outlets)
+
+
+def test_the_entities_keep_the_names_of_a_headline_label_and_leave_out_the_outlets(make_event) -> None:
+    # The features read a headline without its category label (「OpenAI：」), but its names count.
+    event = make_event("gpt-1#1", 1, "OpenAI：Sora 2 上線", "Reuters 報導 Sora 2 下載。", outlets=["Reuters"])
+    assert event_features(event).entities == ("openai", "sora-2")

@@ -107,4 +107,8 @@ def test_changed_words_another_version_and_replayed_days_are_computed(con, event
 
     con.execute("UPDATE pipeline.event_features SET placed_with = 'v0' WHERE event_id = $e", {"e": rewritten})
     feature_store.FeatureStore(con, version, keep_from=days[0]).save()  # nothing computed: it only forgets
-    assert con.execute("SELECT DISTINCT placed_with FROM pipeline.event_features").fetchall() == [(version,)]
+    kept_as = store.version
+    assert con.execute("SELECT DISTINCT placed_with FROM pipeline.event_features").fetchall() == [(kept_as,)]
+    # Features stored before they held the item's entities (the placement version alone) are not read.
+    con.execute("UPDATE pipeline.event_features SET placed_with = $v", {"v": version})
+    assert feature_store.FeatureStore(con, version, keep_from=None).stored == {}

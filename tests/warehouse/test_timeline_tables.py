@@ -8,6 +8,8 @@ import polars as pl
 from digest_pipeline.timeline.cluster import TimelineConfig, story_id_for
 from digest_pipeline.timeline.features import TimelineEvent
 from digest_pipeline.timeline.scoring import ScoringConfig
+from digest_pipeline.trends.entities import item_entities
+from digest_pipeline.warehouse import timeline_tables
 from digest_pipeline.warehouse.schema import apply_schema
 from digest_pipeline.warehouse.timeline_tables import (
     days_last_placed,
@@ -249,6 +251,37 @@ def test_a_withdrawn_story_is_kept_as_an_alias_to_nothing(con):
         (chat, None, "withdrawn")
     ]
     assert con.execute("SELECT count(*) FROM stories WHERE story_id = ?", [chat]).fetchall() == [(0,)]
+
+
+def entities(con) -> dict[str, list[str]]:
+    rows = con.execute("SELECT event_id, list(entity_key ORDER BY position) FROM event_entities GROUP BY 1")
+    return dict(rows.fetchall())
+
+
+def expected_entities(con) -> dict[str, list[str]]:
+    items = con.execute("SELECT event_id, headline, body, outlets FROM events").fetchall()
+    names = {event_id: item_entities(headline, body, outlets) for event_id, headline, body, outlets in items}
+    return {event_id: keys for event_id, keys in names.items() if keys}
+
+
+def test_the_names_items_mention_follow_their_placements(con, monkeypatch):
+    monkeypatch.setattr(timeline_tables._PlacedEntities, "BATCH_ROWS", 3)  # kept a few rows at a time
+    add(con, DAY_1)
+    update_timeline(con, now=NOW)
+    assert entities(con) == expected_entities(con)
+    assert entities(con)["gpt-2025-12-01#1"] == ["openai", "gpt-5.2"]
+    add(con, DAY_4)  # a later day: its items' names join the earlier days'
+    update_timeline(con, now=NOW)
+    assert entities(con) == expected_entities(con) and "gpt-2025-12-04#1" in entities(con)
+    add(con, [("gpt-2025-12-04#3", "ChatGPT 群組聊天開放全球", "ChatGPT 群組聊天開放。", [])])  # re-published
+    con.execute("DELETE FROM events WHERE event_id = 'gpt-2025-12-01#2'")  # withdrawn
+    con.execute("INSERT INTO pipeline.timeline_pending VALUES ('2025-12-01')")
+    update_timeline(con, now=NOW)
+    assert entities(con) == expected_entities(con)
+    assert entities(con)["gpt-2025-12-04#3"] == ["chatgpt"] and "gpt-2025-12-01#2" not in entities(con)
+    add(con, DAY_4)  # the date rebuilt with its first items again, nothing else noted: only it is replayed
+    update_timeline(con, now=NOW)
+    assert entities(con) == expected_entities(con)
 
 
 def test_a_changed_item_is_placed_again(con):
