@@ -40,7 +40,7 @@ class ScannedFile:
     """Modification time when read: with the size, how the next scan knows the file is unchanged."""
     front_matter: str | None = None
     """The front matter read for the identity, as JSON: kept with the version, so parsing it
-    later need not read the YAML again (the YAML was half of each file's scan)."""
+    later need not read the YAML again (reading YAML is about half of a file's scan)."""
 
 
 def _walk(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:

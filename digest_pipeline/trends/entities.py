@@ -30,7 +30,11 @@ def _is_trend_worthy(name: Name) -> bool:
 
 
 def item_entities(headline: str, body: str, outlets: Iterable[str] = ()) -> list[str]:
-    """Canonical keys of the names an item mentions, each once, in order of first mention."""
+    """Canonical keys of the names an item mentions, each once, in order of first mention.
+
+    An item read on its own: what the timeline's features hold for it
+    (`EventFeatures.entities`, the rows of `event_entities`); tests hold the two equal.
+    """
     names = extract_names(fold_script(headline)) + extract_names(fold_script(body))
     return entity_keys(names, outlet_keys(outlets))
 
