@@ -110,10 +110,10 @@ def _specific_families(name: Name) -> frozenset[str]:
     return frozenset(sub.family for sub in _suffixes_of(name) if sub.is_specific)
 
 
-def _words(event: TimelineEvent) -> tuple[str, str, Counter[str], Counter[str]]:
-    """Folded headline (without its category label) and body, the headline's terms and the item's
-    (headline weighted)."""
-    headline = fold_script(headline_core(event.headline))
+def _words(event: TimelineEvent, core: str) -> tuple[str, str, Counter[str], Counter[str]]:
+    """Folded headline `core` (the headline without its category label) and body, the headline's
+    terms and the item's (headline weighted)."""
+    headline = fold_script(core)
     body = fold_script(event.body)
     headline_terms = _terms(headline)
     terms = _terms(body)
@@ -127,7 +127,7 @@ def event_text_features(event: TimelineEvent) -> EventFeatures:
 
     Enough to choose a story's headline (`stories.representative`), which weighs words alone.
     """
-    _, _, headline_terms, terms = _words(event)
+    _, _, headline_terms, terms = _words(event, headline_core(event.headline))
     return EventFeatures(
         event=event,
         terms=terms,
@@ -141,14 +141,15 @@ def event_text_features(event: TimelineEvent) -> EventFeatures:
 
 
 def event_features(event: TimelineEvent) -> EventFeatures:
-    headline, body, headline_terms, terms = _words(event)
+    core = headline_core(event.headline)
+    headline, body, headline_terms, terms = _words(event, core)
     body_names = extract_names(body)
     headline_names = extract_names(headline)
     names = frozenset(name_keys(headline_names + body_names))
     outlets = frozenset(o.strip().lower() for o in event.outlets if o.strip())
     urls = frozenset(url.rstrip(".,;:").lower() for url in ITEM_URL.findall(event.body))
     subjects = tuple(name for name in _word_suffixes(headline_names) if name.is_specific)
-    label = event.headline[: len(event.headline) - len(headline_core(event.headline))]
+    label = event.headline[: len(event.headline) - len(core)]  # the category label the core leaves out
     label_names = extract_names(fold_script(label)) if label else []
     return EventFeatures(
         event=event,
