@@ -139,7 +139,7 @@ def _build_locked(
     import dagster as dg
 
     from digest_pipeline.defs.partitions import POST_DATES_PARTITION
-    from digest_pipeline.defs.resources import build_resources
+    from digest_pipeline.defs.resources import WarehouseResource, build_resources
 
     definitions = _load_definitions()
     resources = build_resources(posts_dir, warehouse, work)
@@ -147,14 +147,20 @@ def _build_locked(
     instance = _instance()
     started = time.perf_counter()
 
+    # Each run's steps share this process: the working file stays open from step to step.
+    warehouse_db = resources["duckdb"]
+    assert isinstance(warehouse_db, WarehouseResource)
+    held_open = warehouse_db.held_open
+
     log(f"[1/2] scanning {posts_dir} into {work} ...")
-    scan = dg.materialize(
-        everything,
-        resources=resources,
-        instance=instance,
-        run_config=QUIET,
-        selection=dg.AssetSelection.assets(*SCAN_TABLES),
-    )
+    with held_open():
+        scan = dg.materialize(
+            everything,
+            resources=resources,
+            instance=instance,
+            run_config=QUIET,
+            selection=dg.AssetSelection.assets(*SCAN_TABLES),
+        )
     step_seconds.update(_step_seconds(scan))
     failures = _check_failures(scan)
     if failures:
@@ -176,7 +182,7 @@ def _build_locked(
     else:  # nothing changed: the whole-history tables catch up and the scan is published
         downstream = downstream - dg.AssetSelection.assets(*POST_TABLES)
         log("[2/2] no post date changed; refreshing downstream tables ...")
-    with _planned_events_per_range(instance):
+    with _planned_events_per_range(instance), held_open():
         result = dg.materialize(
             everything,
             resources=resources,

@@ -26,7 +26,7 @@ from digest_pipeline.warehouse.schema import WAREHOUSE_TABLES
 def published_warehouse(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> dg.MaterializeResult:
     """The DuckDB file analysts open read-only: the working file as of the end of the last run."""
     duckdb.seed_from_published()
-    published = publish_warehouse(duckdb.database, duckdb.published)
+    published = publish_warehouse(duckdb.database, duckdb.published, fold_wal=duckdb.checkpoint)
     context.log.info(
         f"published {duckdb.database} to {published.path} ({published.bytes_total:,} bytes): "
         f"{published.how}, {published.bytes_written:,} bytes written"

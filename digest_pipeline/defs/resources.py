@@ -36,9 +36,28 @@ class WarehouseResource(DuckDBResource):
     A missing working file is seeded from the published one before the first
     connection, so a lost or deleted `.build/` folder never publishes a
     warehouse holding only the dates of the latest run.
+
+    `held_open` keeps the database open around runs whose steps share a process
+    (`digest-pipeline build`): DuckDB then hands each step's `get_connection` the
+    open database instead of opening the file again and checkpointing it on close
+    (about 40 ms a step on a 100k-post warehouse, 18 steps a daily run). Only the
+    caller knows when no other process needs the file between steps, so the
+    resource does not do it by itself (a sensor's evaluation sets it up too).
     """
 
     published: str = ""
+
+    @contextmanager
+    def held_open(self) -> Iterator[None]:
+        """Keep the working database open (with this resource's configuration) until the block ends."""
+        with self.get_connection():
+            yield
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into the working file, through this resource's configuration (a connection
+        with another would be refused while the database is `held_open`)."""
+        with self.get_connection() as con:
+            con.execute("CHECKPOINT")
 
     def seed_from_published(self) -> None:
         work, published = Path(self.database), Path(self.published)

@@ -29,6 +29,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -199,9 +200,18 @@ def replace_atomically(source: str | Path, target: str | Path) -> Published:
     return Published(target, how, written, total)
 
 
-def publish_warehouse(working: str | Path, published: str | Path) -> Published:
-    """Checkpoint the working database and atomically replace the published file with its content."""
+def publish_warehouse(
+    working: str | Path, published: str | Path, fold_wal: Callable[[], None] | None = None
+) -> Published:
+    """Checkpoint the working database and atomically replace the published file with its content.
+
+    `fold_wal` checkpoints it; by default through a connection of its own, which a
+    caller holding the database open with another configuration replaces with its own.
+    """
     if not Path(working).is_file():
         raise FileNotFoundError(f"working warehouse {working} does not exist: nothing to publish")
-    checkpoint(working)
+    if fold_wal is None:
+        checkpoint(working)
+    else:
+        fold_wal()
     return replace_atomically(working, published)

@@ -5,6 +5,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -15,7 +17,7 @@ from digest_pipeline.cli import build, main
 from digest_pipeline.definitions import defs
 from digest_pipeline.defs import warehouse as warehouse_defs
 from digest_pipeline.defs.partitions import POST_DATES_PARTITION
-from digest_pipeline.defs.resources import build_resources
+from digest_pipeline.defs.resources import WarehouseResource, build_resources
 from digest_pipeline.warehouse.schema import POST_TABLES, SCAN_TABLES
 
 STABLE_COLUMNS = {
@@ -306,3 +308,37 @@ def test_the_operators_instance_keeps_a_planned_event_per_partition(
         dates = instance.get_dynamic_partitions(POST_DATES_PARTITION)
     assert len(dates) > 1 and planned["posts"] == len(dates)
     assert all(planned[table] == 1 for table in POST_TABLES if table != "posts")
+
+
+def test_the_build_holds_the_working_file_open_through_each_run(
+    seeded_posts: Path, warehouse_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each step's connection then reuses the open database instead of opening (and on close
+    checkpointing) the file again; publishing must checkpoint through that same configuration."""
+    holding = 0
+    connections_outside: list[str] = []
+    held_open, get_connection = WarehouseResource.held_open, WarehouseResource.get_connection
+
+    @contextmanager
+    def counted_hold(self: WarehouseResource) -> Iterator[None]:
+        nonlocal holding
+        with held_open(self):
+            holding += 1
+            try:
+                yield
+            finally:
+                holding -= 1
+
+    @contextmanager
+    def noted_connection(self: WarehouseResource) -> Iterator[duckdb.DuckDBPyConnection]:
+        if not holding:
+            connections_outside.append(self.database)
+        with get_connection(self) as con:
+            yield con
+
+    monkeypatch.setattr(WarehouseResource, "held_open", counted_hold)
+    monkeypatch.setattr(WarehouseResource, "get_connection", noted_connection)
+    counts = build(str(seeded_posts), str(warehouse_file), log=lambda *_: None)
+    assert counts["events"] > 0 and holding == 0
+    assert len(connections_outside) == 2  # the two holds (scan run, then the rest) themselves
+    assert query(warehouse_file, "SELECT count(*) FROM events") == [(counts["events"],)]
