@@ -388,8 +388,24 @@ _TAG_SPELLINGS = f"""
     SELECT tag_key, first(tag ORDER BY n DESC, tag) AS tag
     FROM (SELECT tag_key, tag, count(*) AS n FROM ({_TAGS}) GROUP BY ALL) GROUP BY tag_key
 """
-_RELABEL = {"trend_tags_daily": _TAG_SPELLINGS, "trend_tags_weekly": _TAG_SPELLINGS}
-"""Tail tables with a label (a key's most used spelling overall), which any rebuilt day may change."""
+_NOTED_SPELLINGS = f"SELECT * FROM ({_TAG_SPELLINGS}) WHERE tag_key IN (SELECT tag_key FROM relabel_keys)"
+_RELABEL = {"trend_tags_daily": _NOTED_SPELLINGS, "trend_tags_weekly": _NOTED_SPELLINGS}
+"""Tail tables with a label (a key's most used spelling overall), which any rebuilt day may change:
+the spellings of the keys a refresh rewrote (`relabel_keys`), the only ones whose counts moved."""
+
+
+def _note_relabel_keys(
+    con: duckdb.DuckDBPyConnection, table: str, rewritten: str, since: dt.date, first: bool
+) -> None:
+    """Note the keys of the rows in the rewritten periods, before (`first`) and after the rewrite.
+
+    A key's spelling is counted over all its posts, and only the rebuilt dates' posts changed:
+    each such post's key has a row in a rewritten period, before the rebuild if the post lost
+    it, after if it gained it. So only these keys are relabelled; a daily run's are a few
+    hundred, not the history's tens of thousands (and no spelling is counted over all tags).
+    """
+    verb = "CREATE OR REPLACE TEMP TABLE relabel_keys AS" if first else "INSERT INTO relabel_keys"
+    con.execute(f'{verb} SELECT DISTINCT tag_key FROM "{table}" WHERE {rewritten}', {"since": since})
 
 
 def refresh_trends(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = TREND_TABLES) -> dict[str, int]:
@@ -424,16 +440,19 @@ def refresh_trends(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = TRE
             elif table in pending:
                 since = rewritten_since = _tail_start(con, table, pending[table])
                 period = _DAY if TAILS[table] == "post_date" else _WEEK
-                con.execute(
-                    f'DELETE FROM "{table}" WHERE "{TAILS[table]}" >= {period.format("$since::DATE")}',
-                    {"since": since},
-                )
+                rewritten = f'"{TAILS[table]}" >= {period.format("$since::DATE")}'
+                if table in _RELABEL:
+                    _note_relabel_keys(con, table, rewritten, since, first=True)
+                con.execute(f'DELETE FROM "{table}" WHERE {rewritten}', {"since": since})
                 con.execute(f'INSERT INTO "{table}" BY NAME {sql}', _parameters(sql, since))
                 if table in _RELABEL:  # rows before `since` take the spelling the new rows carry
+                    _note_relabel_keys(con, table, rewritten, since, first=False)
                     con.execute(
                         f'UPDATE "{table}" AS t SET tag = s.tag FROM ({_RELABEL[table]}) AS s '
-                        "WHERE t.tag_key = s.tag_key AND t.tag <> s.tag"
+                        "WHERE t.tag_key = s.tag_key AND t.tag <> s.tag "
+                        "AND t.tag_key IN (SELECT tag_key FROM relabel_keys)"
                     )
+                    con.execute("DROP TABLE relabel_keys")
             if table in STORY_TABLES:
                 _note_story_table(con, table)
             con.execute("DELETE FROM pipeline.trends_pending WHERE table_name = $table", {"table": table})

@@ -500,6 +500,27 @@ def test_tail_refresh_equals_a_whole_rebuild(con, case) -> None:
         assert tail[table] == sorted(rows(con, f"SELECT * FROM {table}"), key=str), table
 
 
+def test_a_rebuilt_day_that_drops_a_spelling_relabels_the_older_rows(con) -> None:
+    """`ai` wins 2 to 1 until the last day is rebuilt without its tags; weeks later, and with
+    no tag row left for the key on or after the rebuilt day, the first day's row must still
+    take `AI` again (the key is noted from the rows the refresh replaced)."""
+    for table in ("posts", "post_tags", "post_sources", "event_entities", "pipeline.trends_pending", *TAILS):
+        con.execute(f"DELETE FROM {table}")
+    first, last = dt.date(2025, 12, 1), dt.date(2026, 1, 20)
+    quiet = [(f"gemini-{d}", "gemini", d, ["GPU"], [], []) for d in (dt.date(2025, 12, 20), last)]
+    _write_posts(con, [("gpt-first", "gpt", first, ["AI"], [], []), *quiet])
+    _write_posts(con, [(f"{m}-last", m, last, ["ai"], [], []) for m in ("gpt", "qwen")])
+    refresh_trends(con, tuple(TAILS))
+    spelled = "SELECT DISTINCT tag FROM {} WHERE tag_key = 'ai'"
+    assert rows(con, spelled.format("trend_tags_daily")) == [("ai",)]
+    _rebuild_dates(
+        con, [last], [("gemini-last", "gemini", last, ["GPU"], [], []), ("gpt-last", "gpt", last, [], [], [])]
+    )
+    refresh_trends(con, tuple(TAILS))
+    for table in ("trend_tags_daily", "trend_tags_weekly"):
+        assert rows(con, spelled.format(table)) == [("AI",)], table
+
+
 def test_a_table_with_nothing_pending_is_left_alone(con) -> None:
     _write_posts(con, [("gpt-2025-12-01", "gpt", dt.date(2025, 12, 1), ["AI"], ["a.com"], ["gpt-5"])])
     refresh_trends(con)
