@@ -6,7 +6,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from digest_pipeline.posts import normalize_url, registered_domain
+from digest_pipeline.posts import links, normalize_url, registered_domain
 from digest_pipeline.posts.links import commonmark_links, extract_links, inline_links
 
 BROKEN = "https://www.facebook.com/wantrich.ct/photos/%E6%9C%83%E5%8B%3%B3%E5%8E%BB/1277358704414566/"
@@ -279,3 +279,43 @@ _PIECES = [
 def test_plain_link_fast_path_reads_lines_as_commonmark_does(pieces: list[str]) -> None:
     line = "".join(pieces)
     assert inline_links(line) == commonmark_links(line)
+
+
+# Pieces of URLs on both sides of the plain form `normalize_url` takes without splitting.
+_URL_STARTS = ["https://", "http://", "HTTPS://", "ftp://", "//", "", " <https://"]
+_HOSTS = ["ex.com", "www.ex-ample.co.uk", "Ex.COM", "ex.com.", "ex.com:443", "ex.com:8080", "u:p@ex.com", "a"]
+_SEGMENT_PIECES = ["a", "B-c_d.e~f", "%E4%B8%AD", "%e4", "%zz", "%", "中", " ", "+", "(x)", ":", ";", "@", ""]
+_TAILS = ["", "?q=1", "?utm_source=x", "#frag", "?", "#", " "]
+
+
+@given(
+    st.sampled_from(_URL_STARTS),
+    st.sampled_from(_HOSTS),
+    st.lists(st.lists(st.sampled_from(_SEGMENT_PIECES), max_size=3), max_size=4),
+    st.sampled_from(_TAILS),
+)
+@example("https://", "ex.com", [], "")
+@example("http://", "a", [["%E4%B8%AD"], ["B-c_d.e~f"], []], "")
+@example("https://", "ex.com", [["%e4"]], "")
+@example("https://", "Ex.COM", [["a"]], "")
+@example("https://", "ex.com.", [["a"]], "")
+@example("https://", "ex.com:443", [["a"]], "")
+@example("https://", "ex.com", [["a"]], "#frag")
+def test_a_plain_url_normalises_as_when_split_into_parts(
+    start: str, host: str, segments: list[list[str]], tail: str
+) -> None:
+    raw = start + host + "".join("/" + "".join(segment) for segment in segments) + tail
+    trimmed = raw.strip().strip("<>").strip()
+    assert normalize_url(raw) == links._normalize_parts(raw, trimmed)
+
+
+def test_plain_urls_take_the_short_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three in four cited URLs are already canonical but for the scheme: no splitting for them."""
+
+    def split(*_: object) -> None:
+        raise AssertionError("split into parts")
+
+    monkeypatch.setattr(links, "_normalize_parts", split)
+    normalized = normalize_url("http://unwire.pro/2025/12/24/qwen-image-layered/%E4%B8%AD/")
+    assert normalized.url == "https://unwire.pro/2025/12/24/qwen-image-layered/%E4%B8%AD/"
+    assert (normalized.host, normalized.domain, normalized.problems) == ("unwire.pro", "unwire.pro", ())
