@@ -133,10 +133,22 @@ class HeldReader:
         self.process.wait()
 
 
-def kill_mid_build(posts: Path, warehouse: Path, after: float = 1.0) -> tuple[int, list[str]]:
-    """Start a build, SIGKILL it `after` seconds into its second run; (return code, output read)."""
+def kill_mid_build(posts: Path, warehouse: Path, after: float = 0.0) -> tuple[int, list[str]]:
+    """Start a build and SIGKILL it once its second run has committed a write to the working file
+    (its WAL grew), `after` seconds later; (return code, output read).
+
+    Not a fixed delay into the run: a small build's second run now publishes within a second,
+    and the kill must land between its first write and the publish.
+    """
+    wal = Path(f"{settings.work_warehouse_path(str(warehouse))}.wal")
     process = start_build(posts, warehouse)
     lines = wait_for_line(process, "[2/2]")
+    written = wal.stat().st_size if wal.exists() else 0
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline:
+        if wal.exists() and wal.stat().st_size > written:
+            break
+        time.sleep(0.002)
     time.sleep(after)
     process.send_signal(signal.SIGKILL)
     process.wait()
