@@ -133,9 +133,9 @@ class HeldReader:
         self.process.wait()
 
 
-def kill_mid_build(posts: Path, warehouse: Path, after: float = 0.0) -> tuple[int, list[str]]:
+def kill_mid_build(posts: Path, warehouse: Path) -> tuple[int, list[str]]:
     """Start a build and SIGKILL it once its second run has committed a write to the working file
-    (its WAL grew), `after` seconds later; (return code, output read).
+    (its WAL grew); (return code, output read).
 
     Not a fixed delay into the run: a small build's second run now publishes within a second,
     and the kill must land between its first write and the publish.
@@ -149,7 +149,6 @@ def kill_mid_build(posts: Path, warehouse: Path, after: float = 0.0) -> tuple[in
         if wal.exists() and wal.stat().st_size > written:
             break
         time.sleep(0.002)
-    time.sleep(after)
     process.send_signal(signal.SIGKILL)
     process.wait()
     return process.returncode, lines

@@ -449,8 +449,7 @@ def refresh_trends(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = TRE
                     _note_relabel_keys(con, table, rewritten, since, first=False)
                     con.execute(
                         f'UPDATE "{table}" AS t SET tag = s.tag FROM ({_RELABEL[table]}) AS s '
-                        "WHERE t.tag_key = s.tag_key AND t.tag <> s.tag "
-                        "AND t.tag_key IN (SELECT tag_key FROM relabel_keys)"
+                        "WHERE t.tag_key = s.tag_key AND t.tag <> s.tag"
                     )
                     con.execute("DROP TABLE relabel_keys")
             if table in STORY_TABLES:
