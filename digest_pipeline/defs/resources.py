@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +30,53 @@ class PostsFolder(dg.ConfigurableResource):
     @property
     def root(self) -> Path:
         return Path(self.path)
+
+
+ROW_GROUP_ROWS = 32_768
+"""Rows per row group in the working file (DuckDB's default is 122,880).
+
+A run that appends to a table makes the next checkpoint rewrite that table's
+last row group whole, however few rows it added, and the publish then writes
+every block that changed. With DuckDB's default, a daily run on 100k posts
+rewrote up to 122,880 rows a table (43 blocks and 0.3 s of checkpoint for
+`story_events` alone, whose last group happened to be nearly full), and how
+much depended on where each table's row groups happened to end. A quarter of
+that bounds the rewrite at any length of history; the file grows about 9% (less
+even compression) and a 10k-post build took no longer.
+"""
+
+OPEN_RETRIES = 10
+"""Attempts to open the working file while another process holds its lock (as DuckDBResource)."""
+
+
+def _instance_name(database: str) -> str:
+    """The in-process DuckDB instance a warehouse file is attached to: one per file, shared by
+    every connection of this process (as DuckDB shares the instance of a file connected by path)."""
+    return ":memory:warehouse_" + hashlib.sha1(str(Path(database).resolve()).encode()).hexdigest()[:16]
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _connect_attached(database: str, config: dict[str, object]) -> duckdb.DuckDBPyConnection:
+    """A connection whose default catalog is `database`, attached with `ROW_GROUP_ROWS` row groups.
+
+    The row group size is an ATTACH option only (not a connect one, and not stored in the
+    file), so the file is attached to a named in-memory instance, under the name a plain
+    `duckdb.connect(database)` gives it (the file's stem), and made the default catalog.
+    """
+    alias = '"' + Path(database).stem.split(".")[0].replace('"', '""') + '"'
+    con = duckdb.connect(_instance_name(database), config=config)
+    try:
+        con.execute(
+            f"ATTACH IF NOT EXISTS {_sql_string(str(database))} AS {alias} (ROW_GROUP_SIZE {ROW_GROUP_ROWS})"
+        )
+        con.execute(f"USE {alias}")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 class WarehouseResource(DuckDBResource):
@@ -68,10 +117,28 @@ class WarehouseResource(DuckDBResource):
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to the working file, its tables written in `ROW_GROUP_ROWS` row groups.
+
+        Retried with a growing pause while another process holds the file, as DuckDBResource does."""
+        if self.database.startswith(":memory:"):
+            with super().get_connection() as con:
+                yield con
+            return
         self.seed_from_published()
         Path(self.database).parent.mkdir(parents=True, exist_ok=True)
-        with super().get_connection() as con:
+        config = {"custom_user_agent": "dagster", **self.connection_config}
+        for attempt in range(OPEN_RETRIES + 1):
+            try:
+                con = _connect_attached(self.database, config)
+                break
+            except (RuntimeError, duckdb.IOException):
+                if attempt == OPEN_RETRIES:
+                    raise
+                time.sleep(0.1 * 2**attempt)
+        try:
             yield con
+        finally:
+            con.close()
 
 
 DUCKDB_MEMORY_LIMIT = "1GB"

@@ -286,6 +286,11 @@ def parsed_batches(
 
     parser = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="parse")
     with con.cursor() as cursor, parser:
+        # A cursor starts on its instance's default catalog, not on the one `con` was told to
+        # USE (the warehouse resource attaches its file to an in-memory instance).
+        database = con.execute("SELECT current_database()").fetchall()[0][0]
+        quoted = database.replace('"', '""')
+        cursor.execute(f'USE "{quoted}"')
         pending: tuple[list[dt.date], concurrent.futures.Future] | None = None
         for batch in map(list, batches):
             parsing = parser.submit(read_and_parse, cursor, batch)

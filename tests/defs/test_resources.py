@@ -1,4 +1,6 @@
-from digest_pipeline.defs.resources import warehouse_resource
+import duckdb
+
+from digest_pipeline.defs.resources import ROW_GROUP_ROWS, warehouse_resource
 
 
 def test_duckdb_runs_with_explicit_threads_memory_and_spill_folder(tmp_path):
@@ -14,3 +16,22 @@ def test_duckdb_runs_with_explicit_threads_memory_and_spill_folder(tmp_path):
     assert int(settings["threads"]) >= 1
     assert settings["memory_limit"].startswith(("953.6 MiB", "1.0 GB", "1000.0 MB", "1.0 GiB"))
     assert settings["temp_directory"] == f"{database}.tmp"
+
+
+def test_tables_written_through_the_resource_use_small_row_groups(tmp_path):
+    """A daily append rewrites a table's last row group at the next checkpoint: it must stay small."""
+    database = tmp_path / "work.duckdb"
+    resource = warehouse_resource(str(database))
+    with resource.get_connection() as con:
+        con.execute("CREATE TABLE t AS SELECT range AS i FROM range(100000)")
+        con.execute("CHECKPOINT")
+        largest = con.execute(
+            "SELECT max(rows) FROM (SELECT row_group_id, sum(count) AS rows FROM pragma_storage_info('t') "
+            "WHERE segment_type <> 'VALIDITY' GROUP BY ALL)"
+        ).fetchall()[0][0]
+        catalog = con.execute("SELECT current_database()").fetchall()[0][0]
+    assert 0 < largest <= ROW_GROUP_ROWS < 100_000
+    assert catalog == "work"  # the name a plain duckdb.connect gives the file
+    with duckdb.connect(str(database), read_only=True) as reader:  # closed with the last connection
+        assert reader.execute("SELECT count(*) FROM t").fetchall() == [(100_000,)]
+
