@@ -203,15 +203,12 @@ class _PlacedEntities:
         self.columns = {column: [] for column in ENTITY_SCHEMA}
 
     def write(self, con: duckdb.DuckDBPyConnection) -> int:
-        """Replace the rows of every item on or after `since` (and of withdrawn items) with these."""
+        """Replace the rows of every item on or after `since` with these (withdrawn items included:
+        see `update_timeline`)."""
         self._freeze()
         rows = pl.concat(self.frames, rechunk=False)
         self.frames = []
-        con.execute(
-            "DELETE FROM event_entities "
-            "WHERE post_date >= $since OR event_id NOT IN (SELECT event_id FROM events)",
-            {"since": self.since},
-        )
+        con.execute("DELETE FROM event_entities WHERE post_date >= $since", {"since": self.since})
         con.register("placed_entities", rows)
         try:
             con.execute("INSERT INTO event_entities BY NAME SELECT * FROM placed_entities")
@@ -240,17 +237,16 @@ def update_timeline(
         )
         return TimelineUpdate(None, 0, 0, 0, 0, 0, time.perf_counter() - started)
 
-    # Stories that may lose members: those with items on or after `since`, or withdrawn items.
-    # Stories that may lose members (those with items on or after `since`, or withdrawn items),
-    # with their members as they stand: kept in DuckDB, since after an upgrade it is every story.
+    # Stories that may lose members (those with items on or after `since`), with their members as
+    # they stand: kept in DuckDB, since after an upgrade it is every story. A withdrawn item is
+    # among them: the post-date rebuild that deleted it noted its date as pending, in the same
+    # transaction, so `since` is on or before it (`earliest_change`); no anti-join with the whole
+    # history is needed, and the `every_event_in_one_story` check would see one left behind.
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE at_risk AS
         SELECT story_id, event_id FROM story_events
-        WHERE story_id IN (
-            SELECT story_id FROM story_events
-            WHERE post_date >= $since OR event_id NOT IN (SELECT event_id FROM events)
-        )
+        WHERE story_id IN (SELECT story_id FROM story_events WHERE post_date >= $since)
         """,
         {"since": since},
     )
@@ -317,10 +313,7 @@ def _write_placements(
     now: dt.datetime,
 ) -> int:
     merged = {merge.alias_id: merge.story_id for merge in merges}
-    con.execute(
-        "DELETE FROM story_events WHERE post_date >= $since OR event_id NOT IN (SELECT event_id FROM events)",
-        {"since": since},
-    )
+    con.execute("DELETE FROM story_events WHERE post_date >= $since", {"since": since})
     frame = pl.DataFrame(
         {
             "event_id": [p.event_id for p in placements],
@@ -341,8 +334,9 @@ def _write_placements(
         INSERT INTO story_events BY NAME
         SELECT p.event_id, p.story_id, e.post_date, e.model, p.join_score, {FINGERPRINT} AS fingerprint,
                p.placed_story_id
-        FROM placed p JOIN events e USING (event_id)
-        """
+        FROM placed p JOIN (SELECT * FROM events WHERE post_date >= $since) e USING (event_id)
+        """,
+        {"since": since},
     )
     con.unregister("placed")
     # Members outside the window follow their story into the one it merged with.
