@@ -215,3 +215,14 @@ def test_trend_materializations_carry_charts_and_schemas(built: Path) -> None:
         columns = entries["dagster/column_schema"].schema.columns
         assert columns and all(c.description for c in columns), table
         assert entries["dagster/row_count"].value > 0, table
+
+
+def test_an_event_placed_twice_fails_the_timeline_check_without_a_primary_key(built: Path) -> None:
+    # The primary key keeps an event to one row, so the check trusts it; a table rebuilt without it
+    # (as a careless migration might leave it) is scanned, and a second placement is caught.
+    tamper(
+        built,
+        "CREATE OR REPLACE TABLE story_events AS "
+        "SELECT * FROM story_events UNION ALL (SELECT * FROM story_events ORDER BY ALL LIMIT 1)",
+    )
+    assert check_outcomes(built)["story_events:every_event_in_one_story"] is False
