@@ -34,4 +34,3 @@ def test_tables_written_through_the_resource_use_small_row_groups(tmp_path):
     assert catalog == "work"  # the name a plain duckdb.connect gives the file
     with duckdb.connect(str(database), read_only=True) as reader:  # closed with the last connection
         assert reader.execute("SELECT count(*) FROM t").fetchall() == [(100_000,)]
-
