@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import gc
 import json
 import os
 import sys
@@ -111,18 +112,38 @@ def build_lock(work_warehouse: str, log=print) -> Iterator[None]:
 
 
 def build(
-    posts_dir: str, warehouse: str, log=print, step_seconds: dict[str, float] | None = None
+    posts_dir: str,
+    warehouse: str,
+    log=print,
+    step_seconds: dict[str, float] | None = None,
+    freeze_startup: bool = False,
 ) -> dict[str, int]:
     """Scan, then build every post date and everything downstream, then publish; raise on any failure.
 
     `warehouse` is the published file; the runs write the working file
     (DIGEST_WORK_WAREHOUSE, else `.build/` beside it) under `build_lock`.
     Returns the row count of each table; `step_seconds`, if given, is filled
-    with the seconds each Dagster step (asset or check) took.
+    with the seconds each Dagster step (asset or check) took. `freeze_startup` is for a
+    process that builds once and exits (the CLI): see `_freeze_startup_objects`.
     """
     work = settings.work_warehouse_path(warehouse)
     with build_lock(work, log):
-        return _build_locked(posts_dir, warehouse, work, log, {} if step_seconds is None else step_seconds)
+        return _build_locked(
+            posts_dir, warehouse, work, log, {} if step_seconds is None else step_seconds, freeze_startup
+        )
+
+
+def _freeze_startup_objects() -> None:
+    """Exempt everything alive after start-up (Dagster, the definitions, the instance) from
+    the garbage collector's full passes.
+
+    They are about 300k objects that live until the process exits, and CPython's full
+    collection walks every tracked object: two or three of those fall inside a daily run's
+    steps, at about 0.15 s each, and after the freeze cost about 0.02 s. (`gc.freeze` is
+    CPython's tool for exactly this; nothing frozen is ever collected, so a process that
+    builds many times, such as the tests, does not use it.)
+    """
+    gc.freeze()
 
 
 def _step_seconds(result: dg.ExecuteInProcessResult) -> dict[str, float]:
@@ -134,7 +155,7 @@ def _step_seconds(result: dg.ExecuteInProcessResult) -> dict[str, float]:
 
 
 def _build_locked(
-    posts_dir: str, warehouse: str, work: str, log, step_seconds: dict[str, float]
+    posts_dir: str, warehouse: str, work: str, log, step_seconds: dict[str, float], freeze_startup: bool
 ) -> dict[str, int]:
     import dagster as dg
 
@@ -145,6 +166,8 @@ def _build_locked(
     resources = build_resources(posts_dir, warehouse, work)
     everything = [*definitions.assets, *definitions.asset_checks]
     instance = _instance()
+    if freeze_startup:
+        _freeze_startup_objects()
     started = time.perf_counter()
 
     # Each run's steps share this process: the working file stays open from step to step.
@@ -215,7 +238,7 @@ def _build_command(args: argparse.Namespace) -> int:
         return 2
     step_seconds: dict[str, float] = {}
     try:
-        counts = build(posts_dir, warehouse, step_seconds=step_seconds)
+        counts = build(posts_dir, warehouse, step_seconds=step_seconds, freeze_startup=True)
     except Exception as err:  # the CLI's job is a clear one-line reason and a non-zero exit
         print(f"error: build failed: {err}", file=sys.stderr)
         return 1
