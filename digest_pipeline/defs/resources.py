@@ -45,6 +45,20 @@ that bounds the rewrite at any length of history; the file grows about 9% (less
 even compression) and a 10k-post build took no longer.
 """
 
+BLOCK_BYTES = 16_384
+"""Block size of a new working file (DuckDB's default is 262,144); a file keeps the size it was made with.
+
+A checkpoint writes every block that holds a changed row group or index node,
+and the publish then writes and fsyncs each of those blocks again. A primary
+key over random ids (`sources`, `events`: hashes) changes nodes all over its
+index: on a 100k-post warehouse, a daily run's ~200 new source ids changed
+about 130 of the `sources` key's 256 KiB blocks, and 340-380 blocks (85-95 MiB)
+changed in all, mostly index nodes. Blocks of 16 KiB change about as many,
+sixteen times smaller: the daily publish took 0.34-0.42 s instead of 0.77-0.87 s
+(same days, taking turns), and the 100k full build and the file's size were
+unchanged. Any DuckDB from 1.2 on reads such a file with a plain `connect`.
+"""
+
 OPEN_RETRIES = 10
 """Attempts to open the working file while another process holds its lock (as DuckDBResource)."""
 
@@ -60,18 +74,22 @@ def _sql_string(text: str) -> str:
 
 
 def _connect_attached(database: str, config: dict[str, object]) -> duckdb.DuckDBPyConnection:
-    """A connection whose default catalog is `database`, attached with `ROW_GROUP_ROWS` row groups.
+    """A connection whose default catalog is `database`, attached with `ROW_GROUP_ROWS` row groups
+    (and, when the file is new, `BLOCK_BYTES` blocks).
 
     The row group size is an ATTACH option only (not a connect one, and not stored in the
     file), so the file is attached to a named in-memory instance, under the name a plain
     `duckdb.connect(database)` gives it (the file's stem), and made the default catalog.
+    The block size is stored in the file, and DuckDB refuses to attach a file with a size
+    other than its own, so it is given only for a file about to be made.
     """
     alias = '"' + Path(database).stem.split(".")[0].replace('"', '""') + '"'
     con = duckdb.connect(_instance_name(database), config=config)
+    options = f"ROW_GROUP_SIZE {ROW_GROUP_ROWS}"
+    if not Path(database).exists():
+        options += f", BLOCK_SIZE {BLOCK_BYTES}"
     try:
-        con.execute(
-            f"ATTACH IF NOT EXISTS {_sql_string(str(database))} AS {alias} (ROW_GROUP_SIZE {ROW_GROUP_ROWS})"
-        )
+        con.execute(f"ATTACH IF NOT EXISTS {_sql_string(str(database))} AS {alias} ({options})")
         con.execute(f"USE {alias}")
     except BaseException:
         con.close()

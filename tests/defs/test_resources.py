@@ -1,6 +1,6 @@
 import duckdb
 
-from digest_pipeline.defs.resources import ROW_GROUP_ROWS, warehouse_resource
+from digest_pipeline.defs.resources import BLOCK_BYTES, ROW_GROUP_ROWS, warehouse_resource
 
 
 def test_duckdb_runs_with_explicit_threads_memory_and_spill_folder(tmp_path):
@@ -34,3 +34,20 @@ def test_tables_written_through_the_resource_use_small_row_groups(tmp_path):
     assert catalog == "work"  # the name a plain duckdb.connect gives the file
     with duckdb.connect(str(database), read_only=True) as reader:  # closed with the last connection
         assert reader.execute("SELECT count(*) FROM t").fetchall() == [(100_000,)]
+
+
+def _block_size(database) -> int:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute("SELECT block_size FROM pragma_database_size()").fetchall()[0][0]
+
+
+def test_a_new_working_file_gets_small_blocks_and_an_old_one_keeps_its_own(tmp_path):
+    """Small blocks keep a daily checkpoint (and publish) small; a file made before keeps opening."""
+    new, old = tmp_path / "new.duckdb", tmp_path / "old.duckdb"
+    with duckdb.connect(str(old)) as con:  # DuckDB's default block size
+        con.execute("CREATE TABLE t AS SELECT 1 AS i")
+    for database in (new, old):
+        with warehouse_resource(str(database)).get_connection() as con:
+            con.execute("CREATE OR REPLACE TABLE u AS SELECT range AS i FROM range(1000)")
+    assert _block_size(new) == BLOCK_BYTES < 262_144
+    assert _block_size(old) == 262_144

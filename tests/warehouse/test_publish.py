@@ -188,17 +188,19 @@ def test_a_spare_linked_to_the_published_file_is_never_patched(paths: tuple[Path
     assert read_value_elsewhere(publish.spare_path(published)) == 1
 
 
-@pytest.mark.parametrize("chunks_in_spare", [0, 3.5, 6])
+@pytest.mark.parametrize("chunks_in_spare", [0, 3.5, 6, 70])
 def test_patching_writes_only_the_chunks_that_differ_and_cuts_to_size(
     tmp_path: Path, chunks_in_spare: float
 ) -> None:
     chunk = publish.PATCH_CHUNK_BYTES
-    content = os.urandom(4 * chunk + 100)
+    content = os.urandom(max(4 * chunk + 100, publish.READ_BYTES + 3 * chunk))
     old = bytearray(os.urandom(int(chunks_in_spare * chunk)))
     shared = min(len(old), len(content))
     old[:shared] = content[:shared]
     if len(old) > chunk:
         old[chunk + 7] ^= 0xFF  # one byte of the second chunk differs
+    if len(old) > publish.READ_BYTES + chunk:
+        old[publish.READ_BYTES + chunk] ^= 0xFF  # and one after the first read
     source, spare = tmp_path / "source", tmp_path / "spare"
     source.write_bytes(content)
     spare.write_bytes(old)
