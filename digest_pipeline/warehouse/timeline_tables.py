@@ -45,6 +45,11 @@ FINGERPRINT = "md5(concat_ws(chr(31), e.model, e.headline, e.body, array_to_stri
 
 _EVENT_COLUMNS = "e.event_id, e.post_date, e.model, e.position, e.headline, e.body, e.outlets"
 
+# Items are joined to their placements (and posts to their citations) on the date as well as the
+# id. The date is the same on both sides, and DuckDB hands the scan of the big side the date range
+# of the small one, so the row groups outside it (written in date order) are skipped: a day's
+# story members on 100k posts were read in 0.03 s instead of 0.14 s.
+
 
 @dataclass(frozen=True)
 class TimelineUpdate:
@@ -150,7 +155,7 @@ def history_as_of(
         for row in con.execute(
             f"""
             SELECT {_EVENT_COLUMNS}, coalesce(s.placed_story_id, s.story_id)
-            FROM events e JOIN story_events s USING (event_id)
+            FROM events e JOIN story_events s USING (event_id, post_date)
             WHERE e.post_date >= $start AND e.post_date < $day
             """,
             {"start": start, "day": day},
@@ -245,7 +250,7 @@ def update_timeline(
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE at_risk AS
-        SELECT story_id, event_id FROM story_events
+        SELECT story_id, event_id, post_date FROM story_events
         WHERE story_id IN (SELECT story_id FROM story_events WHERE post_date >= $since)
         """,
         {"since": since},
@@ -359,7 +364,7 @@ SELECT a.story_id,
 FROM (SELECT DISTINCT story_id FROM at_risk) a
 LEFT JOIN (
     SELECT r.story_id AS old_id, s.story_id, count(*) AS n
-    FROM at_risk r JOIN story_events s USING (event_id)
+    FROM at_risk r JOIN story_events s USING (event_id, post_date)
     GROUP BY ALL
 ) s ON s.old_id = a.story_id
 WHERE a.story_id NOT IN (SELECT story_id FROM story_events)
@@ -431,7 +436,7 @@ def _refresh_stories(con: duckdb.DuckDBPyConnection, touched: set[str]) -> None:
             SELECT story_id, (sum(n) OVER (ORDER BY story_id) - n) // $batch_items AS batch FROM sizes
         )
         SELECT b.batch, s.story_id, e.post_id, {_EVENT_COLUMNS}
-        FROM story_events s JOIN batches b USING (story_id) JOIN events e USING (event_id)
+        FROM story_events s JOIN batches b USING (story_id) JOIN events e USING (event_id, post_date)
         ORDER BY b.batch, s.story_id
         """,
         {"batch_items": STORY_BATCH_ITEMS},
@@ -447,8 +452,9 @@ def _refresh_stories(con: duckdb.DuckDBPyConnection, touched: set[str]) -> None:
             members[story_id].append((post_id, _event(tuple(event))))
         post_domains: dict[str, set[str]] = defaultdict(set)
         for post_id, domain in con.execute(
-            "SELECT DISTINCT post_id, domain FROM post_sources WHERE post_id IN "
-            "(SELECT post_id FROM story_members WHERE batch = $batch)",
+            "SELECT DISTINCT c.post_id, c.domain FROM post_sources c "
+            "JOIN (SELECT DISTINCT post_id, post_date FROM story_members WHERE batch = $batch) m "
+            "USING (post_id, post_date)",
             {"batch": batch},
         ).fetchall():
             post_domains[post_id].add(domain)

@@ -226,7 +226,9 @@ def _models_weekly(weeks: str) -> str:
     post_counts AS (
         SELECT {_WEEK.format("p.post_date")} AS week_start, p.model, count(*) AS posts,
                sum(p.item_count) AS items,
-               sum((SELECT count(*) FROM post_sources s WHERE s.post_id = p.post_id)) AS citations
+               -- the date too: the citations scanned are the refreshed weeks', not every week's
+               sum((SELECT count(*) FROM post_sources s
+                    WHERE s.post_id = p.post_id AND s.post_date = p.post_date)) AS citations
         FROM posts p WHERE {weeks.format(_WEEK.format("p.post_date"))} GROUP BY ALL
     ),
     story_counts AS (
