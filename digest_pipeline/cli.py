@@ -159,7 +159,7 @@ def _build_locked(
 ) -> dict[str, int]:
     import dagster as dg
 
-    from digest_pipeline.defs.partitions import POST_DATES_PARTITION
+    from digest_pipeline.defs.partitions import POST_DATES_PARTITION, RANGE_END_TAG, RANGE_START_TAG
     from digest_pipeline.defs.resources import WarehouseResource, build_resources
 
     definitions = _load_definitions()
@@ -201,7 +201,7 @@ def _build_locked(
         position = {key: n for n, key in enumerate(keys)}
         first, last = min(changed, key=position.__getitem__), max(changed, key=position.__getitem__)
         log(f"[2/2] building post dates {first} .. {last} and downstream tables ...")
-        tags = {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
+        tags = {RANGE_START_TAG: first, RANGE_END_TAG: last}
     else:  # nothing changed: the whole-history tables catch up and the scan is published
         downstream = downstream - dg.AssetSelection.assets(*POST_TABLES)
         log("[2/2] no post date changed; refreshing downstream tables ...")

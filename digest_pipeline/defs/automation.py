@@ -20,7 +20,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from digest_pipeline import settings
-from digest_pipeline.defs.partitions import POST_DATES_PARTITION, post_dates
+from digest_pipeline.defs.partitions import POST_DATES_PARTITION, RANGE_END_TAG, RANGE_START_TAG, post_dates
 from digest_pipeline.defs.resources import PostsFolder
 from digest_pipeline.ingest.files import list_posts_folder
 from digest_pipeline.ingest.watch import (
@@ -33,9 +33,6 @@ from digest_pipeline.ingest.watch import (
     state_from_warehouse,
 )
 from digest_pipeline.warehouse.schema import POST_TABLES, SCAN_TABLES
-
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 SCAN_KEYS = [dg.AssetKey(table) for table in SCAN_TABLES]
 REFRESH_SELECTION = (

@@ -7,9 +7,15 @@ from dagster_duckdb import DuckDBResource
 
 from digest_pipeline.defs.conditions import after_upstream_runs
 from digest_pipeline.defs.metadata import DETAILED_MAX_PARTITIONS, selected_tables, table_metadata
-from digest_pipeline.defs.partitions import post_dates
+from digest_pipeline.defs.partitions import describe_scope, post_dates, run_post_dates
 from digest_pipeline.defs.resources import DUCKDB_WRITER_POOL
 from digest_pipeline.parallel import batched
+from digest_pipeline.warehouse.integrity import (
+    ORPHAN_TABLES,
+    current_versions_without_post,
+    orphan_rows,
+    posts_with_wrong_item_count,
+)
 from digest_pipeline.warehouse.post_tables import (
     parsed_batches,
     refresh_sources,
@@ -132,16 +138,6 @@ _KEYS = {
     "sources": ["source_id"],
     **TREND_KEYS,  # unique by construction rather than indexed: checked here like every other key
 }
-_ORPHANS = {
-    "post_sections": "SELECT count(*) FROM post_sections c ANTI JOIN posts p USING (post_id)",
-    "post_tags": "SELECT count(*) FROM post_tags c ANTI JOIN posts p USING (post_id)",
-    "post_sources": "SELECT count(*) FROM post_sources c ANTI JOIN posts p USING (post_id)",
-    "events": "SELECT count(*) FROM events c ANTI JOIN posts p USING (post_id)",
-    "event_outlets": "SELECT count(*) FROM event_outlets c ANTI JOIN events e USING (event_id)",
-    "event_entities": "SELECT count(*) FROM event_entities c ANTI JOIN events e USING (event_id)",
-    "key_points": "SELECT count(*) FROM key_points c ANTI JOIN posts p USING (post_id)",
-    "sources": "SELECT count(*) FROM post_sources c ANTI JOIN sources s USING (source_id)",
-}
 
 
 @dg.multi_asset_check(
@@ -180,45 +176,53 @@ def unique_keys(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
     pool=DUCKDB_WRITER_POOL,
     specs=[
         dg.AssetCheckSpec(
-            "no_orphan_rows", asset=t, description="Every row points at an existing parent row."
+            "no_orphan_rows",
+            asset=t,
+            description="Every row points at an existing parent row (in a run over post dates: every "
+            "row that run could have orphaned).",
         )
-        for t in _ORPHANS
+        for t in ORPHAN_TABLES
     ],
     can_subset=True,
 )
 def no_orphan_rows(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource):
-    """Child rows whose post (or event, or source) is missing would silently vanish from joins."""
+    """Child rows whose post (or event, or source) is missing would silently vanish from joins.
+
+    A run over post dates rewrote only those dates' rows, and the rest passed this check
+    before: such a run counts the rows it could have orphaned (`warehouse.integrity`), so
+    a daily check reads a day's rows, not the history's. Run on its own, it counts every row.
+    """
+    dates = run_post_dates(context)
     with duckdb.get_connection() as con:
-        for table, query in selected_tables(context, "no_orphan_rows", _ORPHANS).items():
-            orphans = con.execute(query).fetchall()[0][0]
+        for table in selected_tables(context, "no_orphan_rows", dict.fromkeys(ORPHAN_TABLES)):
+            orphans = orphan_rows(con, table, dates)
             yield dg.AssetCheckResult(
                 asset_key=table,
                 check_name="no_orphan_rows",
                 passed=orphans == 0,
-                metadata={"orphan_rows": orphans},
+                metadata={"orphan_rows": orphans, "checked": describe_scope(dates)},
             )
 
 
 @dg.asset_check(
-    pool=DUCKDB_WRITER_POOL, asset="events", description="Each post's item count equals its rows in events."
+    pool=DUCKDB_WRITER_POOL,
+    asset="events",
+    description="Each post's item count equals its rows in events "
+    "(in a run over post dates: those dates' posts).",
 )
-def item_count_matches_events(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+def item_count_matches_events(
+    context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource
+) -> dg.AssetCheckResult:
+    dates = run_post_dates(context)
     with duckdb.get_connection() as con:
-        mismatched = con.execute(
-            """
-            SELECT p.post_id, p.item_count, count(e.event_id) AS events
-            FROM posts p LEFT JOIN events e USING (post_id)
-            GROUP BY p.post_id, p.item_count
-            HAVING p.item_count <> count(e.event_id)
-            ORDER BY p.post_id
-            """
-        ).fetchall()
+        mismatched = posts_with_wrong_item_count(con, dates)
         without_news = con.execute("SELECT count(*) FROM posts WHERE NOT has_news_section").fetchall()[0][0]
     return dg.AssetCheckResult(
         passed=not mismatched,
         metadata={
             "mismatched_posts": dg.MetadataValue.json([list(map(str, r)) for r in mismatched[:20]]),
             "posts_without_news_section": without_news,
+            "checked": describe_scope(dates),
         },
     )
 
@@ -226,19 +230,19 @@ def item_count_matches_events(duckdb: DuckDBResource) -> dg.AssetCheckResult:
 @dg.asset_check(
     pool=DUCKDB_WRITER_POOL,
     asset="posts",
-    description="Every current version in post_versions has its row in posts.",
+    description="Every current version in post_versions has its row in posts (in a run over post dates: "
+    "those dates' versions).",
 )
-def every_current_version_is_a_post(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+def every_current_version_is_a_post(
+    context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource
+) -> dg.AssetCheckResult:
+    dates = run_post_dates(context)
     with duckdb.get_connection() as con:
-        missing = con.execute(
-            """
-            SELECT v.post_id FROM post_versions v
-            WHERE v.is_current AND NOT EXISTS (SELECT 1 FROM posts p
-                WHERE p.post_id = v.post_id AND p.content_sha256 = v.content_sha256)
-            ORDER BY 1
-            """
-        ).fetchall()
+        missing = current_versions_without_post(con, dates)
     return dg.AssetCheckResult(
         passed=not missing,
-        metadata={"posts_missing_or_stale": dg.MetadataValue.json([r[0] for r in missing[:50]])},
+        metadata={
+            "posts_missing_or_stale": dg.MetadataValue.json(missing[:50]),
+            "checked": describe_scope(dates),
+        },
     )

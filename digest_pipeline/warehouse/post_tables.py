@@ -105,6 +105,10 @@ def event_id(post_id: str, position: int) -> str:
     return f"{post_id}#{position}"
 
 
+POST_ID_OF_EVENT_SQL = "left({column}, length({column}) - strpos(reverse({column}), '#'))"
+"""SQL for the post id of an `event_id` column (all before its last '#'), even with no `events` row."""
+
+
 def _post_row(post: CurrentPost) -> dict[str, object]:
     p = post.parsed
     return {
@@ -392,6 +396,12 @@ def refresh_sources(
             only_stale = "WHERE source_id IN (SELECT source_id FROM stale)"
             con.execute(_SOURCES_FROM_CITATIONS.format(where=only_stale))
         con.execute("DELETE FROM pipeline.sources_pending")
+        # Noted for the orphan check: only these URLs can have lost their row.
+        con.execute("DELETE FROM pipeline.sources_recounted")
+        if full:
+            con.execute("INSERT INTO pipeline.sources_recounted VALUES (NULL)")
+        else:
+            con.execute("INSERT INTO pipeline.sources_recounted SELECT source_id FROM stale")
         con.execute("DROP TABLE stale")
         con.execute("COMMIT")
     except Exception:

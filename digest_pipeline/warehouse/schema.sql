@@ -205,6 +205,8 @@ COMMENT ON COLUMN sources.url_problems IS 'What is wrong with the URL; empty whe
 -- Bookkeeping, not for analysis: kept in its own schema so analysts' table lists stay clean.
 CREATE SCHEMA IF NOT EXISTS pipeline;
 CREATE TABLE IF NOT EXISTS pipeline.sources_pending (source_id VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS pipeline.sources_recounted (source_id VARCHAR);
+COMMENT ON TABLE pipeline.sources_recounted IS 'The source ids the last refresh of sources recounted (one NULL row: it rebuilt the whole table); the orphan check of a run looks at their citations, the only ones whose source row the refresh could have removed.';
 CREATE TABLE IF NOT EXISTS pipeline.trends_pending (table_name VARCHAR NOT NULL, post_date DATE NOT NULL);
 CREATE TABLE IF NOT EXISTS pipeline.timeline_pending (post_date DATE NOT NULL);
 CREATE TABLE IF NOT EXISTS pipeline.timeline_state (placed_with VARCHAR NOT NULL);

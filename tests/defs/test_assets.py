@@ -8,7 +8,7 @@ import pytest
 
 from digest_pipeline.cli import build
 from digest_pipeline.definitions import defs
-from digest_pipeline.defs.partitions import POST_DATES_PARTITION
+from digest_pipeline.defs.partitions import POST_DATES_PARTITION, RANGE_END_TAG, RANGE_START_TAG
 from digest_pipeline.defs.resources import build_resources
 from digest_pipeline.settings import work_warehouse_path
 from digest_pipeline.warehouse.schema import POST_TABLES, SCAN_TABLES, TREND_TABLES, WAREHOUSE_TABLES
@@ -84,19 +84,34 @@ def posts_dir_env(seeded_posts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DIGEST_POSTS_DIR", str(seeded_posts))
 
 
-def check_outcomes(work: Path) -> dict[str, bool]:
-    """Run every asset check alone (no materialization) and map `asset:check` to passed."""
+def run_checks(work: Path, post_dates: tuple[str, str] | None = None) -> dg.ExecuteInProcessResult:
+    """Run every asset check alone (no materialization); with `post_dates` (first, last), as a run
+    over that range of the registered post dates would."""
     definitions = defs()
-    result = dg.materialize(
+    instance = dg.DagsterInstance.ephemeral()
+    tags = {}
+    if post_dates is not None:
+        with duckdb.connect(str(work), read_only=True) as con:
+            keys = [
+                str(d) for (d,) in con.execute("SELECT DISTINCT post_date FROM posts ORDER BY 1").fetchall()
+            ]
+        instance.add_dynamic_partitions(POST_DATES_PARTITION, keys)
+        tags = {RANGE_START_TAG: post_dates[0], RANGE_END_TAG: post_dates[1]}
+    return dg.materialize(
         [*definitions.assets, *definitions.asset_checks],
         resources=build_resources(warehouse=str(work.parent / "published.duckdb"), work_warehouse=str(work)),
         selection=dg.AssetSelection.all_asset_checks(),
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=instance,
+        tags=tags,
         raise_on_error=False,  # a failed blocking check is what some tests want to see
     )
+
+
+def check_outcomes(work: Path, post_dates: tuple[str, str] | None = None) -> dict[str, bool]:
+    """Map `asset:check` to passed, for every asset check run alone (see `run_checks`)."""
     return {
         f"{e.asset_key.to_user_string()}:{e.check_name}": e.passed
-        for e in result.get_asset_check_evaluations()
+        for e in run_checks(work, post_dates).get_asset_check_evaluations()
     }
 
 
@@ -135,6 +150,37 @@ def test_orphan_and_key_checks_fail_on_bad_rows(built: Path) -> None:
     assert outcomes["sources:no_orphan_rows"] is False
     assert outcomes["posts:every_current_version_is_a_post"] is False
     assert outcomes["posts:unique_keys"] is True
+
+
+def test_a_run_over_post_dates_checks_for_orphans_on_those_dates(built: Path) -> None:
+    """A day's run reads the rows it could have orphaned; run alone, the check reads every row."""
+    tamper(built, "DELETE FROM posts WHERE post_id = 'qwen-2025-12-23'")
+    on_that_day = check_outcomes(built, ("2025-12-23", "2025-12-23"))
+    assert on_that_day["post_tags:no_orphan_rows"] is False
+    assert on_that_day["events:no_orphan_rows"] is False
+    later = run_checks(built, ("2025-12-26", "2026-01-05"))
+    orphans = {
+        e.asset_key.to_user_string(): e.metadata["checked"].value
+        for e in later.get_asset_check_evaluations()
+        if e.check_name == "no_orphan_rows" and e.passed
+    }
+    assert set(orphans) == {
+        "post_sections",
+        "post_tags",
+        "post_sources",
+        "events",
+        "event_outlets",
+        "event_entities",
+        "key_points",
+        "sources",
+    }
+    with duckdb.connect(str(built), read_only=True) as con:
+        (dates,) = con.execute(
+            "SELECT count(DISTINCT post_date) FROM post_versions "
+            "WHERE post_date BETWEEN '2025-12-26' AND '2026-01-05'"
+        ).fetchall()[0]
+    assert orphans["post_tags"] == f"the rows of {dates} post dates, 2025-12-26 .. 2026-01-05"
+    assert check_outcomes(built)["post_tags:no_orphan_rows"] is False
 
 
 def test_unique_keys_check_fails_on_a_duplicated_key(built: Path) -> None:
