@@ -139,3 +139,53 @@ def current_versions_without_post(
             params,
         ).fetchall()
     ]
+
+
+def placement_problems(con: duckdb.DuckDBPyConnection, since: dt.date | None = None) -> dict[str, int]:
+    """Items without a placement, placements of missing items, and placements in missing stories:
+    among every row, or among what the last placing run (from `since` on) could have broken.
+
+    That run deleted and rewrote the placements from `since` on and nothing before, and every
+    story id it retired is in `story_aliases`; so a placement before `since` can only point at
+    a missing story if that story is one of the retired ids.
+    """
+    if since is None:
+        events, placed, retired_or_new = "events", "story_events", "true"
+    else:
+        events = "(SELECT event_id FROM events WHERE post_date >= $since)"
+        placed = "(SELECT event_id FROM story_events WHERE post_date >= $since)"
+        retired_or_new = "(post_date >= $since OR story_id IN (SELECT alias_id FROM story_aliases))"
+    params = {} if since is None else {"since": since}
+
+    def count(sql: str) -> int:
+        return con.execute(sql, params).fetchall()[0][0]
+
+    return {
+        "events_without_story": count(f"SELECT count(*) FROM {events} ANTI JOIN {placed} USING (event_id)"),
+        "placements_of_missing_events": count(
+            f"SELECT count(*) FROM {placed} ANTI JOIN {events} USING (event_id)"
+        ),
+        "placements_in_missing_stories": count(
+            f"SELECT count(*) FROM story_events WHERE {retired_or_new} "
+            "AND story_id NOT IN (SELECT story_id FROM stories)"
+        ),
+    }
+
+
+def miscounted_stories(con: duckdb.DuckDBPyConnection, only_refreshed: bool = False) -> int:
+    """Stories whose mentions, first and last seen dates or days seen disagree with their items:
+    among every story, or the ones the last placing run rewrote (`pipeline.stories_refreshed`)."""
+    refreshed = (
+        "WHERE story_id IN (SELECT story_id FROM pipeline.stories_refreshed)" if only_refreshed else ""
+    )
+    return con.execute(
+        f"""
+        SELECT count(*) FROM (SELECT * FROM stories {refreshed}) s LEFT JOIN (
+            SELECT story_id, count(*) AS n, min(post_date) AS lo, max(post_date) AS hi,
+                   count(DISTINCT post_date) AS days
+            FROM story_events {refreshed} GROUP BY story_id
+        ) m USING (story_id)
+        WHERE m.n IS DISTINCT FROM s.mention_count OR m.lo IS DISTINCT FROM s.first_seen
+           OR m.hi IS DISTINCT FROM s.last_seen OR m.days IS DISTINCT FROM s.days_seen
+        """
+    ).fetchall()[0][0]

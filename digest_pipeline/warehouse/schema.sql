@@ -222,6 +222,8 @@ CREATE TABLE IF NOT EXISTS pipeline.event_features (
     placed_with VARCHAR NOT NULL, features VARCHAR USING COMPRESSION zstd NOT NULL
 );
 COMMENT ON TABLE pipeline.event_features IS 'The timeline features (JSON) of the latest items, by item, digest of its words and placement version: the next run and the replay check read them instead of computing them again. Only the window and the replay days before the latest item are kept.';
+CREATE TABLE IF NOT EXISTS pipeline.stories_refreshed (story_id VARCHAR NOT NULL);
+COMMENT ON TABLE pipeline.stories_refreshed IS 'The stories the last placing run rewrote (joined, founded, lost or merged items); the story checks of a run look at these only, the only ones whose counts could move.';
 CREATE TABLE IF NOT EXISTS pipeline.story_trends_pending (table_name VARCHAR NOT NULL, story_id VARCHAR NOT NULL);
 COMMENT ON TABLE pipeline.story_trends_pending IS 'Stories the timeline rewrote since each trend table over the stories was last refreshed; the refresh redoes their days (or their rows), then forgets them.';
 CREATE TABLE IF NOT EXISTS pipeline.story_trends_state (table_name VARCHAR PRIMARY KEY, first_post_date DATE, last_post_date DATE, models VARCHAR[]);

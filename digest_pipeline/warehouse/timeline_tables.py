@@ -107,6 +107,13 @@ def _placed_with(con: duckdb.DuckDBPyConnection) -> str | None:
     return "unknown" if placed else None
 
 
+def last_placed_from(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The first date the last placing run placed items from (the latest date after a run with
+    nothing to place), or None when no run recorded it."""
+    rows = con.execute("SELECT replayed_from FROM pipeline.timeline_state").fetchall()
+    return rows[0][0] if rows else None
+
+
 def days_last_placed(con: duckdb.DuckDBPyConnection) -> int | None:
     """How many of the latest days the last run placed items on (from its first date to the last
     item; 1 after a run that placed nothing), or None when no run recorded it: what the replay check
@@ -234,6 +241,7 @@ def update_timeline(
     since = _first_placed_or_new(con) if code_changed else earliest_change(con)
     if since is None:
         con.execute("DELETE FROM pipeline.timeline_pending")  # rebuilt with the same items: nothing to do
+        con.execute("DELETE FROM pipeline.stories_refreshed")
         # Nothing placed: the replay check verifies the latest day only, not the last run's days
         # again (after a full build those are two weeks, every idle run).
         con.execute(
@@ -285,6 +293,7 @@ def update_timeline(
         placed = len(placements)
         del placements
         _refresh_stories(con, touched)
+        _note_refreshed_stories(con, touched)
         store.save()
         con.execute("DELETE FROM pipeline.timeline_pending")
         con.execute("DELETE FROM pipeline.timeline_state")
@@ -477,6 +486,16 @@ def _refresh_stories(con: duckdb.DuckDBPyConnection, touched: set[str]) -> None:
         {"tables": list(STORY_TABLES)},
     )
     con.execute("DROP TABLE story_members; DROP TABLE touched_stories")
+
+
+def _note_refreshed_stories(con: duckdb.DuckDBPyConnection, touched: set[str]) -> None:
+    """Keep the ids of the stories this run rewrote, for the story checks (`warehouse.integrity`)."""
+    con.execute("DELETE FROM pipeline.stories_refreshed")
+    con.register("touched_ids", pl.DataFrame({"story_id": sorted(touched)}, schema={"story_id": pl.String}))
+    try:
+        con.execute("INSERT INTO pipeline.stories_refreshed SELECT story_id FROM touched_ids")
+    finally:
+        con.unregister("touched_ids")
 
 
 STORY_BATCH_ITEMS = 20_000

@@ -272,3 +272,25 @@ def test_an_event_placed_twice_fails_the_timeline_check_without_a_primary_key(bu
         "SELECT * FROM story_events UNION ALL (SELECT * FROM story_events ORDER BY ALL LIMIT 1)",
     )
     assert check_outcomes(built)["story_events:every_event_in_one_story"] is False
+
+
+def test_a_run_over_post_dates_checks_the_placements_its_timeline_step_rewrote(built: Path) -> None:
+    with duckdb.connect(str(built), read_only=True) as con:
+        (first,) = con.execute("SELECT min(post_date) FROM events").fetchall()[0]
+    names = ("every_event_in_one_story", "story_dates_and_counts")
+    checked = {
+        e.check_name: (e.passed, e.metadata["checked"].value)
+        for e in run_checks(built, ("2026-01-05", "2026-01-05")).get_asset_check_evaluations()
+        if e.check_name in names
+    }
+    assert checked == {  # the build placed every day: its notes cover everything
+        "every_event_in_one_story": (True, f"the placements from {first} on"),
+        "story_dates_and_counts": (True, "the stories the last placing run rewrote"),
+    }
+    alone = {
+        e.check_name: e.metadata["checked"].value
+        for e in run_checks(built).get_asset_check_evaluations()
+        if e.check_name in names
+    }
+    assert alone["every_event_in_one_story"] == "every row"
+    assert alone["story_dates_and_counts"] == "every story"

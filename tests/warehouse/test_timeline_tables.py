@@ -10,10 +10,12 @@ from digest_pipeline.timeline.features import TimelineEvent
 from digest_pipeline.timeline.scoring import ScoringConfig
 from digest_pipeline.trends.entities import item_entities
 from digest_pipeline.warehouse import timeline_tables
+from digest_pipeline.warehouse.integrity import miscounted_stories, placement_problems
 from digest_pipeline.warehouse.schema import apply_schema
 from digest_pipeline.warehouse.timeline_tables import (
     days_last_placed,
     earliest_change,
+    last_placed_from,
     replay_mismatches,
     update_timeline,
 )
@@ -432,3 +434,61 @@ def test_stories_described_on_worker_processes_equal_in_process(con, monkeypatch
     assert calls == [(1, 1, None)]
     assert on_workers == here
     assert len(here) >= 3
+
+
+def test_a_daily_placement_notes_what_its_story_checks_must_read(con):
+    add(con, DAY_1 + DAY_4)
+    update_timeline(con, now=NOW)
+    add(con, DAY_9)
+    update_timeline(con, now=NOW)
+    since = last_placed_from(con)
+    assert since == dt.date(2025, 12, 9)
+    day_9_stories = {placements(con)[event_id] for event_id, *_ in DAY_9}
+    refreshed = {row[0] for row in con.execute("SELECT story_id FROM pipeline.stories_refreshed").fetchall()}
+    assert refreshed == day_9_stories  # joined or founded by day 9's items
+    assert not any(placement_problems(con).values()) and not any(placement_problems(con, since).values())
+    assert miscounted_stories(con) == miscounted_stories(con, only_refreshed=True) == 0
+
+    # Counts: a story the run did not rewrite is the whole check's business only.
+    untouched = con.execute(
+        "SELECT story_id FROM stories WHERE story_id NOT IN "
+        "(SELECT story_id FROM pipeline.stories_refreshed) ORDER BY 1 LIMIT 1"
+    ).fetchall()[0][0]
+    con.execute("UPDATE stories SET mention_count = mention_count + 5 WHERE story_id = ?", [untouched])
+    assert miscounted_stories(con) >= 1 and miscounted_stories(con, only_refreshed=True) == 0
+    touched = sorted(refreshed)[0]
+    con.execute("UPDATE stories SET mention_count = mention_count + 5 WHERE story_id = ?", [touched])
+    assert miscounted_stories(con, only_refreshed=True) == 1
+    con.execute(
+        "UPDATE stories SET mention_count = mention_count - 5 WHERE story_id IN (?, ?)", [untouched, touched]
+    )
+
+    # A placement lost before `since` is the last run's business only through a retired id.
+    con.execute("DELETE FROM story_events WHERE event_id = 'gpt-2025-12-01#3'")
+    assert placement_problems(con)["events_without_story"] == 1
+    assert placement_problems(con, since)["events_without_story"] == 0
+    con.execute("DELETE FROM story_events WHERE event_id = 'gemini-2025-12-09#2'")
+    assert placement_problems(con, since)["events_without_story"] == 1
+
+    # A placement before `since` pointing at a missing story: the scoped check sees it once the id
+    # is retired (a run retires every id it drops through story_aliases).
+    (old,) = con.execute("SELECT story_id FROM story_events WHERE event_id = 'gpt-2025-12-01#1'").fetchall()[
+        0
+    ]
+    con.execute("DELETE FROM stories WHERE story_id = ?", [old])
+    assert placement_problems(con)["placements_in_missing_stories"] >= 1
+    assert placement_problems(con, since)["placements_in_missing_stories"] == 0
+    con.execute(
+        "INSERT INTO story_aliases (alias_id, story_id, reason, recorded_at) "
+        "VALUES (?, NULL, 'withdrawn', ?)",
+        [old, NOW],
+    )
+    assert placement_problems(con, since)["placements_in_missing_stories"] >= 1
+
+
+def test_a_run_with_nothing_to_place_rewrote_no_story(con):
+    add(con, DAY_1)
+    update_timeline(con, now=NOW)
+    assert con.execute("SELECT count(*) FROM pipeline.stories_refreshed").fetchall()[0][0] > 0
+    update_timeline(con, now=NOW)
+    assert con.execute("SELECT count(*) FROM pipeline.stories_refreshed").fetchall()[0][0] == 0
