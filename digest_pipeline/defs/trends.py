@@ -14,7 +14,7 @@ from dagster_duckdb import DuckDBResource
 from digest_pipeline.defs.conditions import after_upstream_runs
 from digest_pipeline.defs.metadata import selected_tables, table_metadata
 from digest_pipeline.defs.resources import DUCKDB_WRITER_POOL
-from digest_pipeline.trends.charts import Series, line_chart, markdown_image, stacked_bars
+from digest_pipeline.trends.charts import Series, line_chart, markdown_image, stacked_steps
 from digest_pipeline.warehouse.schema import apply_schema
 from digest_pipeline.warehouse.trend_tables import (
     COUNTS,
@@ -105,7 +105,7 @@ def _charts(con, tables: tuple[str, ...]) -> dict[str, dict[str, dg.MetadataValu
         charts["trend_tags_weekly"] = {"chart": dg.MetadataValue.md(markdown_image(svg, "top tags by week"))}
     if "trend_stories_daily" in tables and "trend_story_lifespans" in tables:
         days, activity = story_activity_by_day(con)
-        svg = stacked_bars(
+        svg = stacked_steps(
             "Stories reported per day (all models)",
             days,
             [Series("new stories", activity["new"]), Series("continuing stories", activity["continuing"])],

@@ -65,30 +65,33 @@ def line_chart(
         return _svg(figure)
 
 
-def stacked_bars(
+def stacked_steps(
     title: str,
     periods: Sequence[dt.date],
     series: Sequence[Series],
     y_label: str,
     overlay: Series | None = None,
 ) -> str:
-    """Bars per period with each series stacked on the previous ones, and an optional marked line.
+    """Each series a step band per period, stacked on the previous ones, and an optional marked line.
 
-    The overlay is for a count that is part of the bars' total (stories that
-    ended that day) and so must not be stacked on top of it.
+    Bands rather than bars: one filled shape per series instead of one rectangle per period
+    and series, which drew three months of days in half the time (0.07 s against
+    0.15 s), and read the same. The overlay is for a count that is part of the bands' total
+    (stories that ended that day) and so must not be stacked on top of it.
     """
     with matplotlib.rc_context(_STYLE):
         figure = Figure(figsize=(8, 3.6))
         axes = figure.subplots()
-        bottom = [0.0] * len(periods)
-        for part in series:
-            axes.bar(periods, part.values, bottom=bottom, width=0.8, label=part.label)
-            bottom = [b + v for b, v in zip(bottom, part.values, strict=True)]
+        if series:
+            axes.stackplot(
+                periods, *[part.values for part in series], labels=[part.label for part in series], step="mid"
+            )
         if overlay is not None:
             marks = [value or None for value in overlay.values]  # no mark on days with none
             axes.plot(periods, marks, "k_", markersize=9, markeredgewidth=2, label=overlay.label)
         axes.set_title(title, loc="left")
         axes.set_ylabel(y_label)
+        axes.set_ylim(bottom=0)
         axes.yaxis.get_major_locator().set_params(integer=True)
         if series:
             axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)

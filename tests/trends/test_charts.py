@@ -4,7 +4,7 @@ import base64
 import datetime as dt
 import re
 
-from digest_pipeline.trends.charts import Series, line_chart, markdown_image, stacked_bars
+from digest_pipeline.trends.charts import Series, line_chart, markdown_image, stacked_steps
 
 DAYS = [dt.date(2026, 1, d) for d in (5, 6, 7)]
 
@@ -15,8 +15,8 @@ def test_line_chart_keeps_chinese_labels_as_text() -> None:
     assert "阿里雲" in svg and "Top tags" in svg  # text, not glyph outlines: the browser's fonts draw it
 
 
-def test_stacked_bars_draw_one_bar_per_period_and_series_plus_the_overlay() -> None:
-    svg = stacked_bars(
+def test_stacked_steps_draw_one_band_per_series_plus_the_overlay() -> None:
+    svg = stacked_steps(
         "Stories",
         DAYS,
         [Series("new", [1, 2, 0]), Series("continuing", [0, 1, 3])],
@@ -25,7 +25,8 @@ def test_stacked_bars_draw_one_bar_per_period_and_series_plus_the_overlay() -> N
     )
     for label in ("new", "continuing", "ended"):
         assert label in svg
-    assert len(re.findall(r'id="patch_\d+"', svg)) >= 6  # 2 series x 3 days (plus frame and legend patches)
+    assert len(re.findall(r'id="FillBetweenPolyCollection_\d+"', svg)) == 2  # a band per series
+    assert len(re.findall(r'id="line2d_\d+"', svg)) >= 1  # the overlay's marks
 
 
 def test_markdown_image_round_trips() -> None:
