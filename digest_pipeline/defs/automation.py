@@ -219,6 +219,28 @@ def build_daily_refresh_schedule() -> dg.ScheduleDefinition:
     return daily_refresh_schedule
 
 
+audit_checks_job = dg.define_asset_job(
+    "audit_checks_job",
+    selection=dg.AssetSelection.all_asset_checks(),
+    description="Every asset check over every row. The checks of a run over post dates read what that run "
+    "could break (`warehouse.integrity`); this also sees what was changed by any other hand.",
+)
+
+AUDIT_CRON = "0 4 * * 0"
+"""Sundays at 04:00, in DIGEST_SCHEDULE_TIMEZONE: once a week is enough for what no run changes."""
+
+
+def build_weekly_audit_schedule() -> dg.ScheduleDefinition:
+    return dg.ScheduleDefinition(
+        name="weekly_audit_schedule",
+        cron_schedule=AUDIT_CRON,
+        execution_timezone=settings.schedule_timezone(),
+        job=audit_checks_job,
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+        description="Weekly: every asset check over every row, no materialization.",
+    )
+
+
 automation_condition_sensor = dg.AutomationConditionSensorDefinition(
     "whole_history_automation_sensor",
     target=WHOLE_HISTORY_SELECTION,
@@ -233,7 +255,7 @@ automation_condition_sensor = dg.AutomationConditionSensorDefinition(
 def automation() -> dg.Definitions:
     """Built when definitions load, so the schedule reads its cron and time zone from the environment."""
     return dg.Definitions(
-        jobs=[refresh_posts_job],
+        jobs=[refresh_posts_job, audit_checks_job],
         sensors=[new_posts_sensor, automation_condition_sensor],
-        schedules=[build_daily_refresh_schedule()],
+        schedules=[build_daily_refresh_schedule(), build_weekly_audit_schedule()],
     )

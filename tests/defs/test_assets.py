@@ -294,3 +294,25 @@ def test_a_run_over_post_dates_checks_the_placements_its_timeline_step_rewrote(b
     }
     assert alone["every_event_in_one_story"] == "every row"
     assert alone["story_dates_and_counts"] == "every story"
+
+
+def test_the_weekly_audit_runs_every_check_over_every_row(built: Path) -> None:
+    """What a day's scoped checks cannot see (a row changed by hand on another date), the audit does."""
+    tamper(built, "DELETE FROM posts WHERE post_id = 'qwen-2025-12-23'")
+    assert check_outcomes(built, ("2026-01-05", "2026-01-05"))["post_tags:no_orphan_rows"] is True
+    definitions = defs()
+    schedule = definitions.resolve_schedule_def("weekly_audit_schedule")
+    assert schedule.job_name == "audit_checks_job"
+    result = definitions.resolve_job_def("audit_checks_job").execute_in_process(
+        resources=build_resources(
+            warehouse=str(built.parent / "published.duckdb"), work_warehouse=str(built)
+        ),
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    evaluations = result.get_asset_check_evaluations()
+    assert len(evaluations) >= 17 and not result.get_asset_materialization_events()
+    failed = {f"{e.asset_key.to_user_string()}:{e.check_name}" for e in evaluations if not e.passed}
+    assert "post_tags:no_orphan_rows" in failed
+    checked = {e.metadata["checked"].value for e in evaluations if "checked" in e.metadata}
+    assert checked <= {"every row", "every story"}
