@@ -293,7 +293,6 @@ def update_timeline(
         placed = len(placements)
         del placements
         _refresh_stories(con, touched)
-        _note_refreshed_stories(con, touched)
         store.save()
         con.execute("DELETE FROM pipeline.timeline_pending")
         con.execute("DELETE FROM pipeline.timeline_state")
@@ -424,7 +423,7 @@ def _record_aliases(con: duckdb.DuckDBPyConnection, merges: list[Merge], now: dt
 
 
 def _refresh_stories(con: duckdb.DuckDBPyConnection, touched: set[str]) -> None:
-    """Recompute the `stories` and `story_timeline` rows of the touched stories only.
+    """Recompute the `stories` and `story_timeline` rows of the touched stories only, and note them.
 
     The stories are described a batch at a time (`STORY_BATCH_ITEMS` items
     of whole stories), reading only that batch's items from a temporary
@@ -485,17 +484,10 @@ def _refresh_stories(con: duckdb.DuckDBPyConnection, touched: set[str]) -> None:
         "FROM unnest($tables::VARCHAR[]) t(table_name) CROSS JOIN touched_stories s",
         {"tables": list(STORY_TABLES)},
     )
-    con.execute("DROP TABLE story_members; DROP TABLE touched_stories")
-
-
-def _note_refreshed_stories(con: duckdb.DuckDBPyConnection, touched: set[str]) -> None:
-    """Keep the ids of the stories this run rewrote, for the story checks (`warehouse.integrity`)."""
+    # And the story checks of this run look at these stories only (`warehouse.integrity`).
     con.execute("DELETE FROM pipeline.stories_refreshed")
-    con.register("touched_ids", pl.DataFrame({"story_id": sorted(touched)}, schema={"story_id": pl.String}))
-    try:
-        con.execute("INSERT INTO pipeline.stories_refreshed SELECT story_id FROM touched_ids")
-    finally:
-        con.unregister("touched_ids")
+    con.execute("INSERT INTO pipeline.stories_refreshed SELECT story_id FROM touched_stories")
+    con.execute("DROP TABLE story_members; DROP TABLE touched_stories")
 
 
 STORY_BATCH_ITEMS = 20_000
