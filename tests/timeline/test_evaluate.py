@@ -1,17 +1,25 @@
+import datetime as dt
+import hashlib
+import itertools
 import json
+import random
 from pathlib import Path
 
 import pytest
 
 from digest_pipeline.cli import main
+from digest_pipeline.timeline import evaluate
 from digest_pipeline.timeline.evaluate import (
     GoldFileError,
+    _shingles,
     b_cubed,
     evaluate_timeline,
     events_from_folder,
     gold_posts_dir,
     load_gold,
     minhash_baseline,
+    minhash_pairs,
+    minhash_signature,
     pairwise,
     singletons,
 )
@@ -96,6 +104,71 @@ def test_minhash_puts_copies_together_and_unrelated_items_apart(make_event):
     clusters = minhash_baseline(events, threshold=0.5)
     assert clusters["q-1#1"] == clusters["q-2#1"] != clusters["q-2#2"]
     assert minhash_baseline(list(reversed(events)), threshold=0.5) == clusters
+
+
+def test_minhash_signature_is_the_universal_hash_minimum_modulo_two_to_the_64():
+    """The numpy form against the definition written out with Python integers."""
+    shingles = {"qwe", "wen", "en-", "阿里雲", "里雲宣"}
+    mask = (1 << 64) - 1
+
+    def seed(kind: str, i: int) -> int:
+        return int.from_bytes(hashlib.blake2b(f"{kind}{i}".encode(), digest_size=8).digest(), "big")
+
+    values = [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big") for s in shingles]
+    expected = [min(((seed("a", i) | 1) * v + seed("b", i)) & mask for v in values) for i in range(16)]
+    assert minhash_signature(shingles, permutations=16).tolist() == expected
+
+
+def test_minhash_compares_items_within_the_window_only(make_event):
+    text = "深度求索發布 DeepSeek-V4，百萬上下文與程式能力大幅提升，開發者社群反應熱烈。"
+    early = make_event("d-1#1", dt.date(2025, 11, 1), "DeepSeek-V4 發布", text)
+    late = make_event("d-2#1", dt.date(2025, 12, 20), "DeepSeek-V4 發布", text)
+    assert len(set(minhash_baseline([early, late], threshold=0.5).values())) == 2  # 49 days apart
+    assert len(set(minhash_baseline([early, late], threshold=0.5, window_days=60).values())) == 1
+
+
+@pytest.mark.parametrize("block", [(128, 4096), (16, 7)], ids=["default blocks", "small blocks"])
+def test_minhash_pairs_are_every_pair_a_direct_comparison_finds(make_event, monkeypatch, block):
+    """Block by block in numpy, the same pairs and shares as comparing each pair of signatures."""
+    monkeypatch.setattr(evaluate, "MINHASH_BLOCK", block)
+    rng = random.Random(7)
+    words = [
+        "阿里雲",
+        "Qwen",
+        "發布",
+        "開源",
+        "模型",
+        "下載",
+        "降價",
+        "合作",
+        "當機",
+        "漏洞",
+        "GPT-5.2",
+        "訴訟",
+    ]
+    events = [
+        make_event(
+            f"m-{n}#1",
+            dt.date(2025, 12, 1) + dt.timedelta(days=rng.randrange(60)),
+            "",
+            "".join(rng.choices(words, k=rng.randrange(3, 12))),
+        )
+        for n in range(300)
+    ]
+    found = minhash_pairs(events, min_share=0.2, window_days=10)
+    ordered = found.events
+    signatures = [minhash_signature(_shingles(event)) for event in ordered]
+    expected = {
+        (i, j): share
+        for i, j in itertools.combinations(range(len(ordered)), 2)
+        if abs((ordered[j].post_date - ordered[i].post_date).days) <= 10
+        and (share := float((signatures[i] == signatures[j]).mean())) >= 0.2
+    }
+    got = dict(
+        zip(zip(found.first.tolist(), found.second.tolist(), strict=True), found.share.tolist(), strict=True)
+    )
+    assert got == pytest.approx(expected)
+    assert len(expected) > 50  # the data does link items
 
 
 def test_events_come_from_posts_by_identity_not_file_name(seeded_posts):
