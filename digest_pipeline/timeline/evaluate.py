@@ -35,7 +35,7 @@ import scipy.sparse as sp
 import yaml
 from scipy.sparse.csgraph import connected_components
 
-from digest_pipeline.timeline.cluster import DEFAULT_WINDOW_DAYS
+from digest_pipeline.timeline.cluster import DEFAULT_WINDOW_DAYS, TimelineConfig, cluster_events
 from digest_pipeline.timeline.features import TimelineEvent
 from digest_pipeline.timeline.text import fold_script
 
@@ -337,10 +337,8 @@ def score(method: str, predicted: Clustering, gold: Clustering) -> MethodScores:
     )
 
 
-def evaluate_timeline(gold_path: Path, posts_dir: Path, config=None) -> Evaluation:
+def evaluate_timeline(gold_path: Path, posts_dir: Path, config: TimelineConfig | None = None) -> Evaluation:
     """Our clustering, the all-singletons floor and the MinHash baseline, scored against the gold labels."""
-    from digest_pipeline.timeline.cluster import cluster_events
-
     gold = load_gold(gold_path)
     events = events_from_folder(posts_dir)
     found = {event.event_id for event in events}
@@ -354,7 +352,8 @@ def evaluate_timeline(gold_path: Path, posts_dir: Path, config=None) -> Evaluati
     started = time.perf_counter()
     predicted = cluster_events(events, config)
     seconds = time.perf_counter() - started
-    pairs = minhash_pairs(events, min(MINHASH_THRESHOLDS))  # compared once, clustered per threshold
+    # Compared once, within the timeline's own window, and clustered per threshold.
+    pairs = minhash_pairs(events, min(MINHASH_THRESHOLDS), (config or TimelineConfig()).window_days)
     baselines = [score(f"minhash@{t}", minhash_clusters(pairs, t), gold) for t in MINHASH_THRESHOLDS]
     best_baseline = max(baselines, key=lambda m: (m.pairwise.f1, m.b_cubed.f1))
     methods = [
