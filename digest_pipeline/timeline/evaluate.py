@@ -162,30 +162,21 @@ def _shingles(event: TimelineEvent, size: int = 3) -> set[str]:
 MINHASH_PERMUTATIONS = 128
 
 
+def _hash64(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+
+
 @functools.cache
 def _minhash_seeds(permutations: int) -> tuple[np.ndarray, np.ndarray]:
     """Universal hashing (a*x + b mod 2^64) with fixed seeds: deterministic across runs."""
-    a, b = (
-        np.array(
-            [
-                int.from_bytes(hashlib.blake2b(f"{kind}{i}".encode(), digest_size=8).digest(), "big")
-                for i in range(permutations)
-            ],
-            dtype=np.uint64,
-        )
-        for kind in "ab"
-    )
+    a, b = (np.array([_hash64(f"{kind}{i}") for i in range(permutations)], dtype=np.uint64) for kind in "ab")
     return a | np.uint64(1), b
 
 
 def minhash_signature(shingles: set[str], permutations: int = MINHASH_PERMUTATIONS) -> np.ndarray:
     """The minimum of `permutations` seeded 64-bit hashes over the shingles (uint64 arithmetic wraps
     modulo 2^64, as the hashing needs)."""
-    values = np.fromiter(
-        (int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "big") for s in shingles),
-        dtype=np.uint64,
-        count=len(shingles),
-    )
+    values = np.fromiter(map(_hash64, shingles), dtype=np.uint64, count=len(shingles))
     a, b = _minhash_seeds(permutations)
     return (a[:, None] * values[None, :] + b[:, None]).min(axis=1)
 

@@ -274,6 +274,24 @@ def test_an_event_placed_twice_fails_the_timeline_check_without_a_primary_key(bu
     assert check_outcomes(built)["story_events:every_event_in_one_story"] is False
 
 
+def test_every_check_scoped_to_a_run_says_what_it_read(built: Path) -> None:
+    """In a run over post dates, and run alone, each date-scoped check names what it read."""
+    scoped = {
+        "no_orphan_rows",
+        "item_count_matches_events",
+        "every_current_version_is_a_post",
+        "every_event_in_one_story",
+        "story_dates_and_counts",
+    }
+    for dates in (("2026-01-05", "2026-01-05"), None):
+        evaluations = [
+            e for e in run_checks(built, dates).get_asset_check_evaluations() if e.check_name in scoped
+        ]
+        assert {e.check_name for e in evaluations} == scoped
+        silent = [e.check_name for e in evaluations if "checked" not in e.metadata]
+        assert not silent, f"{silent} do not say what they read ({dates})"
+
+
 def test_a_run_over_post_dates_checks_the_placements_its_timeline_step_rewrote(built: Path) -> None:
     with duckdb.connect(str(built), read_only=True) as con:
         (first,) = con.execute("SELECT min(post_date) FROM events").fetchall()[0]
