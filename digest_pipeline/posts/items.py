@@ -29,6 +29,10 @@ _STRAY = re.compile(r"^\s*(\*{1,3}|_{1,3})\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _BOLD_LEAD = re.compile(r"^(\*\*|__)(.+?)\1\s*[：:—–-]*\s*(.*)$")
 _ONE_LINE_SPLIT = re.compile(r"[：]|:\s|\s[—–]\s")
+# A category label before a headline's colon: a few words, no digits or punctuation (價格戰, 用戶信號).
+_LABEL = re.compile(r"[^\W\d_]{1,8}(?: [^\W\d_]{1,12})?")
+_SENTENCE_END = re.compile(r"[。！？!?]|\.\s")
+_MAX_LABELLED_HEADLINE = 60
 _ATTRIBUTION = re.compile(
     r"[（(]\s*(?:資料|消息|新聞|資訊)?(?:來源|来源|出處|出处|sources?|via)\s*[:：]\s*([^（）()]+?)\s*[）)]",
     re.IGNORECASE,
@@ -115,12 +119,26 @@ def _finish(position: int, headline: str, body_lines: list[str], style: str) -> 
 
 
 def _split_one_line(line: str) -> tuple[str, str]:
-    """`headline：body` → (headline, body), ignoring colons inside attributions （來源：…）."""
+    """`headline：body` → (headline, body), ignoring colons inside attributions （來源：…）.
+
+    A headline may itself lead with a category label (`價格戰：X 降價五成：X 宣布…`).
+    When the text before the first colon is label-like and a second colon
+    follows within a headline's length, with no sentence ending between, the
+    headline runs to that second colon: splitting at the label would leave
+    the label alone as the headline and the real headline in the body.
+    """
     masked = _ATTRIBUTION.sub(lambda m: "\0" * len(m.group(0)), line)
     match = _ONE_LINE_SPLIT.search(masked)
     if not match:
         return line, ""
-    head, rest = line[: match.start()].strip(), line[match.end() :].strip()
+    head = line[: match.start()].strip()
+    if _LABEL.fullmatch(head):
+        second = _ONE_LINE_SPLIT.search(masked, match.end())
+        if second and second.start() - match.end() <= _MAX_LABELLED_HEADLINE:
+            middle = line[match.end() : second.start()]
+            if middle.strip() and not _SENTENCE_END.search(middle):
+                match, head = second, line[: second.start()].strip()
+    rest = line[match.end() :].strip()
     return (head, rest) if head and rest else (line, "")
 
 

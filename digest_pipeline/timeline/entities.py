@@ -170,8 +170,49 @@ _QUANTITY_SPELLINGS = sorted({re.escape(f) for unit in _QUANTITY_UNITS for f in 
 _QUANTITY_AFTER = re.compile(r"\s*(?:{}|分(?![\u3400-\u9fff]))".format("|".join(_QUANTITY_SPELLINGS)))
 
 
+# A Chinese product name with a version (文心 5.5, 混元 3.0, 豆包大模型 2.5): a run of CJK
+# characters directly before a version (one digit, a dot, one or two digits: a score such as
+# 得分 82.4 has more) that no unit follows. Only the run's last two
+# characters name the product, once a generic tail (大模型) is dropped: Chinese writes the
+# verb or owner against the name (騰訊發布混元 3.0), and two characters are what product
+# names are (文心, 混元, 元寶, 盤古). A run ending or starting in a function character
+# (切換至 2.5 版本) is a phrase, not a name.
+_CJK_VERSIONED = re.compile(r"([\u3400-\u9fff]{2,8})\s*([1-9]\.\d{1,2})(?![\d.])")
+_CJK_GENERIC_TAILS = ("大模型", "模型", "系列", "家族")
+_CJK_FUNCTION = frozenset(
+    "第約达達至近逾超僅仅為为到從从破升降增減减漲涨跌共每比入出活戶户剩餘余的了與与和及或在於于是"
+    "離离給给較较換换續续用"
+)
+# After the number: a unit makes it an amount (3.16 億, 1.25 美元); 版 or 代 a version of
+# something named elsewhere (1.5 版, 3.5 世代); a Latin word a Latin name written without its
+# family (改用 3.5 Flash), so the characters before it are a verb, not a name.
+_NOT_A_NAME_AFTER = re.compile(
+    r"\s*(?:[億亿萬万兆千百%倍元美歐欧英鎊镑秒分個个家次名人件款張张條条篇台部週周天小時时度版代]"
+    r"|世代|[A-Za-z])"
+)
+
+
+def _cjk_versioned_names(text: str) -> list[tuple[int, Name]]:
+    """Chinese names with a version in `text`, each with where it starts."""
+    names: list[tuple[int, Name]] = []
+    for match in _CJK_VERSIONED.finditer(text):
+        if _NOT_A_NAME_AFTER.match(text, match.end()):
+            continue
+        word, end = match.group(1), match.end(1)
+        for tail in _CJK_GENERIC_TAILS:
+            if word.endswith(tail):
+                word, end = word[: -len(tail)], end - len(tail)
+                break
+        word = word[-2:]
+        if len(word) < 2 or word[0] in _CJK_FUNCTION or word[-1] in _CJK_FUNCTION:
+            continue  # 豆包大模型 2.5 is Doubao's: the alias before it is the name
+        names.append((end - 2, Name((word, match.group(2)), (0, 1))))
+    return names
+
+
 def extract_names(folded: str) -> list[Name]:
-    """Names in folded text, in order of appearance (repeats kept).
+    """Names in folded text, in order of appearance (repeats kept): runs of Latin words, and
+    Chinese names with a version.
 
     A trailing number that an amount or date unit follows is left out of the
     name: "xAI 200 億美元" names xAI; as `xai-200` it would look like a
@@ -180,11 +221,15 @@ def extract_names(folded: str) -> list[Name]:
     """
     text = substitute_aliases(folded)
     names: list[Name] = []
+    chinese = _cjk_versioned_names(text)
     for match in _SEGMENT.finditer(text):
+        while chinese and chinese[0][0] < match.start():
+            names.append(chinese.pop(0)[1])
         words = match.group(0).split()
         if len(words) > 1 and _NUMBER.match(words[-1]) and _QUANTITY_AFTER.match(text, match.end()):
             words.pop()
         names.extend(_names_in_run(tuple(words)))
+    names.extend(name for _, name in chinese)
     return names
 
 

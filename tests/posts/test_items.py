@@ -295,3 +295,31 @@ def test_bold_line_headlines_with_list_bodies(body_marker: str) -> None:
 )
 def test_parse_key_points(markdown: str, points: tuple[str, ...]) -> None:
     assert parse_key_points(markdown) == points
+
+
+@pytest.mark.parametrize(
+    ("line", "headline", "body_start"),
+    [
+        # a category label, then the headline proper, then the body
+        (
+            "價格戰：某廠旗艦 API 全面降價五成，夜間優惠取消：該公司週一宣布，價格調降 50%。",
+            "價格戰：某廠旗艦 API 全面降價五成，夜間優惠取消",
+            "該公司週一宣布",
+        ),
+        (
+            "Funding round: Acme raises $2B: the company said on Monday.",
+            "Funding round: Acme raises $2B",
+            "the company",
+        ),
+        # a sentence ends before the second colon: the first colon ends the headline
+        ("資本市場：傳估值上看 3,000 億。分析師表示：仍需觀察。", "資本市場", "傳估值上看"),
+        # the text before the first colon is not a label (digits, punctuation): it is the headline
+        ("某廠發布 Nova-5.5：原生電腦操作，細節如下：一、長上下文。", "某廠發布 Nova-5.5", "原生電腦操作"),
+        # the second colon is further than a headline runs
+        ("監管動態：" + "甲" * 70 + "：乙。", "監管動態", "甲甲"),
+    ],
+)
+def test_one_line_item_with_a_category_label(line: str, headline: str, body_start: str) -> None:
+    (item,) = parse_news_items(f"1) {line}\n")
+    assert item.headline == headline
+    assert item.body.startswith(body_start)

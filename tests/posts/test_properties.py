@@ -32,6 +32,8 @@ def line_text(draw, inner, max_size: int = 30) -> str:
 
 
 headlines = line_text(headline_inner)
+LABEL_LIKE = re.compile(r"[^\W\d_]{1,8}(?: [^\W\d_]{1,12})?")
+_UNLABEL = re.compile(r"[：:—–]")
 bodies = st.lists(line_text(body_inner, 40), min_size=1, max_size=3)
 
 
@@ -63,7 +65,9 @@ def news_sections(draw):
     style = draw(st.sampled_from(sorted(STYLES)))
     items = draw(st.lists(st.tuples(headlines, bodies), min_size=1, max_size=8))
     if style == "one line":
-        items = [(h, b[:1]) for h, b in items]
+        # After a label-like headline (a few letters: 價格戰) a colon in the first sentence of the
+        # body would start the headline proper (`價格戰：X 降價：X 宣布…`), by design.
+        items = [(h, [_UNLABEL.sub("，", b[0])] if LABEL_LIKE.fullmatch(h) else b[:1]) for h, b in items]
     separator = draw(st.sampled_from(["\n", ""]))
     markdown = separator.join(STYLES[style](n, h, b) for n, (h, b) in enumerate(items, 1))
     if draw(st.booleans()):

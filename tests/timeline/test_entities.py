@@ -139,3 +139,30 @@ def test_version_refinement_needs_only_numbers_added():
     assert is_version_refinement(name("qwen-code"), name("qwen-code-0.5.0"))
     assert not is_version_refinement(name("gpt-5.2"), name("gpt-5.2-codex"))
     assert not is_version_refinement(name("gpt-5.2"), name("gpt-5.2"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("騰訊發布雲帆 3.0：快慢思考融合", ["tencent", "雲帆-3.0"]),  # the verb before it is not the name
+        ("雲帆 ３.0 進駐 QQ 瀏覽器", ["雲帆-3.0", "qq"]),  # full-width digits fold; order of appearance
+        ("星河大模型 5.5 與 Nova 2 同日上線", ["星河-5.5", "nova-2"]),  # a generic tail is dropped
+        ("豆包大模型 2.5 發布", ["doubao"]),  # the name before the generic tail is an organisation's
+        ("月活 3.16 億，輸入 1.25 美元，延遲約 0.3 秒", []),  # amounts, not versions
+        ("預設切換至 2.5 版本，降至 0.15", []),  # a phrase ending in a function word
+        ("星河 5 發布", []),  # a bare integer is too often a count to be a version
+        ("模型得分 82.4，高於 7.5 分", []),  # a score, not a version
+        ("用戶改用 3.5 Flash", ["flash"]),  # a Latin name written without its family
+        ("率較 1.5 版提高", []),  # a version of something named elsewhere
+        ("Nova 2 與星河大模型 5.5", ["nova-2", "星河-5.5"]),
+    ],
+)
+def test_chinese_names_with_a_version(text, expected):
+    assert keys(text) == [fold_script(key) for key in expected]  # keys are in the folded script
+
+
+def test_a_chinese_versioned_name_has_a_family_and_is_specific():
+    (name,) = extract_names(fold_script("星河 5.5 發布"))
+    assert (name.family, name.is_specific) == (fold_script("星河"), True)
+    assert are_siblings(name, extract_names(fold_script("星河 4.0"))[0])
+    assert name_keys([name]) == {fold_script("星河"), fold_script("星河-5.5")}

@@ -98,6 +98,10 @@ def test_idf_makes_a_name_every_item_repeats_worthless(make_event):
         ),
         ("Kimi K3 進駐 GitHub Copilot", "", "GitHub Copilot 納入新模型", "包括 Kimi K3。", False),
         ("Microsoft 擴大 Nscale 算力合約", "挪威 Narvik。", "北極圈的 GPU：微軟加碼挪威算力", "", False),
+        # Chinese product names with a version are names too: two flagships of one week ...
+        ("星河 4.5 登場，原生全模態", "百度發布。", "騰訊發布雲帆 2.0，快慢思考融合", "", True),
+        # ... and one flagship written with a full-width digit is the same thing
+        ("騰訊發布雲帆 2.0，快慢思考融合", "", "雲帆 ２.0 進駐瀏覽器與文檔", "", False),
     ],
 )
 def test_subject_conflict(make_event, headline_a, body_a, headline_b, body_b, conflict):
