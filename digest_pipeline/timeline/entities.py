@@ -233,6 +233,10 @@ def extract_names(folded: str) -> list[Name]:
     return names
 
 
+def _is_variant_word(word: str) -> bool:
+    return word.isalpha() and word.isascii() and len(word) <= 6 and word not in _STOP_WORDS
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _names_in_run(words: tuple[str, ...]) -> tuple[Name, ...]:
     """The names in one run of Latin words, in order.
@@ -245,6 +249,9 @@ def _names_in_run(words: tuple[str, ...]) -> tuple[Name, ...]:
     for word in (*words, ""):
         if word and _is_name_word(word, alone=len(words) == 1):
             run.append(word)
+            continue
+        if word and run and run[-1][-1].isdigit() and _is_variant_word(word):
+            run.append(word)  # GPT-5.5 mini: a lower-case variant after a version is part of the name
             continue
         name = _name_from_words(run)
         if name:

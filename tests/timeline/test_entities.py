@@ -166,3 +166,23 @@ def test_a_chinese_versioned_name_has_a_family_and_is_specific():
     assert (name.family, name.is_specific) == (fold_script("星河"), True)
     assert are_siblings(name, extract_names(fold_script("星河 4.0"))[0])
     assert name_keys([name]) == {fold_script("星河"), fold_script("星河-5.5")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("OpenAI 推出 GPT‑5.5 mini：價格僅五分之一", ["openai", "gpt-5.5-mini"]),
+        ("o3 mini and o4 mini", ["o-3-mini", "o-4-mini"]),
+        ("GPT-5 is here", ["gpt-5"]),  # a stop word ends the name
+        ("GPT-5.5 api 降價", ["gpt-5.5"]),  # an interface word is still dropped
+        ("Claude opus 上線", ["claude"]),  # only after a version: `opus` here is prose
+    ],
+)
+def test_a_lower_case_variant_after_a_version_is_part_of_the_name(text, expected):
+    assert keys(text) == expected
+
+
+def test_a_variant_is_a_sibling_of_its_model():
+    (mini,) = extract_names(fold_script("GPT-5.5 mini"))
+    (model,) = extract_names(fold_script("GPT-5.5"))
+    assert are_siblings(mini, model)

@@ -61,6 +61,7 @@ def test_idf_makes_a_name_every_item_repeats_worthless(make_event):
         ("OpenAI 發布 GPT-5.2", "新旗艦模型。", "GPT-5.2-Codex 上線", "以 GPT-5.2 為基礎的程式模型。", True),
         ("Qwen-Image-2512 開源", "盲測前列。", "Qwen 推出 Qwen-Image-Layered", "分層編輯。", True),
         ("GPT-5-Codex 更新", "", "GPT-5.2-Codex 上線", "", True),
+        ("OpenAI 發布 GPT-5.5", "旗艦模型。", "OpenAI 推出 GPT‑5.5 mini：價格僅五分之一", "", True),
         # the general line named by an item about its member: no conflict
         ("Qwen-Image 迭代", "同時開源 Qwen-Image-Layered。", "Qwen-Image-Layered 正式發布", "", False),
         # a versioned and an unversioned mention of one release
