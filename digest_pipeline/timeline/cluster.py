@@ -26,7 +26,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from digest_pipeline.timeline.features import EventFeatures, TimelineEvent, event_features_many
-from digest_pipeline.timeline.scoring import ScoringConfig, story_score, story_score_bound, subject_conflict
+from digest_pipeline.timeline.scoring import (
+    ScoringConfig,
+    same_post,
+    story_score,
+    story_score_bound,
+    subject_conflict,
+)
 from digest_pipeline.timeline.similarity import DayWeights, ItemMatrix
 
 DEFAULT_WINDOW_DAYS = 30
@@ -150,9 +156,12 @@ class _Timeline:
         features = self.features[row]
         finals, conflicts = [], 0
         for member, score in pairs:
-            if subject_conflict(features, self.features[member]):
+            other = self.features[member]
+            if subject_conflict(features, other):
                 conflicts += 1
                 score *= config.conflict_factor
+            if score > 0 and same_post(features, other):
+                score *= config.same_post_factor
             finals.append(score)
         return story_score(finals, conflicts, config)
 

@@ -200,3 +200,21 @@ def test_stories_skipped_by_their_bound_change_no_placement(tmp_path, monkeypatc
     assert skipping.merges == exhaustive.merges
     assert skipping.merges
     assert skipping_blends < len(blended)
+
+
+def test_two_items_of_one_post_join_only_when_alike_enough(make_event):
+    """The same-post discount reaches the join decision, not only the pair score."""
+    events = [
+        make_event("gpt-2025-12-01#1", 1, "OpenAI 發布 GPT-5.2，推理能力提升", "OpenAI 推出 GPT-5.2 旗艦。"),
+        make_event("gpt-2025-12-01#2", 1, "GPT-5.2 發布帶動股價", "OpenAI 推出 GPT-5.2 後市場反應。"),
+        make_event("gpt-2025-12-02#1", 2, "GPT-5.2 發布帶動股價", "OpenAI 推出 GPT-5.2 後市場反應。"),
+    ]
+
+    def stories(factor: float) -> dict[str, str]:
+        return cluster_events(events, TimelineConfig(scoring=ScoringConfig(same_post_factor=factor)))
+
+    undiscounted, barred = stories(1.0), stories(0.0)
+    assert undiscounted["gpt-2025-12-01#1"] == undiscounted["gpt-2025-12-01#2"]
+    assert barred["gpt-2025-12-01#1"] != barred["gpt-2025-12-01#2"]
+    # the next day's item is in another post: no discount between it and either
+    assert barred["gpt-2025-12-02#1"] in {barred["gpt-2025-12-01#1"], barred["gpt-2025-12-01#2"]}

@@ -169,6 +169,19 @@ def test_a_conflict_keeps_only_a_share_of_the_score(make_event):
     assert guarded.score == pytest.approx(unguarded.score * CONFIG.conflict_factor)
 
 
+def test_two_items_of_one_post_keep_only_a_share_of_a_positive_score(make_event):
+    a = make_event("gpt-2025-12-01#1", 1, "Grok 5 發布", "xAI 推出 Grok 5。")
+    b = make_event("gpt-2025-12-01#2", 1, "Grok 5 發布", "xAI 推出 Grok 5。")
+    other_digest = make_event("grok-2025-12-01#1", 1, "Grok 5 發布", "xAI 推出 Grok 5。", model="grok")
+    feats = [event_features(e) for e in (a, b, other_digest)]
+    weights = TermWeights(feats)
+    va, vb, vc = (vectors(f, weights) for f in feats)
+    one_post = pair_score(feats[0], va, feats[1], vb, CONFIG)
+    two_posts = pair_score(feats[0], va, feats[2], vc, CONFIG)
+    assert one_post.same_post and not two_posts.same_post
+    assert one_post.score == pytest.approx(two_posts.score * CONFIG.same_post_factor)
+
+
 def _story(*pairs: tuple[float, bool]) -> float:
     return story_score([score for score, _ in pairs], sum(conflict for _, conflict in pairs), CONFIG)
 

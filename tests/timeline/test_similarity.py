@@ -43,6 +43,7 @@ def test_matrix_scores_equal_pair_scores_before_conflicts(seed):
     events = [random_event(rng, n) for n in range(30)]
     features = [event_features(e) for e in events]
     config = ScoringConfig()
+    before_conflicts = ScoringConfig(conflict_factor=1, same_post_factor=1)  # the matrix's scores
     weights = TermWeights(features)
     vecs = [vectors(f, weights) for f in features]
     matrix = ItemMatrix()
@@ -53,9 +54,7 @@ def test_matrix_scores_equal_pair_scores_before_conflicts(seed):
     gathered = matrix.scores([3, 7], [0, 29, 5], day, config)
     for i in range(10):
         for j in range(len(features)):
-            expected = pair_score(
-                features[i], vecs[i], features[j], vecs[j], ScoringConfig(conflict_factor=1)
-            )
+            expected = pair_score(features[i], vecs[i], features[j], vecs[j], before_conflicts)
             assert scores[i, j] == pytest.approx(expected.score, abs=1e-9)
     assert gathered[1, 2] == pytest.approx(scores[7, 5], abs=1e-9)
 
