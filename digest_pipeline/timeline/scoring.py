@@ -26,7 +26,8 @@ one benchmark: one kind of news, two developments); a headline naming nothing
 specific is about its leading actor (Google and OpenAI each raising money).
 And the day
 gap: stories recur within days to weeks, so similarity is discounted as the
-gap grows.
+gap grows. Two items of one post are discounted too (`same_post_factor`): a
+writer who gives two items usually reports two developments.
 """
 
 from __future__ import annotations
