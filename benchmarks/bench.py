@@ -63,7 +63,7 @@ FROM (
 """
 
 TIMELINE_CHILD = r"""
-import datetime as dt, json, random, sys, time
+import datetime as dt, heapq, itertools, json, random, sys, time
 from digest_pipeline.timeline.cluster import place_events
 from digest_pipeline.timeline.features import TimelineEvent
 
@@ -71,17 +71,23 @@ def events(total, seed=5):
     rng = random.Random(seed)
     cjk = "".join(random.Random(3).sample([chr(c) for c in range(0x4E00, 0x9FA6)], 2000))
     per_day, start, made, story = 100, dt.date(2020, 1, 1), 0, 0
-    active = []  # (next day, vocabulary, product, mentions left)
+    # Stories with mentions left: waiting for their next day, and due (the oldest-scheduled first).
+    # Heaps, not a list scanned for every item: 1M items in 31 s instead of 47 s, the same items.
+    order = itertools.count()
+    waiting = []  # (next day, order, (vocabulary, product, mentions left))
+    due = []  # (order, (vocabulary, product, mentions left))
     day = 0
     while made < total:
+        while waiting and waiting[0][0] <= day:
+            _, n, s = heapq.heappop(waiting)
+            heapq.heappush(due, (n, s))
         today = []
         while len(today) < per_day and made + len(today) < total:
-            due = [s for s in active if s[0] <= day]
             if due and rng.random() < 0.5:
-                s = due[0]; active.remove(s)
-                if s[3] > 1:
-                    active.append((day + rng.randint(1, 10), s[1], s[2], s[3] - 1))
-                vocabulary, product = s[1], s[2]
+                _, s = heapq.heappop(due)
+                if s[2] > 1:
+                    heapq.heappush(waiting, (day + rng.randint(1, 10), next(order), (s[0], s[1], s[2] - 1)))
+                vocabulary, product = s[0], s[1]
             else:
                 story += 1
                 vocabulary = "".join(rng.sample(cjk, 30))
@@ -89,7 +95,8 @@ def events(total, seed=5):
                 product = f"{brand}-{story % 997}.{story % 7}"
                 mentions = rng.choice([1, 1, 1, 2, 2, 3, 4])
                 if mentions > 1:
-                    active.append((day + rng.randint(1, 10), vocabulary, product, mentions - 1))
+                    again = (day + rng.randint(1, 10), next(order), (vocabulary, product, mentions - 1))
+                    heapq.heappush(waiting, again)
             words = "".join(rng.sample(vocabulary, 16))
             headline = f"{product} {words[:8]}"
             detail, filler = ''.join(rng.sample(vocabulary, 12)), ''.join(rng.sample(cjk, 40))
