@@ -234,6 +234,7 @@ def extract_names(folded: str) -> list[Name]:
 
 
 def _is_variant_word(word: str) -> bool:
+    """A short lower-case word that names a variant when it follows a version (mini, nano, turbo)."""
     return word.isalpha() and word.isascii() and len(word) <= 6 and word not in _STOP_WORDS
 
 

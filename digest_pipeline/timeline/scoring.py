@@ -295,9 +295,9 @@ def story_score_bound(scores: list[float], config: ScoringConfig) -> float:
 
     A conflict scales a pair's score by `conflict_factor` (raising a negative
     one), and too many conflicts make the score 0; so each pair is taken at the
-    larger of its two values, and the result is at least 0. (Two items of one
-    post only lower a positive score: `same_post_factor` needs nothing here.) This needs no
-    subject test, and lets the timeline skip stories that cannot matter.
+    larger of its two values, and the result is at least 0. Two items of one
+    post only lower a positive score, so `same_post_factor` needs nothing here.
+    This needs no subject test, and lets the timeline skip stories that cannot matter.
     """
     if not scores:
         return 0.0
