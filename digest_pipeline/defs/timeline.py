@@ -14,7 +14,7 @@ from digest_pipeline.defs.conditions import after_upstream_runs
 from digest_pipeline.defs.metadata import table_metadata
 from digest_pipeline.defs.partitions import run_post_dates
 from digest_pipeline.defs.resources import DUCKDB_WRITER_POOL
-from digest_pipeline.timeline.cluster import TimelineConfig
+from digest_pipeline.timeline.cluster import PLACEMENT_CODE_VERSION, TimelineConfig
 from digest_pipeline.warehouse.integrity import miscounted_stories, placement_problems
 from digest_pipeline.warehouse.schema import TIMELINE_TABLES, apply_schema, enforced_key
 from digest_pipeline.warehouse.timeline_tables import (
@@ -61,6 +61,7 @@ def _config() -> TimelineConfig:
             group_name=_GROUPS.get(table, "timeline"),
             kinds=_KINDS,
             automation_condition=after_upstream_runs(),
+            code_version=str(PLACEMENT_CODE_VERSION),
         )
         for table, text in _DESCRIPTIONS.items()
     ],

@@ -10,6 +10,7 @@ from digest_pipeline.defs.metadata import DETAILED_MAX_PARTITIONS, selected_tabl
 from digest_pipeline.defs.partitions import describe_scope, post_dates, run_post_dates
 from digest_pipeline.defs.resources import DUCKDB_WRITER_POOL
 from digest_pipeline.parallel import batched
+from digest_pipeline.posts.parse import PARSER_VERSION
 from digest_pipeline.warehouse.integrity import (
     ORPHAN_TABLES,
     current_versions_without_post,
@@ -65,6 +66,7 @@ event per other table, which can then carry its schema and preview.
             group_name="warehouse",
             kinds=_KINDS,
             partitions_def=post_dates if table == PARTITIONED_TABLE else None,
+            code_version=PARSER_VERSION,
         )
         for table, text in _DESCRIPTIONS.items()
     ],

@@ -15,6 +15,15 @@ from digest_pipeline.posts.links import extract_links
 from digest_pipeline.posts.records import ParsedPost
 from digest_pipeline.posts.sections import split_sections
 
+PARSER_VERSION = "2"
+"""Bump when a change to parsing can change the rows of a post already stored.
+
+It is the post tables' Dagster code version: after an upgrade the UI shows the
+dates parsed by another version as stale ("code version changed"), and a
+backfill of `posts` over them parses them again. Version 2 (2026-12-02): a
+one-line item whose headline leads with a category label keeps its headline.
+"""
+
 
 def decode_post(data: bytes) -> str:
     """UTF-8 text with the BOM dropped and line ends made LF; rejects what is not text."""

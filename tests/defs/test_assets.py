@@ -10,7 +10,9 @@ from digest_pipeline.cli import build
 from digest_pipeline.definitions import defs
 from digest_pipeline.defs.partitions import POST_DATES_PARTITION, RANGE_END_TAG, RANGE_START_TAG
 from digest_pipeline.defs.resources import build_resources
+from digest_pipeline.posts.parse import PARSER_VERSION
 from digest_pipeline.settings import work_warehouse_path
+from digest_pipeline.timeline.cluster import PLACEMENT_CODE_VERSION
 from digest_pipeline.warehouse.schema import POST_TABLES, SCAN_TABLES, TREND_TABLES, WAREHOUSE_TABLES
 
 
@@ -36,6 +38,10 @@ def test_definitions_load_with_every_table_asset_and_checks() -> None:
     assert groups == {"ingest", "warehouse", "timeline", "trends", "publish"}
     # Every table writer (and the publish step) waits for the one duckdb_writer slot.
     assert all(graph.get(key).pools == {"duckdb_writer"} for key in graph.get_all_asset_keys())
+    # The code that shapes the rows is versioned, so the UI can say which rows an upgrade left stale.
+    versions = {key.to_user_string(): graph.get(key).code_version for key in graph.get_all_asset_keys()}
+    assert {versions[table] for table in POST_TABLES} == {PARSER_VERSION}
+    assert versions["stories"] == versions["story_events"] == str(PLACEMENT_CODE_VERSION)
 
 
 def test_materialize_one_partition_writes_only_that_date(seeded_posts: Path, warehouse_file: Path) -> None:
@@ -70,6 +76,9 @@ def test_materialize_one_partition_writes_only_that_date(seeded_posts: Path, war
         for m in result.asset_materializations_for_node("post_tables")
     }
     assert row_counts["events"] == 4 and row_counts["post_sources"] == 10
+    # Each date records the parser's version: Dagster marks dates parsed by another one stale.
+    recorded = instance.get_latest_materialization_event(dg.AssetKey("posts"))
+    assert recorded.asset_materialization.tags["dagster/code_version"] == PARSER_VERSION
 
 
 @pytest.fixture
