@@ -29,6 +29,7 @@ from digest_pipeline.ingest.files import (
     list_posts_folder,
     scan_file,
 )
+from digest_pipeline.posts.parse import PARSER_VERSION
 
 STATE_VERSION = 1
 """Bumped whenever the state layout changes: an older state then reads as no state at all."""
@@ -275,13 +276,24 @@ WHERE NOT EXISTS (SELECT 1 FROM post_versions v
 """
 
 
-def _query_warehouse(database: str | Path, sql: str) -> list[tuple] | None:
+# A date is not built either when another parser version wrote it (see `PARSER_VERSION`).
+_DATES_PARSED_BY_ANOTHER_VERSION = """
+SELECT DISTINCT p.post_date::VARCHAR FROM posts p
+WHERE NOT EXISTS (SELECT 1 FROM pipeline.parsed_dates d
+    WHERE d.post_date = p.post_date AND d.parsed_with = $version)
+"""
+_POST_DATES = "SELECT DISTINCT post_date::VARCHAR FROM posts"
+
+
+def _query_warehouse(
+    database: str | Path, sql: str, parameters: dict[str, object] | None = None
+) -> list[tuple] | None:
     """Rows of a read-only query; None when the file is missing, locked or not yet scanned."""
     if not Path(database).is_file():
         return None
     try:
         with duckdb.connect(str(database), read_only=True) as con:
-            return con.execute(sql).fetchall()
+            return con.execute(sql, parameters).fetchall()
     except duckdb.Error:  # locked by a running build, or tables not created yet
         return None
 
@@ -304,9 +316,16 @@ def state_from_warehouse(database: str | Path) -> FolderState:
 
 
 def dates_not_built(database: str | Path) -> tuple[str, ...]:
-    """Post dates whose rows in posts do not match the current versions (e.g. a failed run).
+    """Post dates whose rows in posts do not match the current versions (e.g. a failed run), or
+    were written by another version of the parser (an upgrade: they are parsed again).
 
     Read from the working file, for the reason `state_from_warehouse` gives: a run
     that failed half-way left its mark there, never in the published file.
     """
-    return tuple(sorted(row[0] for row in _query_warehouse(database, _DATES_NOT_BUILT) or []))
+    unmatched = _query_warehouse(database, _DATES_NOT_BUILT)
+    if unmatched is None:
+        return ()
+    parsed_before = _query_warehouse(database, _DATES_PARSED_BY_ANOTHER_VERSION, {"version": PARSER_VERSION})
+    if parsed_before is None:  # a warehouse from before parser versions were kept: all of it
+        parsed_before = _query_warehouse(database, _POST_DATES) or []
+    return tuple(sorted({row[0] for row in unmatched + parsed_before}))

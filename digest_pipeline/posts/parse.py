@@ -18,10 +18,12 @@ from digest_pipeline.posts.sections import split_sections
 PARSER_VERSION = "2"
 """Bump when a change to parsing can change the rows of a post already stored.
 
-It is the post tables' Dagster code version: after an upgrade the UI shows the
-dates parsed by another version as stale ("code version changed"), and a
-backfill of `posts` over them parses them again. Version 2 (2026-12-02): a
-one-line item whose headline leads with a category label keeps its headline.
+Each post date records the version that wrote it (`pipeline.parsed_dates`): a
+date written by another version is not built (`ingest.watch.dates_not_built`),
+so the next run (sensor, schedule or `build`) parses it again. It is also the
+post tables' Dagster code version, so the UI shows such dates as stale ("code
+version changed") until then. Version 2 (2026-12-02): a one-line item whose
+headline leads with a category label keeps its headline.
 """
 
 

@@ -19,6 +19,7 @@ import polars as pl
 
 from digest_pipeline.parallel import map_chunks
 from digest_pipeline.posts import ParsedPost, parse_post, tag_key
+from digest_pipeline.posts.parse import PARSER_VERSION
 from digest_pipeline.warehouse.schema import POST_TABLES
 from digest_pipeline.warehouse.trend_tables import PENDING_DATE_TABLES
 
@@ -333,6 +334,11 @@ def replace_post_dates(
         con.unregister("frame")
         # The timeline looks for new, changed or withdrawn items on these dates only.
         con.execute("INSERT INTO pipeline.timeline_pending SELECT post_date FROM run_dates")
+        # Which parser wrote these dates: after a parser upgrade the others are parsed again.
+        con.execute(
+            "INSERT OR REPLACE INTO pipeline.parsed_dates SELECT post_date, $version FROM run_dates",
+            {"version": PARSER_VERSION},
+        )
         # And the trend tables recompute these dates (the day-by-day series: from the earliest on).
         con.execute(
             "INSERT INTO pipeline.trends_pending SELECT t.table_name, d.post_date "

@@ -23,6 +23,8 @@ from digest_pipeline.ingest.watch import (
     plan_changes,
     state_from_warehouse,
 )
+from digest_pipeline.settings import work_warehouse_path
+from digest_pipeline.warehouse import post_tables
 from digest_pipeline.warehouse.schema import apply_schema
 
 POST = "---\nmodel: qwen\ndate: {date}\ntitle: t\n---\n\n## 📰 本週新聞焦點\n\n1) headline {n}\nbody\n"
@@ -259,6 +261,30 @@ def test_warehouse_state_compares_by_content(
     plan = plan_changes(seeded_posts, state)
     assert len(reads) == 6  # size and mtime unknown: every file hashed once ...
     assert not plan.has_changes  # ... and all match what the warehouse recorded
+
+
+def test_dates_written_by_another_parser_version_are_not_built(
+    seeded_posts: Path, warehouse_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines: list[str] = []
+    build(str(seeded_posts), str(warehouse_file), log=lambda *_: None)
+    work = work_warehouse_path(str(warehouse_file))
+    assert dates_not_built(work) == ()
+    with duckdb.connect(work) as con:
+        con.execute("UPDATE pipeline.parsed_dates SET parsed_with = 'older' WHERE post_date = '2025-12-26'")
+    assert dates_not_built(work) == ("2025-12-26",)
+    with duckdb.connect(work) as con:  # a warehouse from before parser versions were recorded
+        con.execute("DROP TABLE pipeline.parsed_dates")
+    assert len(dates_not_built(work)) == 5
+
+    # An upgrade: the next build parses every date again, and then none is left.
+    monkeypatch.setattr(watch, "PARSER_VERSION", "next")
+    monkeypatch.setattr(post_tables, "PARSER_VERSION", "next")
+    build(str(seeded_posts), str(warehouse_file), log=lines.append)
+    assert any("5 post dates, 5 to build" in line for line in lines)
+    assert dates_not_built(work) == ()
+    with duckdb.connect(work, read_only=True) as con:
+        assert con.execute("SELECT DISTINCT parsed_with FROM pipeline.parsed_dates").fetchall() == [("next",)]
 
 
 def test_locked_warehouse_is_an_empty_state(tmp_path: Path) -> None:
