@@ -17,8 +17,10 @@ import json
 import os
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import polars as pl
@@ -30,6 +32,8 @@ from digest_pipeline.ingest.files import (
     scan_file,
 )
 from digest_pipeline.posts.parse import PARSER_VERSION
+
+T = TypeVar("T")
 
 STATE_VERSION = 1
 """Bumped whenever the state layout changes: an older state then reads as no state at all."""
@@ -276,26 +280,34 @@ WHERE NOT EXISTS (SELECT 1 FROM post_versions v
 """
 
 
-# A date is not built either when another parser version wrote it (see `PARSER_VERSION`).
+# A date is not built either when another parser version wrote it (see `PARSER_VERSION`),
+# or it was written before the versions were recorded (every date, then).
 _DATES_PARSED_BY_ANOTHER_VERSION = """
 SELECT DISTINCT p.post_date::VARCHAR FROM posts p
 WHERE NOT EXISTS (SELECT 1 FROM pipeline.parsed_dates d
     WHERE d.post_date = p.post_date AND d.parsed_with = $version)
 """
 _POST_DATES = "SELECT DISTINCT post_date::VARCHAR FROM posts"
+_VERSIONS_RECORDED = (
+    "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'pipeline' AND table_name = 'parsed_dates'"
+)
 
 
-def _query_warehouse(
-    database: str | Path, sql: str, parameters: dict[str, object] | None = None
-) -> list[tuple] | None:
-    """Rows of a read-only query; None when the file is missing, locked or not yet scanned."""
+def _read_warehouse(database: str | Path, read: Callable[[duckdb.DuckDBPyConnection], T]) -> T | None:
+    """What `read` returns from a read-only connection; None when the file is missing, locked or
+    not yet scanned."""
     if not Path(database).is_file():
         return None
     try:
         with duckdb.connect(str(database), read_only=True) as con:
-            return con.execute(sql, parameters).fetchall()
+            return read(con)
     except duckdb.Error:  # locked by a running build, or tables not created yet
         return None
+
+
+def _query_warehouse(database: str | Path, sql: str) -> list[tuple] | None:
+    """Rows of a read-only query; None when the file is missing, locked or not yet scanned."""
+    return _read_warehouse(database, lambda con: con.execute(sql).fetchall())
 
 
 def state_from_warehouse(database: str | Path) -> FolderState:
@@ -322,10 +334,13 @@ def dates_not_built(database: str | Path) -> tuple[str, ...]:
     Read from the working file, for the reason `state_from_warehouse` gives: a run
     that failed half-way left its mark there, never in the published file.
     """
-    unmatched = _query_warehouse(database, _DATES_NOT_BUILT)
-    if unmatched is None:
-        return ()
-    parsed_before = _query_warehouse(database, _DATES_PARSED_BY_ANOTHER_VERSION, {"version": PARSER_VERSION})
-    if parsed_before is None:  # a warehouse from before parser versions were kept: all of it
-        parsed_before = _query_warehouse(database, _POST_DATES) or []
-    return tuple(sorted({row[0] for row in unmatched + parsed_before}))
+
+    def read(con: duckdb.DuckDBPyConnection) -> set[str]:
+        dates = {row[0] for row in con.execute(_DATES_NOT_BUILT).fetchall()}
+        if con.execute(_VERSIONS_RECORDED).fetchall()[0][0]:
+            stale = con.execute(_DATES_PARSED_BY_ANOTHER_VERSION, {"version": PARSER_VERSION})
+        else:
+            stale = con.execute(_POST_DATES)
+        return dates | {row[0] for row in stale.fetchall()}
+
+    return tuple(sorted(_read_warehouse(database, read) or ()))

@@ -166,8 +166,14 @@ def _is_name_word(word: str, alone: bool) -> bool:
 # "Kimi K3 1.6 兆參數", "LMArena 1501 分", "OpenAI 5 月". Only units that cannot start another
 # word: 分 only before a non-CJK character ("Gemini 3 分析師" keeps its 3).
 _QUANTITY_UNITS = ("億", "萬", "兆", "%", "倍", "美元", "歐元", "元", "個", "筆", "顆", "年", "月", "日")
-_QUANTITY_SPELLINGS = sorted({re.escape(f) for unit in _QUANTITY_UNITS for f in (unit, fold_script(unit))})
-_QUANTITY_AFTER = re.compile(r"\s*(?:{}|分(?![\u3400-\u9fff]))".format("|".join(_QUANTITY_SPELLINGS)))
+
+
+def _spellings(words: tuple[str, ...]) -> str:
+    """A regex alternation of the words as written and as folded (text is matched either way)."""
+    return "|".join(sorted({re.escape(f) for word in words for f in (word, fold_script(word))}))
+
+
+_QUANTITY_AFTER = re.compile(rf"\s*(?:{_spellings(_QUANTITY_UNITS)}|分(?![\u3400-\u9fff]))")
 
 
 # A Chinese product name with a version (文心 5.5, 混元 3.0, 豆包大模型 2.5): a run of CJK
@@ -180,16 +186,15 @@ _QUANTITY_AFTER = re.compile(r"\s*(?:{}|分(?![\u3400-\u9fff]))".format("|".join
 _CJK_VERSIONED = re.compile(r"([\u3400-\u9fff]{2,8})\s*([1-9]\.\d{1,2})(?![\d.])")
 _CJK_GENERIC_TAILS = ("大模型", "模型", "系列", "家族")
 _CJK_FUNCTION = frozenset(
-    "第約达達至近逾超僅仅為为到從从破升降增減减漲涨跌共每比入出活戶户剩餘余的了與与和及或在於于是"
-    "離离給给較较換换續续用"
+    f
+    for c in "第約達至近逾超僅為到從破升降增減漲跌共每比入出活戶剩餘的了與和及或在於是離給較換續用"
+    for f in (c, fold_script(c))
 )
-# After the number: a unit makes it an amount (3.16 億, 1.25 美元); 版 or 代 a version of
-# something named elsewhere (1.5 版, 3.5 世代); a Latin word a Latin name written without its
-# family (改用 3.5 Flash), so the characters before it are a verb, not a name.
-_NOT_A_NAME_AFTER = re.compile(
-    r"\s*(?:[億亿萬万兆千百%倍元美歐欧英鎊镑秒分個个家次名人件款張张條条篇台部週周天小時时度版代]"
-    r"|世代|[A-Za-z])"
-)
+# After the number: a unit makes it an amount (3.16 億, 1.25 美元, the units above and more);
+# 版 or 代 a version of something named elsewhere (1.5 版, 3.5 世代); a Latin word a Latin name
+# written without its family (改用 3.5 Flash), so the characters before it are a verb, not a name.
+_NOT_A_NAME_UNITS = (*_QUANTITY_UNITS, *"千百英鎊秒分家次名人件款張條篇台部週天小時度版代", "世代")
+_NOT_A_NAME_AFTER = re.compile(rf"\s*(?:{_spellings(_NOT_A_NAME_UNITS)}|[A-Za-z])")
 
 
 def _cjk_versioned_names(text: str) -> list[tuple[int, Name]]:
