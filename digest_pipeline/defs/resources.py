@@ -45,7 +45,7 @@ that bounds the rewrite at any length of history; the file grows about 9% (less
 even compression) and a 10k-post build took no longer.
 """
 
-BLOCK_BYTES = 16_384
+BLOCK_BYTES = 65_536
 """Block size of a new working file (DuckDB's default is 262,144); a file keeps the size it was made with.
 
 A checkpoint writes every block that holds a changed row group or index node,
@@ -53,13 +53,29 @@ and the publish then writes and fsyncs each of those blocks again. A primary
 key over random ids (`sources`, `events`: hashes) changes nodes all over its
 index: on a 100k-post warehouse, a daily run's ~200 new source ids changed
 about 130 of the `sources` key's 256 KiB blocks, and 340-380 blocks (85-95 MiB)
-changed in all, mostly index nodes. Blocks of 16 KiB change about as many,
-sixteen times smaller: the daily publish took 0.34-0.42 s instead of 0.77-0.87 s
-(same days, taking turns). Bulk writes pay for it: the checkpoint after a first
-scan of 100k posts took 4.2-4.6 s instead of 1.3-1.5 s, about 10 s more over a
-full 100k build. 64 KiB blocks cost 0.13 s more a day than 16 KiB and saved about
-8 s a full build; a daily pipeline pays the block size every day and a full build
-once. Any DuckDB from 1.2 on reads such a file with a plain `connect`.
+changed in all, mostly index nodes. Smaller blocks change about as many, so a
+daily publish writes less: 0.77-0.87 s with 256 KiB blocks, 0.34-0.42 s with
+16 KiB and about 0.13 s more with 64 KiB (same days, taking turns).
+
+Bulk writes pay for small blocks, and 16 KiB was too small: a post's text (the
+content of `post_versions`, a section's body) is a string of 5-15 KB, which at
+16 KiB blocks nearly fills a block of its own. Writing the 100k posts' texts took
+12-15 s at 16 KiB against 5.7-6.4 s at 64 or 256 KiB, and ingesting the 100k
+posts (scan and post tables) 103 s against 76 s at 64 KiB (2026-12-02, with the
+checkpoint threshold below in both). Any DuckDB from 1.2 on reads such a file
+with a plain `connect`.
+"""
+
+CHECKPOINT_THRESHOLD = "8GB"
+"""WAL size at which DuckDB checkpoints by itself (its default is 16 MB).
+
+Each checkpoint writes every changed block, and the indexes of the big tables
+change all over: with the default, the 25 batches of a 100k-post first build
+each checkpointed, rewriting indexes that grow with every batch (the commits
+of the post tables took 29.7 s in all; 7.7 s with this). A build checkpoints
+once anyway, when it publishes (`WarehouseResource.checkpoint`), and DuckDB
+checkpoints when the last connection closes, so nothing stays in the WAL
+longer than a run.
 """
 
 OPEN_RETRIES = 10
@@ -182,6 +198,7 @@ def warehouse_resource(database: str, published: str = "") -> WarehouseResource:
             "memory_limit": DUCKDB_MEMORY_LIMIT,
             "temp_directory": f"{database}.tmp",
             "preserve_insertion_order": False,
+            "checkpoint_threshold": CHECKPOINT_THRESHOLD,
         },
     )
 

@@ -51,3 +51,19 @@ def test_a_new_working_file_gets_small_blocks_and_an_old_one_keeps_its_own(tmp_p
             con.execute("CREATE OR REPLACE TABLE u AS SELECT range AS i FROM range(1000)")
     assert _block_size(new) == BLOCK_BYTES < 262_144
     assert _block_size(old) == 262_144
+
+
+def test_commits_do_not_checkpoint_every_16_mb_of_wal(tmp_path):
+    """A bulk build commits batch after batch: each automatic checkpoint would rewrite the growing
+    indexes, so the WAL is folded when the run publishes or closes, not by its size."""
+    database = tmp_path / "work.duckdb"
+    wal = tmp_path / "work.duckdb.wal"
+    with warehouse_resource(str(database)).get_connection() as con:
+        con.execute("CREATE TABLE t (i BIGINT PRIMARY KEY, text VARCHAR)")
+        for batch in range(4):  # about 40 MB of WAL, past DuckDB's default threshold of 16 MB
+            con.execute(
+                "INSERT INTO t SELECT range, repeat('x', 1000) FROM range($first, $first + 10000)",
+                {"first": batch * 10000},
+            )
+        assert wal.stat().st_size > 16 * 2**20
+    assert not wal.exists() or wal.stat().st_size == 0  # folded when the last connection closed
