@@ -1,5 +1,6 @@
 import duckdb
 
+from digest_pipeline.defs import resources
 from digest_pipeline.defs.resources import BLOCK_BYTES, ROW_GROUP_ROWS, warehouse_resource
 
 
@@ -67,3 +68,23 @@ def test_commits_do_not_checkpoint_every_16_mb_of_wal(tmp_path):
             )
         assert wal.stat().st_size > 16 * 2**20
     assert not wal.exists() or wal.stat().st_size == 0  # folded when the last connection closed
+
+
+def test_a_step_that_wrote_a_lot_folds_its_wal_when_done_and_a_small_one_does_not(tmp_path, monkeypatch):
+    """Bulk steps checkpoint once at their end (even while a build holds the file open); daily
+    steps leave their few writes for the publish's checkpoint."""
+    monkeypatch.setattr(resources, "WAL_FOLD_BYTES", 2**20)
+    database = tmp_path / "work.duckdb"
+    wal = tmp_path / "work.duckdb.wal"
+    resource = warehouse_resource(str(database))
+    with resource.held_open():
+        with resource.get_connection() as con:
+            con.execute("CREATE TABLE t (i BIGINT PRIMARY KEY, text VARCHAR)")
+            con.execute("INSERT INTO t VALUES (0, 'small')")
+        small = wal.stat().st_size
+        with resource.get_connection() as con:
+            con.execute("INSERT INTO t SELECT range, repeat('x', 1000) FROM range(1, 5000)")
+            assert wal.stat().st_size > 2**20
+        folded = wal.stat().st_size if wal.exists() else 0
+    assert 0 < small < 2**20
+    assert folded < small
