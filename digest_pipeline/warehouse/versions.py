@@ -57,9 +57,11 @@ def scan_frame(scanned: Sequence[ScannedFile]) -> pl.DataFrame:
 # The read files that differ from what post_files recorded (new, re-read or changed), the
 # recorded files no longer listed, and the posts either touches: the only rows whose
 # versions, status or reasons can change. A daily scan of a long history writes a day's worth.
+# Only the changed files' names are kept (joined back to `scan` for their text): a first scan
+# copied every text once more into this table, and the versions' insert then sorted them all.
 _CHANGES = """
 CREATE OR REPLACE TEMP TABLE scan_changed AS
-SELECT s.* FROM scan s
+SELECT s.source_file, s.post_id FROM scan s
 ANTI JOIN post_files f ON f.source_file = s.source_file AND f.content_sha256 = s.content_sha256
     AND f.size_bytes = s.size_bytes AND f.mtime_ns = s.mtime_ns
     AND f.post_id IS NOT DISTINCT FROM s.post_id AND (f.status = 'rejected') = (s.reject_reason IS NOT NULL);
@@ -73,12 +75,15 @@ WHERE f.post_id IS NOT NULL AND (f.source_file IN (SELECT source_file FROM scan_
 
 _UPSERT_VERSIONS = """
 INSERT INTO post_versions BY NAME
+-- One row per new content: the file whose path sorts last among those that hold it.
 SELECT post_id, content_sha256, model, post_date, source_file, identity_source,
        $scanned_at AS first_ingested_at, $scanned_at AS last_seen_at, false AS is_current, content,
        front_matter::JSON AS front_matter
-FROM scan_changed
-WHERE reject_reason IS NULL
-QUALIFY row_number() OVER (PARTITION BY post_id, content_sha256 ORDER BY source_file DESC) = 1
+FROM scan
+SEMI JOIN (
+    SELECT max(source_file) AS source_file FROM scan SEMI JOIN scan_changed USING (source_file)
+    WHERE reject_reason IS NULL GROUP BY post_id, content_sha256
+) USING (source_file)
 ON CONFLICT (post_id, content_sha256) DO UPDATE
 SET last_seen_at = excluded.last_seen_at, source_file = excluded.source_file
 """
@@ -109,7 +114,7 @@ WHERE v.post_id = w.post_id
 _UPSERT_REJECTS = """
 INSERT INTO ingest_rejects
 SELECT source_file, content_sha256, reject_reason, size_bytes, $scanned_at, $scanned_at
-FROM scan_changed
+FROM scan SEMI JOIN scan_changed USING (source_file)
 WHERE reject_reason IS NOT NULL
 ON CONFLICT (source_file, content_sha256) DO UPDATE
 SET last_seen_at = excluded.last_seen_at, reason = excluded.reason

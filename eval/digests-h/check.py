@@ -77,10 +77,10 @@ def items_of(section: list[str]) -> tuple[list[str], list[str]]:
 def describe_style(section: list[str], styles: list[str]) -> str:
     kind = styles[0] if styles else "?"
     if kind == "paren-number":
-        one_line = all("：" in l for l in section if re.match(r"^\d+\)", l))
+        one_line = all("：" in line for line in section if re.match(r"^\d+\)", line))
         return "`1) headline：body` one line" if one_line else "`1) headline` + paragraph"
     if kind == "dash":
-        nested = any(l.startswith("  - ") for l in section)
+        nested = any(line.startswith("  - ") for line in section)
         return "`- headline` + nested `  - body`" if nested else "`- headline` + paragraph"
     if kind == "heading":
         return "`### headline`"
@@ -109,7 +109,7 @@ def main() -> int:
         text = path.read_text(encoding="utf-8")
         try:
             meta, body = split_front_matter(text)
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             errors.append(f"{path.name}: {e}")
             continue
         for f in REQUIRED_FIELDS:
@@ -120,7 +120,7 @@ def main() -> int:
         if meta.get("model") != m["model"] or m["model"] not in MODELS:
             errors.append(f"{path.name}: model {meta.get('model')} mismatch")
         for sec in REQUIRED_SECTIONS:
-            if not any(l.startswith("## ") and sec in l for l in body.splitlines()):
+            if not any(line.startswith("## ") and sec in line for line in body.splitlines()):
                 errors.append(f"{path.name}: missing section {sec}")
         links = re.findall(r"^- \[.+\]\(https?://\S+\)\s*$", body, flags=re.M)
         if not 8 <= len(links) <= 12:
