@@ -182,8 +182,10 @@ def two_builds_at_once(root: Path, posts: Path, warehouse: Path) -> list[Check]:
     count, _ = posts_summary(warehouse)
     expected = len(list(posts.iterdir()))
     return [
-        (f"both builds succeed (exits {first.returncode}, {second.returncode})",
-         first.returncode == second.returncode == 0),
+        (
+            f"both builds succeed (exits {first.returncode}, {second.returncode})",
+            first.returncode == second.returncode == 0,
+        ),
         (f"one build waited for the other's lock ({waited})", waited == 1),
         (f"the published file is whole: {count} posts of {expected}", count == expected),
     ]
@@ -219,8 +221,11 @@ def main(post_count: int = 40) -> int:
     with tempfile.TemporaryDirectory(prefix="digest-stress-") as tmp:
         root = Path(tmp)
         posts, warehouse = dated_posts(root / "posts", post_count), root / "warehouse" / "digest.duckdb"
-        print(f"stress: {post_count} posts in {posts}; published {warehouse}; "
-              f"working {settings.work_warehouse_path(str(warehouse))}", flush=True)
+        print(
+            f"stress: {post_count} posts in {posts}; published {warehouse}; "
+            f"working {settings.work_warehouse_path(str(warehouse))}",
+            flush=True,
+        )
         for name, scenario in SCENARIOS:
             started = time.perf_counter()
             print(f"\n== {name}", flush=True)

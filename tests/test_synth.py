@@ -93,9 +93,25 @@ def test_every_list_style_and_quirk_occurs(three_hundred: Path) -> None:
         seen.add("ai_summary" if "\nai_summary: " in text else "no ai_summary")
         seen.add("attribution" if "（來源：" in news else "")
     assert seen >= {
-        "one_line", "numbered_top_bullet", "numbered_paragraph", "bullet_nested", "bullet_indented",
-        "bom", "crlf", "plain", "tags quoted", "tags bare", "date quoted", "date time", "date",
-        "model upper", "model lower", "model title", "ai_summary", "no ai_summary", "attribution",
+        "one_line",
+        "numbered_top_bullet",
+        "numbered_paragraph",
+        "bullet_nested",
+        "bullet_indented",
+        "bom",
+        "crlf",
+        "plain",
+        "tags quoted",
+        "tags bare",
+        "date quoted",
+        "date time",
+        "date",
+        "model upper",
+        "model lower",
+        "model title",
+        "ai_summary",
+        "no ai_summary",
+        "attribution",
     }
 
 

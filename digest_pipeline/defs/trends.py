@@ -162,8 +162,10 @@ def _gaps(con: duckdb.DuckDBPyConnection, table: str) -> tuple[bool, dict[str, o
 shares_sum_to_one = _trend_check(
     "shares_sum_to_one",
     SHARES,
-    lambda table: f"Every {SHARES[table].share} lies in [0, 1], and a period's shares sum to 1 "
-    f"whenever it has any {SHARES[table].count}.",
+    lambda table: (
+        f"Every {SHARES[table].share} lies in [0, 1], and a period's shares sum to 1 "
+        f"whenever it has any {SHARES[table].count}."
+    ),
     "A share outside [0, 1] or a period not summing to 1 means rows were lost or counted twice.",
     _shares,
 )

@@ -9,6 +9,7 @@ lists every item exactly once and nothing else.
 Usage: python check.py [path/to/gold.yaml]
 Exit code 0 when everything passes.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,7 +42,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     if end < 0:
         raise ValueError("unterminated front matter")
     meta = yaml.safe_load(text[4:end])
-    return meta, text[end + 5:]
+    return meta, text[end + 5 :]
 
 
 def news_section(body: str) -> list[str]:
@@ -180,16 +181,20 @@ def main() -> int:
     total = sum(counts.values())
     recurring = [s for s, st in stories.items() if len(st.get("events", [])) > 1]
     one_off = [s for s, st in stories.items() if len(st.get("events", [])) == 1]
-    cross = [s for s, st in stories.items()
-             if len({str(e).split("-")[0] for e in st.get("events", [])}) > 1]
-    same_post = [s for s, st in stories.items()
-                 if len({str(e).split("#")[0] for e in st.get("events", [])}) < len(st.get("events", []))]
+    cross = [s for s, st in stories.items() if len({str(e).split("-")[0] for e in st.get("events", [])}) > 1]
+    same_post = [
+        s
+        for s, st in stories.items()
+        if len({str(e).split("#")[0] for e in st.get("events", [])}) < len(st.get("events", []))
+    ]
     print("model    date        items  style")
     for row in table:
         print(f"{row[0]:<8} {row[1]}  {row[2]:>5}  {row[3]}")
-    print(f"posts={len(counts)} items={total} stories={len(stories)} "
-          f"recurring={len(recurring)} one-off={len(one_off)} cross-digest={len(cross)} "
-          f"twice-in-one-post={len(same_post)}")
+    print(
+        f"posts={len(counts)} items={total} stories={len(stories)} "
+        f"recurring={len(recurring)} one-off={len(one_off)} cross-digest={len(cross)} "
+        f"twice-in-one-post={len(same_post)}"
+    )
     if errors:
         print("\nFAILED:")
         for e in errors:
