@@ -9,6 +9,7 @@ from digest_pipeline.defs.conditions import after_upstream_runs
 from digest_pipeline.defs.metadata import DETAILED_MAX_PARTITIONS, selected_tables, table_metadata
 from digest_pipeline.defs.partitions import describe_scope, post_dates, run_post_dates
 from digest_pipeline.defs.resources import DUCKDB_WRITER_POOL
+from digest_pipeline.parallel import batched
 from digest_pipeline.posts.parse import PARSER_VERSION
 from digest_pipeline.warehouse.integrity import (
     ORPHAN_TABLES,
@@ -17,9 +18,6 @@ from digest_pipeline.warehouse.integrity import (
     posts_with_wrong_item_count,
 )
 from digest_pipeline.warehouse.post_tables import (
-    POSTS_PER_BATCH,
-    current_posts_per_date,
-    date_batches,
     parsed_batches,
     refresh_sources,
     replace_post_dates,
@@ -29,6 +27,8 @@ from digest_pipeline.warehouse.trend_tables import KEYS as TREND_KEYS
 from digest_pipeline.warehouse.trend_tables import rewritten_rows, rows_checked
 
 _KINDS = {"duckdb", "polars"}
+DATES_PER_BATCH = 200
+"""Post dates parsed and written per transaction in one run (a backfill of years is many batches)."""
 _DESCRIPTIONS = {
     "posts": "One row per current post (model + date): front matter, trend summary, counts.",
     "post_sections": "Every section of every current post, whole: analysis and outlook included.",
@@ -82,8 +82,7 @@ def post_tables(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
         # texts and frames in memory are two batches', never the whole history's; the next
         # batch parses on the workers while this one is written.
         done = 0
-        batches = date_batches(current_posts_per_date(con, days), POSTS_PER_BATCH)
-        for batch, posts, frames in parsed_batches(con, batches):
+        for batch, posts, frames in parsed_batches(con, batched(days, DATES_PER_BATCH)):
             replace_post_dates(con, batch, frames)
             done += len(batch)
             context.log.info(

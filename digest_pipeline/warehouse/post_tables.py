@@ -301,52 +301,6 @@ def current_versions(con: duckdb.DuckDBPyConnection, post_dates: list[dt.date]) 
     ).fetchall()
 
 
-POSTS_PER_BATCH = 8000
-"""Posts parsed and written per transaction in a long run (a backfill of years is many batches).
-
-Large enough that a batch's rows fill whole row groups (32,768 rows: about 6,500
-posts' items at five a post) for the big child tables: DuckDB then writes them
-straight to the file instead of the WAL, and the commit has little left to do.
-Batches of 200 dates (4,000 synthetic posts, 1,200 real ones at six a day) went
-through the WAL: the post tables of 100k posts took 54.5 s (commits 7.4 s)
-against 37.7 s (2.4 s) with 20,000 posts a batch, whose two batches in memory
-(the one written, the one parsed) raised the peak from 1,575 to 1,814 MiB, and
-44.7 s (3.1 s) with 8,000, at a peak of 1,578 MiB (2026-12-02, the scan and post
-tables alone, one run each).
-"""
-
-
-def date_batches(posts_per_date: Iterable[tuple[dt.date, int]], max_posts: int) -> list[list[dt.date]]:
-    """Consecutive dates grouped into batches of at most `max_posts` posts, in order.
-
-    A date is never split (its rows are replaced in one transaction), so a date
-    with more posts than `max_posts` is a batch of its own.
-    """
-    batches: list[list[dt.date]] = []
-    size = 0
-    for day, posts in posts_per_date:
-        if not batches or size + posts > max_posts:
-            batches.append([])
-            size = 0
-        batches[-1].append(day)
-        size += posts
-    return batches
-
-
-def current_posts_per_date(
-    con: duckdb.DuckDBPyConnection, post_dates: list[dt.date]
-) -> list[tuple[dt.date, int]]:
-    """(date, current posts) for each of these dates, in date order (0 for a date with none)."""
-    counts = dict(
-        con.execute(
-            "SELECT post_date, count(*) FROM post_versions WHERE is_current "
-            "AND list_contains($dates::DATE[], post_date) GROUP BY post_date",
-            {"dates": post_dates},
-        ).fetchall()
-    )
-    return [(day, counts.get(day, 0)) for day in sorted(post_dates)]
-
-
 def parsed_batches(
     con: duckdb.DuckDBPyConnection, batches: Iterable[Sequence[dt.date]]
 ) -> Iterator[tuple[list[dt.date], int, dict[str, pl.DataFrame]]]:

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from digest_pipeline.ingest import list_posts_folder
@@ -16,9 +14,7 @@ from digest_pipeline.posts import front_matter
 from digest_pipeline.posts.parse import decode_post
 from digest_pipeline.warehouse import post_tables
 from digest_pipeline.warehouse.post_tables import (
-    current_posts_per_date,
     current_versions,
-    date_batches,
     parse_current,
     parsed_batches,
     parsed_table_frames,
@@ -197,29 +193,3 @@ def test_a_post_that_breaks_in_a_later_batch_stops_the_batches_naming_it(con):
     with pytest.raises(RuntimeError, match=r"broken\.md"):
         for _ in batches:
             pass
-
-
-@given(st.lists(st.integers(0, 50), max_size=40), st.integers(1, 60))
-def test_date_batches_keep_order_never_split_a_date_and_stay_under_the_limit(posts, limit):
-    days = [dt.date(2026, 1, 1) + dt.timedelta(days=n) for n in range(len(posts))]
-    batches = date_batches(zip(days, posts, strict=True), limit)
-    assert [day for batch in batches for day in batch] == days
-    size = dict(zip(days, posts, strict=True))
-    for n, batch in enumerate(batches):
-        total = sum(size[day] for day in batch)
-        assert total <= limit or len(batch) == 1  # only a date over the limit on its own
-        if n + 1 < len(batches):  # not cut early: the next date would not have fitted
-            assert total + size[batches[n + 1][0]] > limit
-
-
-def test_a_long_run_writes_posts_in_batches_of_posts_not_of_dates(con, tmp_path):
-    """Batches are sized by posts, so a history of many posts a day fills DuckDB's row groups."""
-    for model in ("a", "b", "c"):
-        for day in range(1, 7):
-            text = f"---\nmodel: {model}\ndate: 2026-01-0{day}\n---\n## 新聞\n1) 標題\n內容\n"
-            (tmp_path / f"{model}-{day}.md").write_text(text, encoding="utf-8")
-    record_scan(con, list_posts_folder(tmp_path), dt.datetime(2026, 1, 10))
-    days = [dt.date(2026, 1, d) for d in range(1, 8)]  # the 7th has no post: still rebuilt
-    counts = current_posts_per_date(con, days)
-    assert counts == [(d, 3) for d in days[:6]] + [(days[6], 0)]
-    assert date_batches(counts, 7) == [days[0:2], days[2:4], days[4:7]]
