@@ -14,7 +14,7 @@ looks like, belongs to the item above it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from digest_pipeline.posts.records import NewsItem
 
@@ -40,20 +40,30 @@ _ATTRIBUTION = re.compile(
 _OUTLET_SPLIT = re.compile(r"\s*[、,，;；/|]\s*")
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):
+    """One classified line (a tuple: a post has dozens, and a frozen dataclass is slow to make)."""
+
     indent: int
     marker: str | None  # numbered | bullet | heading | bold | None
     text: str  # the line without indentation and without its marker
+
+
+_MARKER_STARTS = frozenset("#-*+_•·▪‣◦●(（一二三四五六七八九十")
+"""With the decimal digits, every character a marker, rule or stray emphasis can start with: a line
+starting with any other is text, and needs none of the regular expressions (most lines of a post)."""
 
 
 def _classify(raw: str) -> _Line | None:
     """None for lines that carry nothing: blanks, stray emphasis, horizontal rules."""
     expanded = raw.expandtabs(4).rstrip()
     stripped = expanded.lstrip()
-    if not stripped or _STRAY.match(stripped):
+    if not stripped:
         return None
     indent = len(expanded) - len(stripped)
+    if stripped[0] not in _MARKER_STARTS and not stripped[0].isdecimal():  # `\d` is any decimal digit
+        return _Line(indent, None, stripped)
+    if _STRAY.match(stripped):
+        return None
     if _RULE.match(stripped):
         return _Line(indent, "rule", "")
     for marker, pattern in (("heading", _HEADING), ("numbered", _NUMBERED), ("bullet", _BULLET)):

@@ -7,6 +7,7 @@ and `## Top News` are all the news section.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from digest_pipeline.posts.records import Section
@@ -31,8 +32,12 @@ SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def classify_heading(heading: str) -> str:
-    """The kind of a section from its heading text; 'other' when no kind fits."""
+    """The kind of a section from its heading text; 'other' when no kind fits.
+
+    Cached: a site repeats its few headings in every post, and six case-insensitive
+    searches cost more than the rest of reading a section."""
     for kind, pattern in SECTION_KINDS:
         if pattern.search(heading):
             return kind
@@ -42,11 +47,14 @@ def classify_heading(heading: str) -> str:
 def _headings(lines: list[str]) -> list[tuple[int, int, str]]:
     """(line index, level, text) of every ATX heading outside code fences."""
     found, in_fence = [], False
+    joined = "".join(lines)
+    fenced = "```" in joined or "~~~" in joined  # else no line can open a fence
     for index, line in enumerate(lines):
-        if _FENCE.match(line):
+        if fenced and _FENCE.match(line):
             in_fence = not in_fence
             continue
-        match = None if in_fence else _HEADING.match(line)
+        # A heading starts with '#': the other lines (most of them) need no regular expression.
+        match = None if in_fence or not line.startswith("#") else _HEADING.match(line)
         if match:
             found.append((index, len(match.group(1)), match.group(2).strip()))
     return found

@@ -23,6 +23,7 @@ STYLES = [
         f"（1）{H1}\n{B1}\n\n（2）{H2}\n{B2}\n\n（3）{H3}\n{B3}\n",
         "numbered",
     ),
+    ("full-width digits １）", f"１）{H1}\n{B1}\n\n２）{H2}\n{B2}\n\n３）{H3}\n{B3}\n", "numbered"),
     ("chinese numeral 一、", f"一、{H1}\n{B1}\n\n二、{H2}\n{B2}\n\n三、{H3}\n{B3}\n", "numbered"),
     ("dash + indented body", f"- {H1}\n  {B1}\n\n- {H2}\n  {B2}\n\n- {H3}\n  {B3}\n", "bullet"),
     (
