@@ -279,6 +279,9 @@ def test_stories_new_continuing_ended_per_day_and_model(con) -> None:
     assert (days[0], days[-1], len(days)) == (day("2026-01-01"), day("2026-01-12"), 12)
     assert [activity[k][:2] for k in ("new", "continuing", "ended")] == [[2, 1], [0, 1], [1, 1]]
     assert activity["new"][-1] == 1 and activity["continuing"][-1] == 1 and activity["ended"][-1] == 0
+    # The latest days only (the chart joins just their rows): the same counts as the tail of all.
+    recent_days, recent = story_activity_by_day(con, days=5)
+    assert recent_days == days[-5:] and recent == {k: v[-5:] for k, v in activity.items()}
     assert series_gaps(con, "trend_stories_daily") == []
 
 
