@@ -44,11 +44,10 @@ def classify_heading(heading: str) -> str:
     return "other"
 
 
-def _headings(lines: list[str]) -> list[tuple[int, int, str]]:
-    """(line index, level, text) of every ATX heading outside code fences."""
+def _headings(lines: list[str], fenced: bool) -> list[tuple[int, int, str]]:
+    """(line index, level, text) of every ATX heading outside code fences (`fenced`: whether the
+    text has a fence marker at all; if not, no line can open one)."""
     found, in_fence = [], False
-    joined = "".join(lines)
-    fenced = "```" in joined or "~~~" in joined  # else no line can open a fence
     for index, line in enumerate(lines):
         if fenced and _FENCE.match(line):
             in_fence = not in_fence
@@ -76,7 +75,7 @@ def split_sections(body: str) -> tuple[Section, ...]:
     headings stay inside their section (they may be news item headlines).
     """
     lines = body.split("\n")
-    headings = _headings(lines)
+    headings = _headings(lines, fenced="```" in body or "~~~" in body)
     section_level = _section_level([level for _, level, _ in headings])
     cuts = [(i, text) for i, level, text in headings if level == section_level]
     sections: list[Section] = []
