@@ -84,14 +84,29 @@ class RowStore:
     callers keep their own numbering while old rows are compacted away.
     """
 
-    def __init__(self) -> None:
-        self.indices = np.empty(0, dtype=np.int64)
-        self.data = np.empty(0, dtype=np.float64)
-        self.indptr = np.zeros(1, dtype=np.int64)
+    def __init__(self, capacity: int = 1024) -> None:
+        # Entries and row offsets live at the front of buffers that grow by doubling: appending a
+        # day copies that day's entries, not the whole window (as concatenating did, every day).
+        self._indices = np.empty(capacity, dtype=np.int64)
+        self._data = np.empty(capacity, dtype=np.float64)
+        self._indptr = np.zeros(capacity, dtype=np.int64)
+        self._rows = 0
         self.first = 0
         """Absolute number of the first row still held."""
         self._pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self._pending_rows = 0
+
+    @property
+    def indices(self) -> np.ndarray:
+        return self._indices[: self._indptr[self._rows]]
+
+    @property
+    def data(self) -> np.ndarray:
+        return self._data[: self._indptr[self._rows]]
+
+    @property
+    def indptr(self) -> np.ndarray:
+        return self._indptr[: self._rows + 1]
 
     def extend(self, indices: np.ndarray, data: np.ndarray, lengths: np.ndarray) -> None:
         """Add rows: their column ids and values end to end, and each row's number of entries."""
@@ -101,27 +116,37 @@ class RowStore:
     def _flush(self) -> None:
         if not self._pending:
             return
-        self.indices = np.concatenate([self.indices, *(i for i, _, _ in self._pending)])
-        self.data = np.concatenate([self.data, *(d for _, d, _ in self._pending)])
+        entries = int(self._indptr[self._rows])
+        added = sum(len(i) for i, _, _ in self._pending)
+        self._indices = _room(self._indices, entries, entries + added)
+        self._data = _room(self._data, entries, entries + added)
+        self._indptr = _room(self._indptr, self._rows + 1, self._rows + 1 + self._pending_rows)
+        at = entries
+        for indices, data, _ in self._pending:
+            self._indices[at : at + len(indices)] = indices
+            self._data[at : at + len(data)] = data
+            at += len(indices)
         lengths = np.concatenate([n for _, _, n in self._pending])
-        self.indptr = np.concatenate([self.indptr, self.indptr[-1] + np.cumsum(lengths)])
+        self._indptr[self._rows + 1 : self._rows + 1 + len(lengths)] = entries + np.cumsum(lengths)
+        self._rows += len(lengths)
         self._pending = []
         self._pending_rows = 0
 
     @property
     def end(self) -> int:
-        return self.first + len(self.indptr) - 1 + self._pending_rows
+        return self.first + self._rows + self._pending_rows
 
     def drop_before(self, row: int) -> None:
         """Forget rows before `row` (compacting only when they are half the store)."""
         self._flush()
         dead = row - self.first
-        if dead <= 0 or dead < (len(self.indptr) - 1) // 2:
+        if dead <= 0 or dead < self._rows // 2:
             return
-        start = self.indptr[dead]
-        self.indices = self.indices[start:].copy()
-        self.data = self.data[start:].copy()
-        self.indptr = self.indptr[dead:] - start
+        start, entries = int(self._indptr[dead]), int(self._indptr[self._rows])
+        self._indices[: entries - start] = self._indices[start:entries]
+        self._data[: entries - start] = self._data[start:entries]
+        self._indptr[: self._rows - dead + 1] = self._indptr[dead : self._rows + 1] - start
+        self._rows -= dead
         self.first = row
 
     def live_columns(self) -> np.ndarray:
@@ -130,14 +155,17 @@ class RowStore:
 
     def renumber(self, renumber: np.ndarray) -> None:
         self._flush()
-        self.indices = renumber[self.indices]
+        entries = int(self._indptr[self._rows])
+        self._indices[:entries] = renumber[self._indices[:entries]]
 
     def span(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The rows lo..hi-1 as CSR arrays (indices, data, indptr from 0)."""
         self._flush()
         a, b = lo - self.first, hi - self.first
-        start, stop = self.indptr[a], self.indptr[b]
-        return self.indices[start:stop], self.data[start:stop], self.indptr[a : b + 1] - start
+        if not 0 <= a <= b <= self._rows:
+            raise IndexError(f"rows {lo}..{hi} are not all held (held: {self.first}..{self.end})")
+        start, stop = self._indptr[a], self._indptr[b]
+        return self._indices[start:stop], self._data[start:stop], self._indptr[a : b + 1] - start
 
     def gather(self, rows: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Any rows, in the order given, as CSR arrays."""
@@ -151,6 +179,15 @@ class RowStore:
             np.concatenate([d for _, d, _ in parts]),
             indptr,
         )
+
+
+def _room(buffer: np.ndarray, used: int, needed: int) -> np.ndarray:
+    """`buffer`, or a copy of its first `used` items in one at least twice as large, to hold `needed`."""
+    if needed <= len(buffer):
+        return buffer
+    grown = np.empty(max(needed, 2 * len(buffer)), dtype=buffer.dtype)
+    grown[:used] = buffer[:used]
+    return grown
 
 
 class DocumentFrequencies:

@@ -5,6 +5,8 @@ import random
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest_pipeline.timeline.features import TimelineEvent, event_features, event_features_many
 from digest_pipeline.timeline.scoring import ScoringConfig, TermWeights, pair_score, vectors
@@ -85,6 +87,47 @@ def test_row_store_keeps_absolute_row_numbers_after_compaction():
     indices, data, indptr = store.span(8, 10)
     assert indices.tolist() == [8, 9, 9, 10] and data.tolist() == [1.0, 8.0, 1.0, 9.0]
     assert indptr.tolist() == [0, 2, 4] and store.end == 10
+
+
+_ROW = st.lists(st.integers(0, 300), max_size=40)
+_STEP = st.one_of(
+    st.tuples(st.just("extend"), st.lists(_ROW, min_size=1, max_size=30)),
+    st.tuples(st.just("drop"), st.integers(0, 40)),
+    st.tuples(st.just("renumber"), st.integers(1, 7)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_STEP, max_size=40))
+def test_row_store_holds_what_a_list_of_rows_holds(steps):
+    """Appends, window slides and renumbering in any order: the store's growing buffers and
+    in-place compaction give every row of the window as a plain list of every row does."""
+    store, rows, window_start = RowStore(capacity=4), [], 0  # small, so the buffers grow
+    for op, arg in steps:
+        if op == "extend":
+            for k in range(0, len(arg), 7):  # rows added in several calls before one flush
+                part = arg[k : k + 7]
+                store.extend(
+                    np.array([c for row in part for c in row], dtype=np.int64),
+                    np.array([c + 0.5 for row in part for c in row]),
+                    np.array([len(row) for row in part], dtype=np.int64),
+                )
+            rows += [[(c, c + 0.5) for c in row] for row in arg]
+        elif op == "drop":
+            window_start = min(window_start + arg, len(rows))
+            store.drop_before(window_start)
+        else:
+            mapping = (np.arange(301) * arg) % 301
+            store.renumber(mapping)
+            rows = [[(int(mapping[c]), v) for c, v in row] for row in rows]
+        assert store.end == len(rows) and store.first <= window_start
+    for lo in range(window_start, len(rows)):
+        indices, data, indptr = store.span(lo, lo + 1)
+        assert list(zip(indices.tolist(), data.tolist(), strict=True)) == rows[lo]
+        assert indptr.tolist() == [0, len(rows[lo])]
+    indices, data, indptr = store.span(window_start, len(rows))
+    assert indptr.tolist() == np.cumsum([0] + [len(row) for row in rows[window_start:]]).tolist()
+    assert indices.tolist() == [c for row in rows[window_start:] for c, _ in row]
 
 
 def test_features_of_many_items_are_the_same_on_two_cores():
