@@ -20,6 +20,8 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
+from digest_pipeline.collector import collect_rarely_from_now
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -44,12 +46,16 @@ _POOLS: dict[int, concurrent.futures.ProcessPoolExecutor] = {}
 def _pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
     """This process's pool of `workers` spawned workers, started on first use and then kept.
 
+    The workers only compute, so the cycle collector runs rarely in them (`collector`).
+
     Its workers are stopped when this process exits (`_stop_pools`).
     """
     pool = _POOLS.get(workers)
     if pool is None:
         spawn = multiprocessing.get_context("spawn")
-        pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=spawn)
+        pool = concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=spawn, initializer=collect_rarely_from_now
+        )
         _POOLS[workers] = pool
     return pool
 

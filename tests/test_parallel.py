@@ -1,9 +1,11 @@
 """map_chunks: ordered results, one kept pool of spawned workers, failures that surface and heal."""
 
+import gc
 import os
 
 import pytest
 
+from digest_pipeline.collector import RARE_THRESHOLDS
 from digest_pipeline.parallel import batched, map_chunks
 
 
@@ -15,6 +17,17 @@ def fail_on_seven(chunk: tuple[int, ...]) -> list[int]:
     if 7 in chunk:
         raise ValueError("seven")
     return list(chunk)
+
+
+def collector_thresholds(chunk: tuple[int, ...]) -> tuple[int, int, int]:
+    return gc.get_threshold()
+
+
+def test_workers_run_the_cycle_collector_rarely():
+    """Workers only compute: the collector's default thresholds cost them time and found nothing."""
+    thresholds = set(map_chunks(collector_thresholds, range(40), 5, parallel_from=1, workers=2))
+    assert thresholds == {RARE_THRESHOLDS}
+    assert gc.get_threshold() != RARE_THRESHOLDS  # this process keeps its own
 
 
 def test_batched_cuts_the_last_chunk_short():

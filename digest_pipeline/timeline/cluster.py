@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from digest_pipeline.collector import collect_rarely
 from digest_pipeline.timeline.features import EventFeatures, TimelineEvent, event_features_many
 from digest_pipeline.timeline.scoring import (
     ScoringConfig,
@@ -188,7 +189,16 @@ def place_events(
     items' features in order: computed, unless the caller kept some from an
     earlier run (`warehouse.feature_store`).
     """
-    config = config or TimelineConfig()
+    with collect_rarely():  # see `collector`: placing allocates much and makes no cycles
+        return _place_events(new_events, history, config or TimelineConfig(), features)
+
+
+def _place_events(
+    new_events: Iterable[TimelineEvent],
+    history: Iterable[tuple[TimelineEvent, str]],
+    config: TimelineConfig,
+    features: Callable[[Iterable[TimelineEvent]], Iterator[EventFeatures]],
+) -> TimelineResult:
     timeline = _Timeline(config)
     past = sorted(history, key=lambda pair: pair[0].order)
     timeline.add(list(features([event for event, _ in past])), [story_id for _, story_id in past])

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
+from digest_pipeline.collector import collect_rarely
 from digest_pipeline.parallel import map_chunks
 from digest_pipeline.posts.links import normalize_url
 from digest_pipeline.timeline.cluster import (
@@ -233,7 +234,13 @@ def update_timeline(
     con: duckdb.DuckDBPyConnection, config: TimelineConfig | None = None, now: dt.datetime | None = None
 ) -> TimelineUpdate:
     """Place every new or changed item and refresh the stories they touch, in one transaction."""
-    config = config or TimelineConfig()
+    with collect_rarely():  # see `collector`: a full build allocates much and makes no cycles
+        return _update_timeline(con, config or TimelineConfig(), now)
+
+
+def _update_timeline(
+    con: duckdb.DuckDBPyConnection, config: TimelineConfig, now: dt.datetime | None
+) -> TimelineUpdate:
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     started = time.perf_counter()
     version = placement_version(config)

@@ -218,3 +218,25 @@ def test_two_items_of_one_post_join_only_when_alike_enough(make_event):
     assert barred["gpt-2025-12-01#1"] != barred["gpt-2025-12-01#2"]
     # the next day's item is in another post: no discount between it and either
     assert barred["gpt-2025-12-02#1"] in {barred["gpt-2025-12-01#1"], barred["gpt-2025-12-01#2"]}
+
+
+def test_placing_runs_the_cycle_collector_rarely_and_puts_it_back(make_event):
+    """Placing allocates much and makes no cycles (`collector`): the thresholds are raised while it
+    runs, also while it reads the items' features, and are the caller's again after."""
+    import gc
+
+    from digest_pipeline.collector import RARE_THRESHOLDS
+    from digest_pipeline.timeline.features import event_features
+
+    seen = []
+
+    def features(events):
+        for event in events:
+            seen.append(gc.get_threshold())
+            yield event_features(event)
+
+    before = gc.get_threshold()
+    result = place_events(recurring_week(make_event), features=features)
+    assert len(result.placements) == 8
+    assert set(seen) == {RARE_THRESHOLDS}
+    assert gc.get_threshold() == before

@@ -492,3 +492,24 @@ def test_a_run_with_nothing_to_place_rewrote_no_story(con):
     assert con.execute("SELECT count(*) FROM pipeline.stories_refreshed").fetchall()[0][0] > 0
     update_timeline(con, now=NOW)
     assert con.execute("SELECT count(*) FROM pipeline.stories_refreshed").fetchall()[0][0] == 0
+
+
+def test_describing_the_stories_runs_the_cycle_collector_rarely_too(con, monkeypatch):
+    """The whole update, not only the placing, runs with the collector's raised thresholds (`collector`)."""
+    import gc
+
+    from digest_pipeline.collector import RARE_THRESHOLDS
+
+    seen = []
+    describe = timeline_tables._refresh_stories
+
+    def watched(*args):
+        seen.append(gc.get_threshold())
+        return describe(*args)
+
+    monkeypatch.setattr(timeline_tables, "_refresh_stories", watched)
+    before = gc.get_threshold()
+    add(con, DAY_1)
+    update_timeline(con, now=NOW)
+    assert seen == [RARE_THRESHOLDS]
+    assert gc.get_threshold() == before
