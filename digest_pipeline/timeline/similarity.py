@@ -89,7 +89,7 @@ class RowStore:
         # day copies that day's entries, not the whole window (as concatenating did, every day).
         self._indices = np.empty(capacity, dtype=np.int64)
         self._data = np.empty(capacity, dtype=np.float64)
-        self._indptr = np.zeros(capacity, dtype=np.int64)
+        self._indptr = np.zeros(max(1, capacity), dtype=np.int64)
         self._rows = 0
         self.first = 0
         """Absolute number of the first row still held."""
@@ -159,7 +159,11 @@ class RowStore:
         self._indices[:entries] = renumber[self._indices[:entries]]
 
     def span(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The rows lo..hi-1 as CSR arrays (indices, data, indptr from 0)."""
+        """The rows lo..hi-1 as CSR arrays (indices, data, indptr from 0).
+
+        The indices and data are views of the store's buffers: read them before the store next
+        changes (the window slides or the columns are renumbered in place).
+        """
         self._flush()
         a, b = lo - self.first, hi - self.first
         if not 0 <= a <= b <= self._rows:
