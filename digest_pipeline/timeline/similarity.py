@@ -96,18 +96,6 @@ class RowStore:
         self._pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self._pending_rows = 0
 
-    @property
-    def indices(self) -> np.ndarray:
-        return self._indices[: self._indptr[self._rows]]
-
-    @property
-    def data(self) -> np.ndarray:
-        return self._data[: self._indptr[self._rows]]
-
-    @property
-    def indptr(self) -> np.ndarray:
-        return self._indptr[: self._rows + 1]
-
     def extend(self, indices: np.ndarray, data: np.ndarray, lengths: np.ndarray) -> None:
         """Add rows: their column ids and values end to end, and each row's number of entries."""
         self._pending.append((indices, data, lengths))
@@ -150,8 +138,9 @@ class RowStore:
         self.first = row
 
     def live_columns(self) -> np.ndarray:
+        """The column ids of every held row (a view, as `span`'s)."""
         self._flush()
-        return self.indices
+        return self._indices[: self._indptr[self._rows]]
 
     def renumber(self, renumber: np.ndarray) -> None:
         self._flush()
