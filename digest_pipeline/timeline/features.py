@@ -105,6 +105,16 @@ def _suffixes_of(name: Name) -> tuple[Name, ...]:
 
 
 @functools.lru_cache(maxsize=1 << 16)
+def specific_suffix_keys(name: Name) -> frozenset[str]:
+    """The keys a specific name also goes by: its own and its specific word suffixes'.
+
+    Writers shorten a name from the front (Claude Opus 5 becomes Opus 5), so an item
+    naming `opus-5` has named `claude-opus-5`.
+    """
+    return frozenset(sub.key for sub in _suffixes_of(name) if sub.is_specific) | {name.key}
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _specific_families(name: Name) -> frozenset[str]:
     """The families of a name's specific word suffixes (empty when nothing in it is specific)."""
     return frozenset(sub.family for sub in _suffixes_of(name) if sub.is_specific)

@@ -38,7 +38,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from digest_pipeline.timeline.entities import are_siblings
-from digest_pipeline.timeline.features import EventFeatures
+from digest_pipeline.timeline.features import EventFeatures, specific_suffix_keys
 
 
 @dataclass(frozen=True)
@@ -214,9 +214,12 @@ def _names_a_stranger(a: EventFeatures, b: EventFeatures) -> bool:
 
 
 def _one_way_conflict(a: EventFeatures, b: EventFeatures, shared: frozenset[str]) -> bool:
-    """b is about a sibling of one of a's subjects that a never names (siblings share a family)."""
+    """b is about a sibling of one of a's subjects that a never names (siblings share a family).
+
+    Naming one of its specific word suffixes counts as naming it (`specific_suffix_keys`).
+    """
     for subject_b in b.subjects:
-        if subject_b.family in shared and subject_b.key not in a.names:
+        if subject_b.family in shared and a.names.isdisjoint(specific_suffix_keys(subject_b)):
             for subject_a in a.subjects:
                 if subject_a.family == subject_b.family and are_siblings(subject_a, subject_b):
                     return True

@@ -98,6 +98,21 @@ def test_idf_makes_a_name_every_item_repeats_worthless(make_event):
             False,
         ),
         ("Kimi K3 進駐 GitHub Copilot", "", "GitHub Copilot 納入新模型", "包括 Kimi K3。", False),
+        # ... by the short form writers use (Opus 5 for Claude Opus 5); without it, a near miss
+        (
+            "Anthropic 發布 Claude Opus 5",
+            "同步上線 Claude Code。",
+            "上線一週：新旗艦拿下 Claude Code 七成調用",
+            "Opus ５ 推出七天後已占 Claude Code 七成用量。",
+            False,
+        ),
+        (
+            "Anthropic 發布 Claude Opus 5",
+            "同步上線 Claude Code。",
+            "上線一週：新旗艦拿下 Claude Code 七成調用",
+            "新模型推出七天後已占 Claude Code 七成用量。",
+            True,
+        ),
         ("Microsoft 擴大 Nscale 算力合約", "挪威 Narvik。", "北極圈的 GPU：微軟加碼挪威算力", "", False),
         # Chinese product names with a version are names too: two flagships of one week ...
         ("星河 4.5 登場，原生全模態", "百度發布。", "騰訊發布雲帆 2.0，快慢思考融合", "", True),
