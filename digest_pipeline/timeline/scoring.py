@@ -191,6 +191,7 @@ def subject_conflict(a: EventFeatures, b: EventFeatures) -> bool:
     "Never names" counts a name's leading parts as named: an item on
     Qwen-Image-Layered has named Qwen-Image, so an item headlined Qwen-Image
     does not conflict with it; an item on GPT-5.2 has not named GPT-5.2-Codex.
+    So does a specific name's word suffix: an item saying Opus 5 has named Claude Opus 5.
     An item whose headline names neither a specific thing nor a leading actor
     (「北極圈的 GPU：微軟加碼挪威算力」 leads with a generic word) conflicts with
     nothing: follow-ups are often written that way.
