@@ -106,12 +106,12 @@ def _suffixes_of(name: Name) -> tuple[Name, ...]:
 
 @functools.lru_cache(maxsize=1 << 16)
 def specific_suffix_keys(name: Name) -> frozenset[str]:
-    """The keys a specific name also goes by: its own and its specific word suffixes'.
+    """The shorter keys a name also goes by: those of its specific word suffixes.
 
     Writers shorten a name from the front (Claude Opus 5 becomes Opus 5), so an item
     naming `opus-5` has named `claude-opus-5`.
     """
-    return frozenset(sub.key for sub in _suffixes_of(name) if sub.is_specific) | {name.key}
+    return frozenset(sub.key for sub in _suffixes_of(name)[1:] if sub.is_specific)
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -220,10 +220,15 @@ def _one_way_conflict(a: EventFeatures, b: EventFeatures, shared: frozenset[str]
     Naming one of its specific word suffixes counts as naming it (`specific_suffix_keys`).
     """
     for subject_b in b.subjects:
-        if subject_b.family in shared and a.names.isdisjoint(specific_suffix_keys(subject_b)):
-            for subject_a in a.subjects:
-                if subject_a.family == subject_b.family and are_siblings(subject_a, subject_b):
-                    return True
+        if subject_b.family not in shared or subject_b.key in a.names:
+            continue
+        # Only a name of several words has shorter forms; most are one (GPT-5.2), and this
+        # runs for every pair compared, so the shorter forms are looked up only then.
+        if len(subject_b.word_starts) > 1 and not a.names.isdisjoint(specific_suffix_keys(subject_b)):
+            continue
+        for subject_a in a.subjects:
+            if subject_a.family == subject_b.family and are_siblings(subject_a, subject_b):
+                return True
     return False
 
 
