@@ -401,8 +401,6 @@ _NOTED_SPELLINGS = f"SELECT * FROM {TAG_SPELLINGS_TABLE} WHERE tag_key IN (SELEC
 _RELABEL = {"trend_tags_daily": _NOTED_SPELLINGS, "trend_tags_weekly": _NOTED_SPELLINGS}
 """Tail tables with a label (a key's most used spelling overall), which any rebuilt day may change:
 the spellings of the keys a refresh rewrote (`relabel_keys`), the only ones whose counts moved."""
-_LABELLED = {"trend_tags_daily": _TAG_SPELLINGS, "trend_tags_weekly": _TAG_SPELLINGS}
-"""Tables whose query reads `TAG_SPELLINGS_TABLE`, with what that table holds."""
 
 
 def _note_relabel_keys(
@@ -444,9 +442,10 @@ def refresh_trends(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = TRE
             # The story tables are checked whole (`rewritten_rows`) however refreshed: a row per
             # story, or per day or week and model, is cheap to scan.
             whole, rewritten_since = table not in TAILS or empty, None
-            if table in _LABELLED and not spelled and (whole or table in pending):
-                # After the post tables, which it reads; the same for every tag table of this refresh.
-                con.execute(f"CREATE OR REPLACE TEMP TABLE {TAG_SPELLINGS_TABLE} AS {_LABELLED[table]}")
+            if table in _RELABEL and not spelled and (whole or table in pending):
+                # The tag tables' queries read it too. Made after the post tables, which it reads;
+                # the same for every tag table of this refresh.
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {TAG_SPELLINGS_TABLE} AS {_TAG_SPELLINGS}")
                 spelled = True
             if table in STORY_TABLES and not empty and _refresh_story_table(con, table):
                 pass  # refreshed in place
