@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from digest_pipeline.posts.citations import attribute_links
 from digest_pipeline.posts.front_matter import (
     PostRejected,
     as_list,
@@ -15,7 +16,7 @@ from digest_pipeline.posts.links import extract_links
 from digest_pipeline.posts.records import ParsedPost
 from digest_pipeline.posts.sections import split_sections
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 """Bump when a change to parsing can change the rows of a post already stored.
 
 Each post date records the version that wrote it (`pipeline.parsed_dates`): a
@@ -23,7 +24,8 @@ date written by another version is not built (`ingest.watch.dates_not_built`),
 so the next run (sensor, schedule or `build`) parses it again. It is also the
 post tables' Dagster code version, so the UI shows such dates as stale ("code
 version changed") until then. Version 2 (2026-12-02): a one-line item whose
-headline leads with a category label keeps its headline.
+headline leads with a category label keeps its headline. Version 3 (2026-12-03):
+each item records the sources-section links it backs (`events.cited_source_ids`).
 """
 
 
@@ -59,6 +61,7 @@ def parse_post(text: str, source_file: str, front_matter: dict[str, object] | No
     items = tuple(item for s in news[:1] for item in parse_news_items(s.body))
     key_points = tuple(p for s in sections if s.kind == "key_points" for p in parse_key_points(s.body))
     cited = [s.body for s in sections if s.kind == "sources"] or [body]
+    links = extract_links("\n".join(cited))
     warnings = []
     if not news:
         warnings.append("no news section")
@@ -77,8 +80,8 @@ def parse_post(text: str, source_file: str, front_matter: dict[str, object] | No
         categories=as_list(meta.get("categories")),
         tags=as_list(meta.get("tags")),
         sections=sections,
-        items=items,
+        items=attribute_links(items, links),
         key_points=key_points,
-        links=extract_links("\n".join(cited)),
+        links=links,
         warnings=tuple(warnings),
     )

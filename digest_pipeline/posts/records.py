@@ -29,6 +29,7 @@ class NewsItem:
     body: str
     outlets: tuple[str, ...] = ()  # from inline attributions such as （來源：A、B）
     list_style: str = ""  # how the item was marked: numbered, bullet, heading, bold
+    cited: tuple[int, ...] = ()  # positions of the sources-section links it backs (see citations.py)
 
 
 @dataclass(frozen=True)

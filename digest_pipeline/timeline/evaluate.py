@@ -263,7 +263,7 @@ def events_from_folder(posts_dir: Path) -> list[TimelineEvent]:
     """
     from digest_pipeline.ingest.files import scan_posts_folder
     from digest_pipeline.posts import parse_post
-    from digest_pipeline.warehouse.post_tables import event_id
+    from digest_pipeline.warehouse.post_tables import event_id, source_id
 
     current = {}
     for scanned in scan_posts_folder(posts_dir):
@@ -272,6 +272,7 @@ def events_from_folder(posts_dir: Path) -> list[TimelineEvent]:
     events = []
     for post_id, scanned in sorted(current.items()):
         post = parse_post(scanned.text, scanned.source_file)
+        link_ids = {link.position: source_id(link.link.url) for link in post.links}
         events.extend(
             TimelineEvent(
                 event_id=event_id(post_id, item.position),
@@ -281,6 +282,7 @@ def events_from_folder(posts_dir: Path) -> list[TimelineEvent]:
                 headline=item.headline,
                 body=item.body,
                 outlets=item.outlets,
+                cited=tuple(link_ids[position] for position in item.cited),
             )
             for item in post.items
         )

@@ -42,6 +42,9 @@ class TimelineEvent:
     headline: str
     body: str
     outlets: tuple[str, ...] = ()
+    cited: tuple[str, ...] = ()
+    """The sources-section links the item reports (`events.cited_source_ids`): an article cited again
+    on a later day is one development reported again."""
 
     @property
     def order(self) -> tuple[dt.date, str, int, str]:
@@ -63,6 +66,7 @@ class EventFeatures:
     """The first part of each subject (`gpt` of GPT-5.2): only subjects of one family can be siblings."""
     outlets: frozenset[str]
     urls: frozenset[str]
+    """Links written in the item's body, and the ids of the sources-section links it cites."""
     figures: frozenset[str] = frozenset()
     """Amounts, percentages and dates quoted, with their units (`text.figures`)."""
     subject_groups: tuple[frozenset[str], ...] = ()
@@ -157,7 +161,9 @@ def event_features(event: TimelineEvent) -> EventFeatures:
     headline_names = extract_names(headline)
     names = frozenset(name_keys(headline_names + body_names))
     outlets = frozenset(o.strip().lower() for o in event.outlets if o.strip())
-    urls = frozenset(url.rstrip(".,;:").lower() for url in ITEM_URL.findall(event.body))
+    urls = frozenset(url.rstrip(".,;:").lower() for url in ITEM_URL.findall(event.body)) | frozenset(
+        event.cited
+    )
     subjects = tuple(name for name in _word_suffixes(headline_names) if name.is_specific)
     label = event.headline[: len(event.headline) - len(core)]  # the category label the core leaves out
     label_names = extract_names(fold_script(label)) if label else []
@@ -194,7 +200,7 @@ def _subject_groups(headline_names: list[Name]) -> tuple[frozenset[str], ...]:
 
 def text_key(event: TimelineEvent) -> str:
     """A digest of everything an item's features are read from: equal keys, equal features."""
-    text = "\x1f".join((event.headline, event.body, *event.outlets))
+    text = "\x1f".join((event.headline, event.body, *event.outlets, "\x1e", *event.cited))
     return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 

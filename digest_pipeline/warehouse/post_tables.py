@@ -78,6 +78,7 @@ TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "body": pl.Utf8,
         "outlets": TEXT_LIST,
         "list_style": pl.Utf8,
+        "cited_source_ids": TEXT_LIST,
     },
     "event_outlets": {
         "event_id": pl.Utf8,
@@ -174,6 +175,7 @@ def _append_post(post: CurrentPost, columns: dict[str, dict[str, list[object]]])
     )
     items = p.items
     event_ids = [event_id(pid, item.position) for item in items]
+    link_ids = {link.position: source_id(link.link.url) for link in p.links}
     _extend(
         columns["events"],
         event_id=event_ids,
@@ -185,6 +187,7 @@ def _append_post(post: CurrentPost, columns: dict[str, dict[str, list[object]]])
         body=[item.body for item in items],
         outlets=[list(item.outlets) for item in items],
         list_style=[item.list_style for item in items],
+        cited_source_ids=[[link_ids[position] for position in item.cited] for item in items],
     )
     outlets = columns["event_outlets"]
     for eid, item in zip(event_ids, items, strict=True):

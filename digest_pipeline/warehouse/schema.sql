@@ -255,6 +255,9 @@ COMMENT ON COLUMN events.headline IS 'The item''s headline, without list markers
 COMMENT ON COLUMN events.body IS 'The item''s text under its headline (empty if it has none).';
 COMMENT ON COLUMN events.outlets IS 'Outlets named by inline attributions such as （來源：moomoo、udn）.';
 COMMENT ON COLUMN events.list_style IS 'How the item was marked: numbered, bullet, heading, bold or paragraph.';
+-- Added 2026-12-03; a warehouse made before gets it empty, and its dates are parsed again (parser version 3).
+ALTER TABLE events ADD COLUMN IF NOT EXISTS cited_source_ids VARCHAR[] DEFAULT [];
+COMMENT ON COLUMN events.cited_source_ids IS 'The links of the post''s sources section this item reports (sources.source_id, in citation order): each link whose title this item''s text matches clearly best. Empty when none does.';
 
 CREATE TABLE IF NOT EXISTS event_outlets (
     event_id   VARCHAR NOT NULL,
@@ -319,7 +322,7 @@ COMMENT ON COLUMN stories.mention_count IS 'Number of news items (events) that r
 COMMENT ON COLUMN stories.post_count IS 'Number of distinct posts that reported it.';
 COMMENT ON COLUMN stories.models IS 'Digests (models) that reported it, sorted.';
 COMMENT ON COLUMN stories.outlets IS 'Outlets named in its items'' attributions, sorted and distinct.';
-COMMENT ON COLUMN stories.source_domains IS 'Registered domains behind it: links inside its items, and the cited sources of its posts whose domain matches an outlet the item names.';
+COMMENT ON COLUMN stories.source_domains IS 'Registered domains behind it: links inside its items, the sources its items cite (events.cited_source_ids), and the cited sources of its posts whose domain matches an outlet the item names.';
 COMMENT ON COLUMN stories.founding_event_id IS 'The first item that reported it (its id derives from this).';
 COMMENT ON COLUMN stories.representative_event_id IS 'The item whose headline is used as the story headline.';
 

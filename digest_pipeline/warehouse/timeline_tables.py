@@ -41,10 +41,15 @@ from digest_pipeline.timeline.stories import outlet_names_domain, representative
 from digest_pipeline.warehouse.feature_store import FeatureStore, keep_from
 from digest_pipeline.warehouse.trend_tables import STORY_TABLES
 
-FINGERPRINT = "md5(concat_ws(chr(31), e.model, e.headline, e.body, array_to_string(e.outlets, chr(31))))"
+FINGERPRINT = (
+    "md5(concat_ws(chr(31), e.model, e.headline, e.body, array_to_string(e.outlets, chr(31)), "
+    "array_to_string(e.cited_source_ids, chr(31))))"
+)
 """What a placement depends on; a changed item is placed again."""
 
-_EVENT_COLUMNS = "e.event_id, e.post_date, e.model, e.position, e.headline, e.body, e.outlets"
+_EVENT_COLUMNS = (
+    "e.event_id, e.post_date, e.model, e.position, e.headline, e.body, e.outlets, e.cited_source_ids"
+)
 
 # Items are joined to their placements (and posts to their citations) on the date as well as the
 # id. The date is the same on both sides, and DuckDB hands the scan of the big side the date range
@@ -70,8 +75,10 @@ class TimelineUpdate:
 
 
 def _event(row: tuple) -> TimelineEvent:
-    event_id, post_date, model, position, headline, body, outlets = row
-    return TimelineEvent(event_id, post_date, model, position, headline, body, tuple(outlets or ()))
+    event_id, post_date, model, position, headline, body, outlets, cited = row
+    return TimelineEvent(
+        event_id, post_date, model, position, headline, body, tuple(outlets or ()), tuple(cited or ())
+    )
 
 
 def earliest_change(con: duckdb.DuckDBPyConnection) -> dt.date | None:
@@ -465,14 +472,14 @@ def _refresh_stories(con: duckdb.DuckDBPyConnection, touched: set[str]) -> None:
             {"batch": batch},
         ).fetchall():
             members[story_id].append((post_id, _event(tuple(event))))
-        post_domains: dict[str, set[str]] = defaultdict(set)
-        for post_id, domain in con.execute(
-            "SELECT DISTINCT c.post_id, c.domain FROM post_sources c "
+        post_domains: dict[str, dict[str, str]] = defaultdict(dict)
+        for post_id, source, domain in con.execute(
+            "SELECT DISTINCT c.post_id, c.source_id, c.domain FROM post_sources c "
             "JOIN (SELECT DISTINCT post_id, post_date FROM story_members WHERE batch = $batch) m "
             "USING (post_id, post_date)",
             {"batch": batch},
         ).fetchall():
-            post_domains[post_id].add(domain)
+            post_domains[post_id][source] = domain
         frame = pl.DataFrame(_story_rows(members, post_domains), schema=STORY_SCHEMA, orient="row")
         con.register("story_rows", frame)
         con.execute("INSERT INTO stories BY NAME SELECT * FROM story_rows")
@@ -503,7 +510,7 @@ a batch has many stories), so a full build never holds every item at once."""
 
 
 def _story_rows(
-    members: dict[str, list[tuple[str, TimelineEvent]]], post_domains: dict[str, set[str]]
+    members: dict[str, list[tuple[str, TimelineEvent]]], post_domains: dict[str, dict[str, str]]
 ) -> list[tuple]:
     """The `stories` rows of one batch of whole stories, in story id order.
 
@@ -525,7 +532,7 @@ PARALLEL_MIN_STORIES = 2000
 
 
 def _describe_stories(
-    stories: tuple[tuple[str, list[tuple[str, TimelineEvent]], dict[str, set[str]]], ...],
+    stories: tuple[tuple[str, list[tuple[str, TimelineEvent]], dict[str, dict[str, str]]], ...],
 ) -> list[tuple]:
     return [_story_row(story_id, items, post_domains) for story_id, items, post_domains in stories]
 
@@ -547,17 +554,24 @@ STORY_SCHEMA = {
 
 
 def _story_row(
-    story_id: str, items: list[tuple[str, TimelineEvent]], post_domains: dict[str, set[str]]
+    story_id: str, items: list[tuple[str, TimelineEvent]], post_domains: dict[str, dict[str, str]]
 ) -> tuple:
+    """`post_domains`: per post of the story, the domain of each source it cites, by source id.
+
+    A story's domains are those of the links its items cite or write, and those of its posts'
+    links that an item's inline attribution names (「來源：udn」 and udn.com)."""
     events = sorted((event for _, event in items), key=lambda e: e.order)
     founder = next((e for e in events if story_id_for(e) == story_id), events[0])
     best = representative(events)
     domains: set[str] = set()
     for post_id, event in items:
+        cited = post_domains[post_id]
         domains.update(normalize_url(url).domain for url in ITEM_URL.findall(event.body))
-        domains.update(
-            d for d in post_domains[post_id] if any(outlet_names_domain(o, d) for o in event.outlets)
-        )
+        domains.update(cited[source] for source in event.cited if source in cited)
+        if event.outlets:
+            domains.update(
+                d for d in set(cited.values()) if any(outlet_names_domain(o, d) for o in event.outlets)
+            )
     return (
         story_id,
         best.headline,

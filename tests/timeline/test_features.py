@@ -1,5 +1,6 @@
 """Item features as JSON: what the feature store keeps must read back as what was computed."""
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -29,8 +30,17 @@ def test_the_text_key_follows_every_word_the_features_are_read_from(make_event) 
         make_event("gpt-1#1", 1, "OpenAI 發布 GPT-5.2", "推理能力大幅提升。", outlets=["Reuters"]),
         make_event("gpt-1#1", 1, "OpenAI 發布 GPT-5.2", "推理能力提升。", outlets=["CNBC"]),
         make_event("gpt-1#1", 1, "OpenAI 發布 GPT-5.2推理能力提升。", "", outlets=["Reuters"]),
+        dataclasses.replace(event, cited=("9f86d081884c7d65",)),
+        dataclasses.replace(event, outlets=(), cited=("Reuters",)),
     ):
         assert text_key(other) != text_key(event)
+
+
+def test_the_sources_an_item_cites_are_among_its_links(make_event) -> None:
+    event = make_event("gpt-1#1", 1, "OpenAI 發布 GPT-5.2", "詳見 https://openai.com/gpt-5-2 。")
+    cited = dataclasses.replace(event, cited=("9f86d081884c7d65",))
+    assert event_features(event).urls == {"https://openai.com/gpt-5-2"}
+    assert event_features(cited).urls == {"https://openai.com/gpt-5-2", "9f86d081884c7d65"}
 
 
 @pytest.mark.parametrize("folder", ["seeds", "tests/fixtures/posts", "eval/digests-b/posts"])

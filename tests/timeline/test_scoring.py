@@ -1,3 +1,4 @@
+import dataclasses
 import math
 
 import pytest
@@ -232,3 +233,20 @@ def test_story_score_bound_is_never_below_the_score_whatever_conflicts(pairs):
     finals = [score * CONFIG.conflict_factor if conflict else score for score, conflict in pairs]
     exact = story_score(finals, sum(conflict for _, conflict in pairs), CONFIG)
     assert exact <= story_score_bound([score for score, _ in pairs], CONFIG)
+
+
+def test_an_article_two_items_cite_is_evidence_however_they_are_worded(make_event):
+    """A follow-up worded past the lexical signals still cites the article the first report did."""
+    first = make_event("qwen-2025-12-23#4", 23, "海外採用升溫", "多家公司採用開源模型。")
+    later = make_event("qwen-2025-12-26#2", 26, "矽谷觀察", "美國團隊改用中國模型。")
+    feats = [
+        event_features(dataclasses.replace(first, cited=("a1b2",))),
+        event_features(dataclasses.replace(later, cited=("a1b2", "ffff"))),
+        event_features(dataclasses.replace(later, cited=("ffff",))),
+    ]
+    weights = TermWeights(feats)
+    va, vb, vc = (vectors(f, weights) for f in feats)
+    citing = pair_score(feats[0], va, feats[1], vb, CONFIG)
+    not_citing = pair_score(feats[0], va, feats[2], vc, CONFIG)
+    assert citing.urls == 1.0 and not_citing.urls == 0.0
+    assert citing.score - not_citing.score == pytest.approx(CONFIG.url_weight)

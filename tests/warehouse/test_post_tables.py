@@ -193,3 +193,23 @@ def test_a_post_that_breaks_in_a_later_batch_stops_the_batches_naming_it(con):
     with pytest.raises(RuntimeError, match=r"broken\.md"):
         for _ in batches:
             pass
+
+
+def test_each_event_names_the_sources_it_reports_and_they_are_the_posts_own(con):
+    """`events.cited_source_ids` joins to `post_sources` of the same post (and so to `sources`)."""
+    _load(con, seed_versions())
+    refresh_sources(con)
+    cited, joined, foreign = con.execute(
+        """
+        WITH c AS (SELECT e.post_id, unnest(e.cited_source_ids) AS source_id FROM events e)
+        SELECT count(*), count(p.source_id), count(*) FILTER (s.source_id IS NULL)
+        FROM c LEFT JOIN (SELECT DISTINCT post_id, source_id FROM post_sources) p USING (post_id, source_id)
+        LEFT JOIN sources s USING (source_id)
+        """
+    ).fetchall()[0]
+    assert cited > 0 and joined == cited and foreign == 0
+    # Of one post's links, each backs at most one of its items.
+    assert con.execute(
+        "SELECT count(*) FROM (SELECT post_id, source_id FROM (SELECT post_id, unnest(cited_source_ids) "
+        "AS source_id FROM events) GROUP BY ALL HAVING count(*) > 1)"
+    ).fetchall() == [(0,)]

@@ -71,12 +71,25 @@ DAY_9 = [
 
 
 def add(con, items):
-    for event_id, headline, body, outlets in items:
+    """Items as (event_id, headline, body, outlets[, cited source ids]); each post cites s1-s3."""
+    for event_id, headline, body, outlets, *cited in items:
         post_id, position = event_id.split("#")
         model, date = post_id.split("-", 1)
         con.execute(
-            "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'numbered')",
-            [event_id, post_id, model, dt.date.fromisoformat(date), int(position), headline, body, outlets],
+            "INSERT OR REPLACE INTO events BY NAME SELECT ? AS event_id, ? AS post_id, ? AS model, "
+            "? AS post_date, ? AS position, ? AS headline, ? AS body, ?::VARCHAR[] AS outlets, "
+            "'numbered' AS list_style, ?::VARCHAR[] AS cited_source_ids",
+            [
+                event_id,
+                post_id,
+                model,
+                dt.date.fromisoformat(date),
+                int(position),
+                headline,
+                body,
+                outlets,
+                cited[0] if cited else [],
+            ],
         )
         # What the post-date rebuild does with each date it writes.
         con.execute("INSERT INTO pipeline.timeline_pending VALUES (?)", [dt.date.fromisoformat(date)])
@@ -513,3 +526,16 @@ def test_describing_the_stories_runs_the_cycle_collector_rarely_too(con, monkeyp
     update_timeline(con, now=NOW)
     assert seen == [RARE_THRESHOLDS]
     assert gc.get_threshold() == before
+
+
+def test_a_story_is_behind_the_domains_its_items_cite(con):
+    """The sources an item reports (`events.cited_source_ids`) give the story their domains, with no
+    outlet named."""
+    first = ("gpt-2025-12-01#1", "ChatGPT 推出群組聊天功能", "多人可在同一對話中協作。", [], ["s3"])
+    add(con, [first])
+    update_timeline(con, now=NOW)
+    story = placements(con)["gpt-2025-12-01#1"]
+    domains = con.execute("SELECT source_domains FROM stories WHERE story_id = ?", [story]).fetchall()
+    assert domains == [(["example.org"],)]
+    row = con.execute("SELECT cited_source_ids FROM events WHERE event_id = 'gpt-2025-12-01#1'").fetchall()
+    assert row == [(["s3"],)]
