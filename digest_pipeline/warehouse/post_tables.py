@@ -160,11 +160,12 @@ def _append_post(post: CurrentPost, columns: dict[str, dict[str, list[object]]])
         tag_key=[tag_key(tag) for tag in p.tags],
     )
     urls = [link.link for link in p.links]
+    link_ids = {link.position: source_id(link.link.url) for link in p.links}
     _extend(
         columns["post_sources"],
         post_id=[pid] * len(urls),
-        position=[link.position for link in p.links],
-        source_id=[source_id(u.url) for u in urls],
+        position=list(link_ids),
+        source_id=list(link_ids.values()),
         post_date=[day] * len(urls),
         title=[link.title for link in p.links],
         raw_url=[u.raw for u in urls],
@@ -175,7 +176,6 @@ def _append_post(post: CurrentPost, columns: dict[str, dict[str, list[object]]])
     )
     items = p.items
     event_ids = [event_id(pid, item.position) for item in items]
-    link_ids = {link.position: source_id(link.link.url) for link in p.links}
     _extend(
         columns["events"],
         event_id=event_ids,
