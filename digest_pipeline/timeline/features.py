@@ -161,9 +161,8 @@ def event_features(event: TimelineEvent) -> EventFeatures:
     headline_names = extract_names(headline)
     names = frozenset(name_keys(headline_names + body_names))
     outlets = frozenset(o.strip().lower() for o in event.outlets if o.strip())
-    urls = frozenset(url.rstrip(".,;:").lower() for url in ITEM_URL.findall(event.body)) | frozenset(
-        event.cited
-    )
+    written = frozenset(url.rstrip(".,;:").lower() for url in ITEM_URL.findall(event.body))
+    urls = written | frozenset(event.cited)
     subjects = tuple(name for name in _word_suffixes(headline_names) if name.is_specific)
     label = event.headline[: len(event.headline) - len(core)]  # the category label the core leaves out
     label_names = extract_names(fold_script(label)) if label else []

@@ -565,12 +565,12 @@ def _story_row(
     best = representative(events)
     domains: set[str] = set()
     for post_id, event in items:
-        cited = post_domains[post_id]
+        by_source = post_domains[post_id]
         domains.update(normalize_url(url).domain for url in ITEM_URL.findall(event.body))
-        domains.update(cited[source] for source in event.cited if source in cited)
+        domains.update(by_source[source] for source in event.cited if source in by_source)
         if event.outlets:
             domains.update(
-                d for d in set(cited.values()) if any(outlet_names_domain(o, d) for o in event.outlets)
+                d for d in set(by_source.values()) if any(outlet_names_domain(o, d) for o in event.outlets)
             )
     return (
         story_id,
