@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 3000
 
-.PHONY: setup run test lint dev eval bench bench-timeline stress clean
+.PHONY: setup run test lint dev eval bench bench-timeline bench-cold-scan stress clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ bench: setup
 ## bench-timeline: time to place one new day into a timeline of 1k and 10k stories
 bench-timeline: setup
 	$(BIN)/python benchmarks/timeline_per_day.py
+
+## bench-cold-scan: the scan's reads out of a dropped page cache, with and without read hints (needs root)
+bench-cold-scan: setup
+	$(BIN)/python benchmarks/cold_scan.py
 
 ## stress: real processes against one warehouse: an analyst session held open, two builds, a SIGKILL
 stress: setup

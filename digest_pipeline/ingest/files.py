@@ -202,4 +202,43 @@ def _require_folder(root: Path) -> None:
 
 def _scan_chunk(root: str, max_bytes: int, rels: tuple[str, ...]) -> list[ScannedFile]:
     base = Path(root)
+    hint_reads(root, rels)
     return [scan_file(base / rel, base, max_bytes) for rel in rels]
+
+
+_HINT_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def hint_reads(root: str, rels: Sequence[str]) -> int:
+    """Ask the kernel to start reading these files now; returns how many it was asked to read.
+
+    A first build of a folder that is not in the page cache (after a reboot, or
+    once the kernel has reclaimed it) waited on the disk one file at a time:
+    the workers read, hashed and parsed each file before asking for the next.
+    `POSIX_FADV_WILLNEED` on a chunk's files before reading them queues the
+    disk reads at once, and they complete while the earlier files are hashed
+    and their YAML read. 20k bench posts, read on two workers out of a dropped
+    page cache: 6.5-6.6 s before, 4.1-4.5 s with the hints (2.9-3.1 s from the
+    cache, either way). A hint reads nothing into this process and changes no
+    result: a file that cannot be opened here is simply read without one.
+    Symbolic links are not followed (one may lead outside the folder) and a
+    FIFO is opened without waiting for a writer. No-op where the call does not
+    exist (macOS, Windows).
+    """
+    if not hasattr(os, "posix_fadvise"):
+        return 0
+    hinted = 0
+    for rel in rels:
+        try:
+            fd = os.open(os.path.join(root, rel), _HINT_FLAGS)
+        except OSError:
+            continue
+        try:
+            if S_ISREG(os.fstat(fd).st_mode):
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+                hinted += 1
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+    return hinted

@@ -277,3 +277,48 @@ def test_a_subfolder_that_cannot_be_listed_fails_the_listing(tmp_path: Path, mon
     # Skipped silently, its posts would look deleted; the scan stops and says why instead.
     with pytest.raises(PermissionError, match="Permission denied"):
         list_posts_folder(tmp_path)
+
+
+def test_read_hints_go_to_regular_files_only(tmp_path: Path) -> None:
+    from digest_pipeline.ingest.files import hint_reads
+
+    write(tmp_path / "sub" / "post.md", post("gpt", "2025-11-03"))
+    write(tmp_path / "other.md", post("gpt", "2025-11-04"))
+    (tmp_path / "link.md").symlink_to(tmp_path / "other.md")  # not followed: it may lead outside
+    (tmp_path / "dangling.md").symlink_to(tmp_path / "gone.md")
+    (tmp_path / "folder").mkdir()
+    rels = ["sub/post.md", "other.md", "link.md", "dangling.md", "folder", "vanished.md"]
+    assert hint_reads(str(tmp_path), rels) == 2
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_in_the_folder_neither_blocks_the_hints_nor_the_scan(tmp_path: Path) -> None:
+    """Opening a FIFO to read waits for a writer unless asked not to: the scan would hang."""
+    import os
+    import threading
+
+    from digest_pipeline.ingest.files import hint_reads
+
+    write(tmp_path / "post.md", post("gpt", "2025-11-03"))
+    os.mkfifo(tmp_path / "pipe.md")
+    done: dict[str, object] = {}
+    worker = threading.Thread(
+        target=lambda: done.update(hinted=hint_reads(str(tmp_path), ["pipe.md", "post.md"])), daemon=True
+    )
+    worker.start()
+    worker.join(10)
+    assert done == {"hinted": 1}
+    scanned = by_name(scan_posts_folder(tmp_path))
+    assert scanned["pipe.md"].reject_reason == "not a regular file"
+    assert scanned["post.md"].identity is not None
+
+
+def test_without_the_call_no_hints_are_given(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    from digest_pipeline.ingest.files import hint_reads
+
+    write(tmp_path / "post.md", post("gpt", "2025-11-03"))
+    monkeypatch.delattr(os, "posix_fadvise", raising=False)
+    assert hint_reads(str(tmp_path), ["post.md"]) == 0
+    assert scan_posts_folder(tmp_path)[0].identity is not None
