@@ -202,14 +202,14 @@ def _require_folder(root: Path) -> None:
 
 def _scan_chunk(root: str, max_bytes: int, rels: tuple[str, ...]) -> list[ScannedFile]:
     base = Path(root)
-    hint_reads(root, rels)
+    hint_reads(root, rels, max_bytes)
     return [scan_file(base / rel, base, max_bytes) for rel in rels]
 
 
 _HINT_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0)
 
 
-def hint_reads(root: str, rels: Sequence[str]) -> int:
+def hint_reads(root: str, rels: Sequence[str], max_bytes: int = DEFAULT_MAX_POST_BYTES) -> int:
     """Ask the kernel to start reading these files now; returns how many it was asked to read.
 
     A first build of a folder that is not in the page cache (after a reboot, or
@@ -217,12 +217,13 @@ def hint_reads(root: str, rels: Sequence[str]) -> int:
     the workers read, hashed and parsed each file before asking for the next.
     `POSIX_FADV_WILLNEED` on a chunk's files before reading them queues the
     disk reads at once, and they complete while the earlier files are hashed
-    and their YAML read. 20k bench posts, read on two workers out of a dropped
-    page cache: 6.5-6.6 s before, 4.1-4.5 s with the hints (2.9-3.1 s from the
-    cache, either way). A hint reads nothing into this process and changes no
+    and their YAML read. The 100k bench posts, read on two workers out of a
+    dropped page cache: 27.1-28.7 s without the hints, 16.1-18.4 s with them,
+    15.7 s from the cache (`benchmarks/cold_scan.py`). A hint reads nothing into this process and changes no
     result: a file that cannot be opened here is simply read without one.
-    Symbolic links are not followed (one may lead outside the folder) and a
-    FIFO is opened without waiting for a writer. No-op where the call does not
+    Symbolic links are not followed (one may lead outside the folder), a FIFO
+    is opened without waiting for a writer, and a file over `max_bytes` (which
+    the scan rejects unread) is not asked for. No-op where the call does not
     exist (macOS, Windows).
     """
     if not hasattr(os, "posix_fadvise"):
@@ -234,7 +235,8 @@ def hint_reads(root: str, rels: Sequence[str]) -> int:
         except OSError:
             continue
         try:
-            if S_ISREG(os.fstat(fd).st_mode):
+            stat = os.fstat(fd)
+            if S_ISREG(stat.st_mode) and stat.st_size <= max_bytes:
                 os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
                 hinted += 1
         except OSError:

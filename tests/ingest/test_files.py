@@ -287,8 +287,9 @@ def test_read_hints_go_to_regular_files_only(tmp_path: Path) -> None:
     (tmp_path / "link.md").symlink_to(tmp_path / "other.md")  # not followed: it may lead outside
     (tmp_path / "dangling.md").symlink_to(tmp_path / "gone.md")
     (tmp_path / "folder").mkdir()
-    rels = ["sub/post.md", "other.md", "link.md", "dangling.md", "folder", "vanished.md"]
-    assert hint_reads(str(tmp_path), rels) == 2
+    write(tmp_path / "huge.md", "x" * 5000)  # over the limit below: rejected unread, so not asked for
+    rels = ["sub/post.md", "other.md", "link.md", "dangling.md", "folder", "vanished.md", "huge.md"]
+    assert hint_reads(str(tmp_path), rels, max_bytes=4096) == 2
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs here")
