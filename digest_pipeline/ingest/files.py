@@ -206,7 +206,8 @@ def _scan_chunk(root: str, max_bytes: int, rels: tuple[str, ...]) -> list[Scanne
     return [scan_file(base / rel, base, max_bytes) for rel in rels]
 
 
-_HINT_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0)
+_HINT_FLAGS = os.O_RDONLY | sum(getattr(os, flag, 0) for flag in ("O_NONBLOCK", "O_NOFOLLOW", "O_NOCTTY"))
+"""Flags that exist only on POSIX are read with getattr: this module is imported on Windows too."""
 
 
 def hint_reads(root: str, rels: Sequence[str], max_bytes: int = DEFAULT_MAX_POST_BYTES) -> int:
@@ -219,8 +220,9 @@ def hint_reads(root: str, rels: Sequence[str], max_bytes: int = DEFAULT_MAX_POST
     disk reads at once, and they complete while the earlier files are hashed
     and their YAML read. The 100k bench posts, read on two workers out of a
     dropped page cache: 27.1-28.7 s without the hints, 16.1-18.4 s with them,
-    15.7 s from the cache (`benchmarks/cold_scan.py`). A hint reads nothing into this process and changes no
-    result: a file that cannot be opened here is simply read without one.
+    15.7 s from the cache (`benchmarks/cold_scan.py`). A hint reads nothing
+    into this process and changes no result: a file that cannot be opened
+    here is simply read without one.
     Symbolic links are not followed (one may lead outside the folder), a FIFO
     is opened without waiting for a writer, and a file over `max_bytes` (which
     the scan rejects unread) is not asked for. No-op where the call does not

@@ -263,7 +263,7 @@ def events_from_folder(posts_dir: Path) -> list[TimelineEvent]:
     """
     from digest_pipeline.ingest.files import scan_posts_folder
     from digest_pipeline.posts import parse_post
-    from digest_pipeline.warehouse.post_tables import event_id, source_id
+    from digest_pipeline.warehouse.post_tables import event_id, link_source_ids
 
     current = {}
     for scanned in scan_posts_folder(posts_dir):
@@ -272,7 +272,7 @@ def events_from_folder(posts_dir: Path) -> list[TimelineEvent]:
     events = []
     for post_id, scanned in sorted(current.items()):
         post = parse_post(scanned.text, scanned.source_file)
-        link_ids = {link.position: source_id(link.link.url) for link in post.links}
+        link_ids = link_source_ids(post)
         events.extend(
             TimelineEvent(
                 event_id=event_id(post_id, item.position),

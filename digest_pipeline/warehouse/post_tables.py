@@ -104,6 +104,11 @@ def source_id(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
 
 
+def link_source_ids(post: ParsedPost) -> dict[int, str]:
+    """The source id of each of the post's links, by position: what `NewsItem.cited` refers to."""
+    return {link.position: source_id(link.link.url) for link in post.links}
+
+
 def event_id(post_id: str, position: int) -> str:
     return f"{post_id}#{position}"
 
@@ -160,7 +165,7 @@ def _append_post(post: CurrentPost, columns: dict[str, dict[str, list[object]]])
         tag_key=[tag_key(tag) for tag in p.tags],
     )
     urls = [link.link for link in p.links]
-    link_ids = {link.position: source_id(link.link.url) for link in p.links}
+    link_ids = link_source_ids(p)
     _extend(
         columns["post_sources"],
         post_id=[pid] * len(urls),
