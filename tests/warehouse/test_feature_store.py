@@ -1,5 +1,6 @@
 """The timeline's kept features: read back instead of computed, and the stories come out the same."""
 
+import dataclasses
 import datetime as dt
 
 import duckdb
@@ -112,3 +113,47 @@ def test_changed_words_another_version_and_replayed_days_are_computed(con, event
     # Features stored before they held the item's entities (the placement version alone) are not read.
     con.execute("UPDATE pipeline.event_features SET placed_with = $v", {"v": version})
     assert feature_store.FeatureStore(con, version, keep_from=None).stored == {}
+
+
+def test_features_read_once_are_remembered_for_the_next_store_of_the_process(
+    con, events, monkeypatch
+) -> None:
+    """The replay check after a placing run (one process) decodes nothing the placing run had."""
+    monkeypatch.setattr(feature_store, "_remembered", feature_store._Remembered(10_000))
+    days = events["post_date"].unique().sort().to_list()[:20]
+    load_days(con, events, days[0], days[-1])
+    update_timeline(con, CONFIG)  # computes every item, remembers the kept days'
+    version = placement_version(CONFIG)
+    items = window_events(con, days[-3])
+    decoded = feature_store.FeatureStore(con, version, keep_from=None)
+    expected = [feature_store.features_from_json(decoded.stored[item.event_id][1], item) for item in items]
+
+    calls = []
+    real = feature_store.features_from_json
+    monkeypatch.setattr(
+        feature_store, "features_from_json", lambda text, event: calls.append(1) or real(text, event)
+    )
+    store = feature_store.FeatureStore(con, version, keep_from=None)
+    assert list(store.features(items)) == expected
+    assert store.reused == len(items) and calls == []
+
+    # Rewritten words: the stored row no longer matches, so nothing remembered is used for it.
+    con.execute(
+        "UPDATE events SET body = body || ' 補充報導。' WHERE event_id = $e", {"e": items[0].event_id}
+    )
+    items = window_events(con, days[-3])
+    again = list(feature_store.FeatureStore(con, version, keep_from=None).features(items))
+    assert again[0].event == items[0] and again[0] != expected[0]
+
+
+def test_remembered_features_are_bounded() -> None:
+    remembered = feature_store._Remembered(2)
+    event = feature_store.TimelineEvent("a#1", dt.date(2026, 1, 1), "m", 1, "h", "b")
+    features = feature_store.event_features_many([event])
+    first = next(features)
+    for key in ("k1", "k2", "k3"):
+        remembered.put("v", key, first)
+    assert remembered.get("v", "k1", event) is None
+    assert remembered.get("v", "k3", event) is first
+    other = dataclasses.replace(event, event_id="b#1")
+    assert remembered.get("v", "k2", other).event is other
