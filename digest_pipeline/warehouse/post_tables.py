@@ -434,9 +434,21 @@ def refresh_sources(
             con.execute("DELETE FROM sources")
             con.execute(_SOURCES_FROM_CITATIONS.format(where=""))
         elif stale:
+            # The dates citing a stale URL, found from the narrow `source_id` column: the recount
+            # then reads those dates' row groups only (`post_date` zone maps), where it read every
+            # column of every citation. A day's new URLs are cited that day alone (the 100k bench
+            # day's recount: 0.05-0.06 s -> 0.02 s).
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE stale_dates AS SELECT DISTINCT post_date FROM post_sources "
+                "WHERE source_id IN (SELECT source_id FROM stale)"
+            )
             con.execute("DELETE FROM sources WHERE source_id IN (SELECT source_id FROM stale)")
-            only_stale = "WHERE source_id IN (SELECT source_id FROM stale)"
+            only_stale = (
+                "WHERE post_date IN (SELECT post_date FROM stale_dates) "
+                "AND source_id IN (SELECT source_id FROM stale)"
+            )
             con.execute(_SOURCES_FROM_CITATIONS.format(where=only_stale))
+            con.execute("DROP TABLE stale_dates")
         con.execute("DELETE FROM pipeline.sources_pending")
         # Noted for the orphan check: only these URLs can have lost their row.
         con.execute("DELETE FROM pipeline.sources_recounted")
