@@ -68,9 +68,12 @@ def placement_version(config: TimelineConfig) -> str:
     return f"v{PLACEMENT_CODE_VERSION}-{digest}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Placement:
-    """Where one item went, and how sure the join was (None for the item that founded its story)."""
+    """Where one item went, and how sure the join was (None for the item that founded its story).
+
+    Slotted: a full build holds one per item placed (500k at 100k posts), 96 bytes each instead of 136.
+    """
 
     event_id: str
     story_id: str
@@ -133,8 +136,13 @@ class _Timeline:
         start = day - dt.timedelta(days=self.config.window_days)
         while self.lo < end and self.features[self.lo].event.post_date < start:
             del self.features[self.lo]
-            self.story.pop(self.lo, None)
+            story_id = self.story.pop(self.lo, None)
             self.lo += 1
+            # A story whose rows have all left the window can be neither joined nor merged: its
+            # row list goes too, or the lists of every story ever told would stay in memory.
+            rows = self.story_rows.get(story_id)
+            if rows is not None and (not rows or rows[-1] < self.lo):
+                del self.story_rows[story_id]
         return self.matrix.count(self.lo, end)
 
     def members(self, story_id: str, before: int) -> list[int]:

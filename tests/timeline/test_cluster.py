@@ -240,3 +240,22 @@ def test_placing_runs_the_cycle_collector_rarely_and_puts_it_back(make_event):
     assert len(result.placements) == 8
     assert set(seen) == {RARE_THRESHOLDS}
     assert gc.get_threshold() == before
+
+
+def test_stories_that_left_the_window_are_forgotten(make_event) -> None:
+    """Placing years of items must not keep a row list for every story ever told: only stories with
+    an item in the window can be joined or merged, and only theirs are held."""
+    from digest_pipeline.timeline.cluster import _Timeline
+    from digest_pipeline.timeline.features import event_features
+
+    timeline = _Timeline(TimelineConfig(window_days=3))
+    start = dt.date(2025, 1, 1)
+    for n in range(20):
+        day = start + dt.timedelta(days=n)
+        item = event_features(make_event(f"gpt-{day}#1", day, f"第 {n} 則：Nova-{n} 發布", "內容。"))
+        row = timeline.add([item])[0]
+        timeline.open_day(day, timeline.matrix.end)
+        timeline.label(row, f"S{n}")
+    assert set(timeline.story_rows) == {f"S{n}" for n in range(16, 20)}  # the window's 3 days and today
+    timeline.relabel("S17", "S19")  # a merge within the window still moves the alias's rows
+    assert timeline.members("S19", before=timeline.matrix.end) == [17, 19]
