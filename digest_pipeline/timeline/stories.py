@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from digest_pipeline.timeline.features import TimelineEvent, event_text_features, headline_core
+from digest_pipeline.timeline.features import EventFeatures, TimelineEvent, event_text_features, headline_core
 from digest_pipeline.timeline.scoring import TermWeights, cosine, vectors
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -20,7 +20,10 @@ on its second; once a story has this many items its headline stops moving.
 """
 
 
-def representative(members: Sequence[TimelineEvent]) -> TimelineEvent:
+def representative(
+    members: Sequence[TimelineEvent],
+    text_features: Callable[[TimelineEvent], EventFeatures] = event_text_features,
+) -> TimelineEvent:
     """The item whose headline best stands for the story.
 
     The headline most like all the items' text (centrality), so a headline
@@ -28,13 +31,14 @@ def representative(members: Sequence[TimelineEvent]) -> TimelineEvent:
     label (「市場觀點：」) loses ties; then the earliest. Centrality is the
     headline's cosine with the sum of the other items' text vectors, which
     equals the sum of its cosines with each but costs one pass, not one per pair.
-    Only the items' words are read, so their `event_text_features` (half the cost) do.
+    Only the items' words are read, so their `event_text_features` (half the cost) do, or whatever
+    `text_features` gives for the same words (features already at hand).
     Only the earliest `REPRESENTATIVE_CANDIDATES` items (by `order`) take part.
     """
     members = candidates(members)
     if len(members) == 1:
         return members[0]
-    feats = [event_text_features(m) for m in members]
+    feats = [text_features(m) for m in members]
     weights = TermWeights(feats)
     vecs = [vectors(f, weights) for f in feats]
     total: dict[str, float] = defaultdict(float)

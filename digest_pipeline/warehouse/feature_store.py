@@ -37,6 +37,7 @@ from digest_pipeline.timeline.features import (
     EventFeatures,
     TimelineEvent,
     event_features_many,
+    event_text_features,
     features_from_json,
     features_to_json,
     text_key,
@@ -53,22 +54,28 @@ def keep_from(con: duckdb.DuckDBPyConnection, window_days: int) -> dt.date | Non
 
 
 class _Remembered:
-    """The latest features this process decoded or computed for kept days, by version and text key."""
+    """The latest features this process decoded or computed for kept days, by the digest of the
+    item's words (`text_key`), with the placement version they were stored under."""
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
-        self.features: OrderedDict[tuple[str, str], EventFeatures] = OrderedDict()
+        self.features: OrderedDict[str, tuple[str, EventFeatures]] = OrderedDict()
 
     def get(self, version: str, key: str, event: TimelineEvent) -> EventFeatures | None:
-        found = self.features.get((version, key))
-        if found is None:
+        found = self.features.get(key)
+        if found is None or found[0] != version:
             return None
-        self.features.move_to_end((version, key))
-        return found if found.event is event else dataclasses.replace(found, event=event)
+        self.features.move_to_end(key)
+        return found[1] if found[1].event is event else dataclasses.replace(found[1], event=event)
+
+    def words(self, key: str) -> EventFeatures | None:
+        """Features of these words under any version: one process's code reads words one way."""
+        found = self.features.get(key)
+        return found[1] if found is not None else None
 
     def put(self, version: str, key: str, features: EventFeatures) -> None:
-        self.features[(version, key)] = features
-        self.features.move_to_end((version, key))
+        self.features[key] = (version, features)
+        self.features.move_to_end(key)
         while len(self.features) > self.capacity:
             self.features.popitem(last=False)
 
@@ -77,6 +84,15 @@ REMEMBERED_ITEMS = 20_000
 """Features remembered per process: a 30-day window and the replay's days of a few hundred items a
 day (the 100k bench posts' window is 4,600 items)."""
 _remembered = _Remembered(REMEMBERED_ITEMS)
+
+
+def text_features(event: TimelineEvent) -> EventFeatures:
+    """The item's word features (`event_text_features`): remembered ones when this process has them.
+
+    Describing a day's touched stories reads the words of up to 24 members each, most of them items
+    of the window the placing just decoded; computing them again was most of the description.
+    """
+    return _remembered.words(text_key(event)) or event_text_features(event)
 
 
 class FeatureStore:

@@ -38,7 +38,7 @@ from digest_pipeline.timeline.cluster import (
 )
 from digest_pipeline.timeline.features import ITEM_URL, EventFeatures, TimelineEvent
 from digest_pipeline.timeline.stories import outlet_names_domain, representative
-from digest_pipeline.warehouse.feature_store import FeatureStore, keep_from
+from digest_pipeline.warehouse.feature_store import FeatureStore, keep_from, text_features
 from digest_pipeline.warehouse.trend_tables import STORY_TABLES
 
 FINGERPRINT = (
@@ -562,7 +562,7 @@ def _story_row(
     links that an item's inline attribution names (「來源：udn」 and udn.com)."""
     events = sorted((event for _, event in items), key=lambda e: e.order)
     founder = next((e for e in events if story_id_for(e) == story_id), events[0])
-    best = representative(events)
+    best = representative(events, text_features)
     domains: set[str] = set()
     for post_id, event in items:
         by_source = post_domains[post_id]

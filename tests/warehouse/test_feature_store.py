@@ -157,3 +157,28 @@ def test_remembered_features_are_bounded() -> None:
     assert remembered.get("v", "k3", event) is first
     other = dataclasses.replace(event, event_id="b#1")
     assert remembered.get("v", "k2", other).event is other
+
+
+def test_story_descriptions_read_remembered_words(monkeypatch) -> None:
+    """The touched stories' members mostly sit in the window the placing just read: their words are
+    taken from memory, under any version, and only the others are read again."""
+    from digest_pipeline.timeline.stories import representative
+
+    monkeypatch.setattr(feature_store, "_remembered", feature_store._Remembered(100))
+    day = dt.date(2026, 1, 5)
+    known = feature_store.TimelineEvent(
+        "q-2026-01-05#1", day, "q", 1, "Qwen3 開源", "阿里開源 Qwen3 全系列。"
+    )
+    other = feature_store.TimelineEvent(
+        "q-2026-01-06#1", day, "q", 2, "Qwen3 下載破百萬", "Qwen3 下載量破百萬。"
+    )
+    remembered = next(feature_store.event_features_many([known]))
+    feature_store._remembered.put("an older version", feature_store.text_key(known), remembered)
+
+    computed = []
+    real = feature_store.event_text_features
+    monkeypatch.setattr(feature_store, "event_text_features", lambda e: computed.append(e) or real(e))
+    assert feature_store.text_features(known) is remembered
+    assert feature_store.text_features(other).terms == real(other).terms
+    assert computed == [other]
+    assert representative([known, other], feature_store.text_features) == representative([known, other])
