@@ -90,7 +90,8 @@ def text_features(event: TimelineEvent) -> EventFeatures:
     """The item's word features (`event_text_features`): remembered ones when this process has them.
 
     Describing a day's touched stories reads the words of up to 24 members each, most of them items
-    of the window the placing just decoded; computing them again was most of the description.
+    of the window the placing just decoded (the 100k bench day's 94 stories, 995 members: 0.13-0.16 s
+    computing every member's words, 0.08 s with them remembered).
     """
     return _remembered.words(text_key(event)) or event_text_features(event)
 
