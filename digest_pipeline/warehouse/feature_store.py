@@ -18,7 +18,9 @@ also remembered (`_Remembered`): a build that runs its steps in one process
 (the CLI's) places a day and then replays it, and the replay's window is the
 one the placing just read. Features are a function of an item's words and the
 version, so a remembered copy is what decoding the stored JSON would give; the
-stored row must still be there and match for it to be used.
+stored row must still be there and match for it to be used. Describing the
+touched stories then reads their members' words from the same memory
+(`text_features`), keyed by the digest of those words.
 """
 
 from __future__ import annotations

@@ -408,15 +408,13 @@ _SPELLED_KEYS = """
 and of the rows it replaces (`relabel_keys`)."""
 
 
-def _spelling_since(
-    con: duckdb.DuckDBPyConnection, pending: dict[str, dt.date], empty: dict[str, bool]
-) -> dt.date | None:
+def _spelling_since(con: duckdb.DuckDBPyConnection, pending: dict[str, dt.date]) -> dt.date | None:
     """The first day whose tags the tag tables' refresh reads, or None when one is rebuilt whole.
 
     A tail refresh from `since` counts the period before it too (`_counted_shares`), and a weekly
     one from the start of `since`'s week: so a week and a day before the earliest `since`.
     """
-    if any(empty.values()):  # an empty tag table is rebuilt whole: every key's spelling
+    if any(_is_empty(con, table) for table in _RELABEL):  # rebuilt whole: every key's spelling
         return None
     starts = [_tail_start(con, table, pending[table]) for table in _RELABEL if table in pending]
     return min(starts) - dt.timedelta(days=14) if starts else None
@@ -494,8 +492,7 @@ def refresh_trends(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = TRE
             if table in _RELABEL and not spelled and (whole or table in pending):
                 # The tag tables' queries read it too. Made after the post tables, which it reads;
                 # the same for every tag table of this refresh.
-                empty_tags = {t: _is_empty(con, t) for t in _RELABEL}
-                _spell_tags(con, None if whole else _spelling_since(con, pending, empty_tags))
+                _spell_tags(con, None if whole else _spelling_since(con, pending))
                 spelled = True
             if table in STORY_TABLES and not empty and _refresh_story_table(con, table):
                 pass  # refreshed in place
