@@ -1,7 +1,10 @@
 """The matrix scores must be `pair_score`'s numbers: the timeline's decisions rest on them."""
 
 import datetime as dt
+import os
 import random
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -139,11 +142,32 @@ def test_features_of_many_items_are_the_same_on_two_cores():
     assert parallel[:50] == serial
 
 
-def test_vocabulary_numbers_new_keys_in_sorted_order_and_keeps_the_live_ones_dense():
+def test_vocabulary_numbers_new_keys_in_order_of_first_use_and_keeps_the_live_ones_dense():
     vocabulary = Vocabulary()
-    assert vocabulary.encode(["b", "a", "b"]).tolist() == [1, 0, 1]  # not in order of arrival
-    assert vocabulary.encode(["c", "a"]).tolist() == [2, 0]
-    renumber = vocabulary.keep(np.array([0, 2]))  # "b" is no longer used by any held row
+    assert vocabulary.encode(["b", "a", "b"]).tolist() == [0, 1, 0]
+    assert vocabulary.encode(["c", "b"]).tolist() == [2, 0]
+    renumber = vocabulary.keep(np.array([0, 2]))  # "a" is no longer used by any held row
     assert renumber.tolist() == [0, -1, 1]
-    assert vocabulary.ids == {"a": 0, "c": 1}
-    assert vocabulary.encode(["d", "c"]).tolist() == [2, 1]
+    assert vocabulary.ids == {"b": 0, "c": 1}
+    assert vocabulary.encode(["d", "c", "e", "d"]).tolist() == [2, 1, 3, 2]
+
+
+def test_vocabulary_ids_do_not_depend_on_the_string_hash_seed():
+    """Set iteration order follows each process's hash seed; the ids must not (stable story ids)."""
+    script = (
+        "from digest_pipeline.timeline.similarity import Vocabulary\n"
+        "v = Vocabulary()\n"
+        "print(v.encode(['模型', 'gpt-5', '發布', 'qwen', '模型', 'a', 'b', 'c', 'd']).tolist(),"
+        " v.encode(['z', 'y', 'qwen', 'x']).tolist())\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in (1, 2, 3, 4)
+    }
+    assert outputs == {"[0, 1, 2, 3, 0, 4, 5, 6, 7] [8, 9, 3, 10]\n"}
