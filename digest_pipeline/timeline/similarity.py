@@ -39,6 +39,8 @@ _STORES_OF = {
     "figures": ("figures",),
 }
 """Which row stores use each column space (headlines share the words' columns and frequencies)."""
+_MAX_OFFSET = np.iinfo(np.int32).max
+"""The most entries a span of rows may hold (32-bit offsets): 2 billion, a window of ~10M items."""
 _COUNTED = ("terms", "names", "outlets", "figures")
 """The spaces whose columns are weighted by how many items of the window hold them."""
 
@@ -162,6 +164,8 @@ class RowStore:
         if not 0 <= a <= b <= self._rows:
             raise IndexError(f"rows {lo}..{hi} are not all held (held: {self.first}..{self.end})")
         start, stop = self._indptr[a], self._indptr[b]
+        if stop - start > _MAX_OFFSET:
+            raise OverflowError(f"rows {lo}..{hi} hold {stop - start} entries: too many for 32-bit offsets")
         indptr = (self._indptr[a : b + 1] - start).astype(np.int32)
         return self._indices[start:stop], self._data[start:stop], indptr
 

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from digest_pipeline.timeline import similarity
 from digest_pipeline.timeline.features import TimelineEvent, event_features, event_features_many
 from digest_pipeline.timeline.scoring import ScoringConfig, TermWeights, pair_score, vectors
 from digest_pipeline.timeline.similarity import ItemMatrix, RowStore, Vocabulary
@@ -171,3 +172,13 @@ def test_vocabulary_ids_do_not_depend_on_the_string_hash_seed():
         for seed in (1, 2, 3, 4)
     }
     assert outputs == {"[0, 1, 2, 3, 0, 4, 5, 6, 7] [8, 9, 3, 10]\n"}
+
+
+def test_a_span_too_large_for_32_bit_offsets_is_refused_not_wrapped(monkeypatch):
+    """Offsets are handed to SciPy as 32-bit: past that a span must fail, not wrap around silently."""
+    store = RowStore()
+    store.extend(np.arange(6), np.ones(6), np.array([3, 3]))
+    monkeypatch.setattr(similarity, "_MAX_OFFSET", 4)
+    assert store.span(0, 1)[2].tolist() == [0, 3]
+    with pytest.raises(OverflowError, match="32-bit"):
+        store.span(0, 2)
