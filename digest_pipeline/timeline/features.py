@@ -14,7 +14,10 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import polars as pl
 
 from digest_pipeline.parallel import map_chunks
 from digest_pipeline.timeline.entities import Name, extract_names, name_keys
@@ -76,6 +79,10 @@ class EventFeatures:
     entities: tuple[str, ...] = ()
     """The keys of the names the item mentions (its whole headline and body), for `event_entities`
     and the entity trends (`trends.entities.entity_keys`): read here, where the names are read anyway."""
+    term_hashes: np.ndarray | None = field(default=None, compare=False, repr=False)
+    """`word_hashes` of `terms` then `headline_terms`, in their order, when the worker that read
+    the item computed them (the main process, which places items one after another, is spared
+    hashing them); None otherwise."""
 
 
 def _terms(folded: str) -> Counter[str]:
@@ -260,4 +267,17 @@ def event_features_many(
 
 
 def _features_of_chunk(chunk: tuple[TimelineEvent, ...]) -> list[EventFeatures]:
-    return [event_features(event) for event in chunk]
+    features = [event_features(event) for event in chunk]
+    words = [word for f in features for counter in (f.terms, f.headline_terms) for word in counter]
+    hashes = word_hashes(words)
+    ends = np.cumsum([len(f.terms) + len(f.headline_terms) for f in features])
+    return [replace(f, term_hashes=h) for f, h in zip(features, np.split(hashes, ends[:-1]), strict=True)]
+
+
+WORD_HASH_SEED = 20261203
+"""Any fixed seed: the same words hash the same in every process of one Polars version."""
+
+
+def word_hashes(words: list[str]) -> np.ndarray:
+    """A 64-bit hash of each word (Polars hashes them all at once), for the timeline's column ids."""
+    return pl.Series(words, dtype=pl.String).hash(seed=WORD_HASH_SEED).to_numpy()

@@ -12,7 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest_pipeline.timeline import similarity
-from digest_pipeline.timeline.features import TimelineEvent, event_features, event_features_many
+from digest_pipeline.timeline.features import (
+    TimelineEvent,
+    _features_of_chunk,
+    event_features,
+    event_features_many,
+    word_hashes,
+)
 from digest_pipeline.timeline.scoring import ScoringConfig, TermWeights, pair_score, vectors
 from digest_pipeline.timeline.similarity import ItemMatrix, RowStore, Vocabulary
 
@@ -149,7 +155,7 @@ def test_vocabulary_numbers_new_keys_in_order_of_first_use_and_keeps_the_live_on
     assert vocabulary.encode(["c", "b"]).tolist() == [2, 0]
     renumber = vocabulary.keep(np.array([0, 2]))  # "a" is no longer used by any held row
     assert renumber.tolist() == [0, -1, 1]
-    assert vocabulary.ids == {"b": 0, "c": 1}
+    assert (vocabulary.id_of("b"), vocabulary.id_of("c"), vocabulary.id_of("a")) == (0, 1, None)
     assert vocabulary.encode(["d", "c", "e", "d"]).tolist() == [2, 1, 3, 2]
 
 
@@ -182,3 +188,25 @@ def test_a_span_too_large_for_32_bit_offsets_is_refused_not_wrapped(monkeypatch)
     assert store.span(0, 1)[2].tolist() == [0, 3]
     with pytest.raises(OverflowError, match="32-bit"):
         store.span(0, 2)
+
+
+def test_words_hashed_by_the_feature_workers_give_the_rows_hashing_them_here_gives():
+    """The workers hash an item's words in their order (words, then headline words); the matrix
+    takes those hashes instead of hashing again, and must build the very same rows."""
+    rng = random.Random(9)
+    events = [random_event(rng, n) for n in range(60)]
+    hashed = _features_of_chunk(tuple(events))
+    plain = [event_features(event) for event in events]
+    assert hashed == plain and all(f.term_hashes is not None for f in hashed)
+    first = hashed[0]
+    assert first.term_hashes.tolist() == word_hashes([*first.terms, *first.headline_terms]).tolist()
+    matrices = []
+    for features in (hashed, plain):
+        matrix = ItemMatrix()
+        matrix.extend(features[:30])
+        matrix.extend(features[30:])
+        matrices.append(matrix)
+    for space in ("terms", "headline", "names"):
+        spans = [m.stores[space].span(0, 60) for m in matrices]
+        for a, b in zip(*spans, strict=True):
+            assert a.tolist() == b.tolist()
