@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from digest_pipeline.timeline import similarity
 from digest_pipeline.timeline.features import (
     TimelineEvent,
-    _features_of_chunk,
     event_features,
     event_features_many,
     word_hashes,
@@ -192,10 +191,11 @@ def test_a_span_too_large_for_32_bit_offsets_is_refused_not_wrapped(monkeypatch)
 
 def test_words_hashed_by_the_feature_workers_give_the_rows_hashing_them_here_gives():
     """The workers hash an item's words in their order (words, then headline words); the matrix
-    takes those hashes instead of hashing again, and must build the very same rows."""
+    takes those hashes instead of hashing again, and must build the very same rows. (Few items
+    go through the workers' code in this process, chunk by chunk.)"""
     rng = random.Random(9)
     events = [random_event(rng, n) for n in range(60)]
-    hashed = _features_of_chunk(tuple(events))
+    hashed = list(event_features_many(events))
     plain = [event_features(event) for event in events]
     assert hashed == plain and all(f.term_hashes is not None for f in hashed)
     first = hashed[0]
