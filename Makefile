@@ -36,7 +36,7 @@ dev: setup
 
 ## eval: score the story timeline against every gold set in eval/
 eval: setup
-	@for gold in eval/*/gold.yaml; do $(BIN)/digest-pipeline eval-timeline --gold $$gold; echo; done
+	@for gold in eval/*/gold.yaml; do $(BIN)/digest-pipeline eval-timeline --strict --gold $$gold; echo; done
 
 ## bench: full builds at 1k/10k/100k posts, one new day on 1k and 100k, the timeline at 100k/1M items,
 ## peak memory, and the floor (DuckDB read_text + regex); prints targets as ratios, writes warehouse/.bench/bench.json

@@ -268,10 +268,18 @@ def _eval_command(args: argparse.Namespace) -> int:
             print(f"error: posts folder {str(posts_dir)!r} does not exist", file=sys.stderr)
             return 2
         config = TimelineConfig(window_days=args.window_days or settings.story_window_days())
-        evaluation = evaluate_timeline(gold, posts_dir, config)
+        evaluation = evaluate_timeline(gold, posts_dir, config, strict=args.strict)
     except (GoldFileError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    if evaluation.unlabelled or evaluation.unknown:
+        print(
+            f"warning: scoring the {evaluation.items} items both the gold file and the posts know; "
+            f"left out: {len(evaluation.unlabelled)} items of the posts with no label "
+            f"{evaluation.unlabelled[:5]}, {len(evaluation.unknown)} gold labels naming no item "
+            f"{evaluation.unknown[:5]} (--strict refuses such a file)",
+            file=sys.stderr,
+        )
     print(f"gold {gold}: {evaluation.items} items in {evaluation.gold_stories} stories, posts {posts_dir}")
     print(
         f"{'method':<34} {'pairwise P':>10} {'R':>6} {'F1':>6}   {'B-cubed P':>9} {'R':>6} {'F1':>6}  stories"
@@ -321,7 +329,10 @@ def main(argv: list[str] | None = None) -> int:
         "eval-timeline", help="score the story timeline against hand labels (pairwise and B-cubed P/R/F1)"
     )
     eval_parser.add_argument(
-        "--gold", required=True, help="gold labels: YAML/JSON `stories:` or CSV event_id,story"
+        "--gold",
+        required=True,
+        help="gold labels: YAML/JSON `stories:` or CSV/TSV event_id,story (an item may also be "
+        "given as post_id + position or model + date + position)",
     )
     eval_parser.add_argument(
         "--posts",
@@ -332,6 +343,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     eval_parser.add_argument(
         "--show-errors", action="store_true", help="list wrongly split and merged stories"
+    )
+    eval_parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse a gold file that leaves items of the posts unlabelled or names items not in them "
+        "(by default those are left out of the scores and reported)",
     )
     eval_parser.set_defaults(handler=_eval_command)
     synth_parser = commands.add_parser(

@@ -12,8 +12,17 @@ Gold files (YAML or JSON) take either shape:
       some-label: {about: "...", events: [qwen-2025-12-23#2, ...]}
       other-label: [qwen-2025-12-23#1]
 
-or a CSV/TSV with the columns `event_id` and `story` (or `story_id`,
-`label`, `cluster`).
+(or `stories:` as a list of `{id: label, events: [...]}`), or a CSV/TSV with
+a `story` column (or `story_id`, `label`, `cluster`) and the item as
+`event_id`, as `post_id` and `position`, or as `model`, `date` (or
+`post_date`) and `position`.
+
+A gold file written by someone else need not spell items as this project
+does: an item is found by its event id (`qwen-2025-12-23#2`), by that id in
+another case, or by the model, date and position read from the id however
+it is written (`qwen/2025-12-23/2`, `2025-12-23_qwen_2`, `qwen_20251223_2`).
+Items the gold file does not label, and labels that name no item, are left
+out of the scores and reported (`match_gold`); `--strict` refuses both.
 """
 
 from __future__ import annotations
@@ -108,8 +117,13 @@ def singletons(items: Iterable[str]) -> dict[str, str]:
     return {item: item for item in items}
 
 
+_LABEL_KEYS = ("story", "story_id", "label", "cluster", "id", "name")
+"""Where a story's label may be: a CSV column, or a key of a story in a `stories:` list."""
+
+
 def load_gold(path: Path) -> dict[str, str]:
-    """event id → gold story label, from YAML/JSON (`stories:` mapping) or CSV/TSV."""
+    """item id as the gold file writes it → gold story label, from YAML/JSON or CSV/TSV
+    (the shapes in the module docstring). `match_gold` finds the items the ids name."""
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() in {".csv", ".tsv"}:
         return _gold_from_rows(text, "\t" if path.suffix.lower() == ".tsv" else ",", path)
@@ -118,28 +132,62 @@ def load_gold(path: Path) -> dict[str, str]:
     except (yaml.YAMLError, json.JSONDecodeError) as err:
         raise GoldFileError(f"{path}: not valid YAML/JSON: {err}") from err
     stories = data.get("stories") if isinstance(data, dict) else None
+    if isinstance(stories, list):
+        stories = dict(_listed_story(entry, n, path) for n, entry in enumerate(stories, start=1))
     if not isinstance(stories, dict):
         raise GoldFileError(f"{path}: expected a mapping with a `stories:` mapping of label → events")
     labels: dict[str, str] = {}
     for label, entry in stories.items():
-        events = entry.get("events") if isinstance(entry, dict) else entry
+        events = entry.get("events", entry.get("items")) if isinstance(entry, dict) else entry
         if not isinstance(events, list):
             raise GoldFileError(f"{path}: story {label!r} has no list of events")
-        for event_id in events:
-            _add(labels, str(event_id), str(label), path)
+        for event in events:
+            _add(labels, _item_id(event, path), str(label), path)
     return labels
+
+
+def _listed_story(entry: object, n: int, path: Path) -> tuple[str, object]:
+    """(label, entry) of the n-th story of a `stories:` list: `{id: label, events: [...]}`."""
+    if not isinstance(entry, dict):
+        raise GoldFileError(f"{path}: story {n} of the `stories:` list is not a mapping with events")
+    label = next((entry[k] for k in _LABEL_KEYS if entry.get(k) is not None), f"story-{n}")
+    return str(label), entry
+
+
+def _item_id(item: object, path: Path) -> str:
+    """An item as a gold file names it: its id, or a mapping with `event_id`, with `post_id` and
+    `position`, or with `model`, `date` (or `post_date`) and `position`."""
+    if not isinstance(item, dict):
+        return str(item).strip()
+    fields = {str(k).strip().lower(): str(v).strip() for k, v in item.items() if v is not None}
+    if "event_id" in fields:
+        return fields["event_id"]
+    date = fields.get("date", fields.get("post_date"))
+    if "post_id" in fields and "position" in fields:
+        return f"{fields['post_id']}#{fields['position']}"
+    if "model" in fields and date and "position" in fields:
+        return f"{fields['model']}-{date}#{fields['position']}"
+    raise GoldFileError(
+        f"{path}: cannot tell which item {item!r} is: give event_id, post_id and position, "
+        "or model, date and position"
+    )
 
 
 def _gold_from_rows(text: str, delimiter: str, path: Path) -> dict[str, str]:
     rows = csv.DictReader(text.splitlines(), delimiter=delimiter)
-    label_column = next(
-        (c for c in ("story", "story_id", "label", "cluster") if c in (rows.fieldnames or [])), None
-    )
-    if "event_id" not in (rows.fieldnames or []) or label_column is None:
-        raise GoldFileError(f"{path}: needs the columns event_id and story (or story_id, label, cluster)")
+    columns = [c.strip().lower() for c in rows.fieldnames or []]
+    rows.fieldnames = columns
+    label_column = next((c for c in _LABEL_KEYS[:4] if c in columns), None)
+    if label_column is None:
+        raise GoldFileError(f"{path}: needs a story column (story, story_id, label or cluster)")
     labels: dict[str, str] = {}
     for row in rows:
-        _add(labels, row["event_id"].strip(), row[label_column].strip(), path)
+        _add(
+            labels,
+            _item_id({k: v for k, v in row.items() if k != label_column}, path),
+            (row[label_column] or "").strip(),
+            path,
+        )
     return labels
 
 
@@ -312,6 +360,10 @@ class Evaluation:
     predicted: dict[str, str]
     gold: dict[str, str]
     events: list[TimelineEvent]
+    unlabelled: list[str] = dataclasses.field(default_factory=list)
+    """Items of the folder that the gold file does not label: clustered, not scored."""
+    unknown: list[str] = dataclasses.field(default_factory=list)
+    """Gold ids that name no item of the folder: not scored."""
 
 
 def gold_posts_dir(gold_path: Path) -> Path | None:
@@ -330,24 +382,100 @@ def score(method: str, predicted: Clustering, gold: Clustering) -> MethodScores:
     )
 
 
-def evaluate_timeline(gold_path: Path, posts_dir: Path, config: TimelineConfig | None = None) -> Evaluation:
-    """Our clustering, the all-singletons floor and the MinHash baseline, scored against the gold labels."""
-    gold = load_gold(gold_path)
+@dataclass(frozen=True)
+class GoldMatch:
+    """A gold file's labels matched to the items of a posts folder."""
+
+    labels: dict[str, str]
+    """event id → gold label, for the items both know: what is scored."""
+    unlabelled: list[str]
+    """Event ids of items no gold label names (clustered with the rest, not scored)."""
+    unknown: list[str]
+    """Gold ids that name no item of the folder."""
+
+
+_DATE_IN_ID = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
+_ID_PARTS = re.compile(r"[^0-9A-Za-z.]+")
+
+
+def item_key(item_id: str) -> tuple[str, str, int] | None:
+    """(model, ISO date, position) read from an item id however it is written, or None.
+
+    The date is the one run of eight digits (dashes allowed); of what is left, the one
+    number is the position and the one word the model: `qwen-2025-12-23#2`,
+    `qwen/2025-12-23/2`, `2025-12-23_qwen_2`, `QWEN_20251223_2` all give
+    ('qwen', '2025-12-23', 2).
+    """
+    dates = list(_DATE_IN_ID.finditer(item_id))
+    if len(dates) != 1:
+        return None
+    date = dates[0]
+    parts = [p for p in _ID_PARTS.split(item_id[: date.start()] + " " + item_id[date.end() :]) if p]
+    numbers = [p for p in parts if p.isdigit()]
+    words = [p for p in parts if not p.isdigit()]
+    if len(numbers) != 1 or len(words) != 1:
+        return None
+    return words[0].lower(), "-".join(date.groups()), int(numbers[0])
+
+
+def match_gold(gold: Mapping[str, str], events: Iterable[TimelineEvent]) -> GoldMatch:
+    """Find the item each gold id names: by event id, by event id in any case, or by the
+    model, date and position in it (`item_key`)."""
+    events = list(events)
+    by_id = {event.event_id: event.event_id for event in events}
+    by_folded = {event.event_id.casefold(): event.event_id for event in events}
+    by_key = {
+        (event.model.lower(), event.post_date.isoformat(), event.position): event.event_id for event in events
+    }
+    labels: dict[str, str] = {}
+    unknown: list[str] = []
+    for gold_id, label in gold.items():
+        key = item_key(gold_id)
+        event_id = by_id.get(gold_id) or by_folded.get(gold_id.casefold())
+        if event_id is None and key is not None:
+            event_id = by_key.get(key)
+        if event_id is None or event_id in labels:
+            unknown.append(gold_id)  # no such item, or one another spelling of the same item labelled
+            continue
+        labels[event_id] = label
+    unlabelled = sorted(by_id.keys() - labels.keys())
+    return GoldMatch(labels, unlabelled, sorted(unknown))
+
+
+def evaluate_timeline(
+    gold_path: Path, posts_dir: Path, config: TimelineConfig | None = None, strict: bool = False
+) -> Evaluation:
+    """Our clustering, the all-singletons floor and the MinHash baseline, scored against the gold labels.
+
+    Every item of the folder is clustered; the items the gold file labels are scored. Items it
+    does not label and labels that name no item are reported in the result (`strict` refuses
+    them); when fewer than half of the labels name an item, the file and the folder are not
+    about the same posts (or it spells items some other way) and the evaluation is refused.
+    """
+    raw = load_gold(gold_path)
     events = events_from_folder(posts_dir)
-    found = {event.event_id for event in events}
-    unlabelled, unknown = sorted(found - gold.keys()), sorted(gold.keys() - found)
-    if unlabelled or unknown:
+    matched = match_gold(raw, events)
+    unlabelled, unknown = matched.unlabelled, matched.unknown
+    mismatch = (
+        f"{len(unlabelled)} items unlabelled {unlabelled[:5]}, "
+        f"{len(unknown)} labels for no item {unknown[:5]}"
+    )
+    if (strict and (unlabelled or unknown)) or not matched.labels or len(unknown) * 2 > len(raw):
+        examples = [event.event_id for event in events[:3]]
         raise GoldFileError(
-            f"{gold_path} does not match the items of {posts_dir}: "
-            f"{len(unlabelled)} items unlabelled {unlabelled[:5]}, "
-            f"{len(unknown)} labels for no item {unknown[:5]}"
+            f"{gold_path} does not match the items of {posts_dir}: {mismatch} (the folder's items "
+            f"are named like {examples})"
         )
+    gold = matched.labels
     started = time.perf_counter()
-    predicted = cluster_events(events, config)
+    clustered = cluster_events(events, config)
     seconds = time.perf_counter() - started
+    predicted = {event_id: clustered[event_id] for event_id in gold}
     # Compared once, within the timeline's own window, and clustered per threshold.
     pairs = minhash_pairs(events, min(MINHASH_THRESHOLDS), (config or TimelineConfig()).window_days)
-    baselines = [score(f"minhash@{t}", minhash_clusters(pairs, t), gold) for t in MINHASH_THRESHOLDS]
+    baselines = [
+        score(f"minhash@{t}", _scored(minhash_clusters(pairs, t), gold), gold) for t in MINHASH_THRESHOLDS
+    ]
     best_baseline = max(baselines, key=lambda m: (m.pairwise.f1, m.b_cubed.f1))
     methods = [
         score("all-singletons", singletons(gold), gold),
@@ -355,8 +483,22 @@ def evaluate_timeline(gold_path: Path, posts_dir: Path, config: TimelineConfig |
         score("digest-pipeline", predicted, gold),
     ]
     return Evaluation(
-        posts_dir, len(events), len(set(gold.values())), methods, seconds, predicted, gold, events
+        posts_dir,
+        len(gold),
+        len(set(gold.values())),
+        methods,
+        seconds,
+        predicted,
+        gold,
+        events,
+        unlabelled,
+        unknown,
     )
+
+
+def _scored(clustering: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, str]:
+    """The clustering of the items the gold file labels."""
+    return {event_id: clustering[event_id] for event_id in gold}
 
 
 def disagreements(evaluation: Evaluation) -> list[str]:
