@@ -7,6 +7,11 @@ products (`similarity`), and only the stories holding an item that scores
 at least a join are examined further. The work for a new day therefore
 depends on the window, never on the length of the history.
 
+An item is weighed against a story's recent members as a whole (its best
+match and their mean), and never joins a story whose first item in the
+window it has nothing in common with (`_Timeline.story_pairs`): a story
+grows from its founding development, not by a chain of single links.
+
 Stable ids: a story's id comes from the item that founded it
 (`S<first date>-<hash of its event id>`), so the same input replays to the
 same ids, and a later day never renames a story. Ids sort by founding date,
@@ -47,7 +52,7 @@ the cap bounds the work when many stories pass that (generic wording).
 """
 
 
-PLACEMENT_CODE_VERSION = 8
+PLACEMENT_CODE_VERSION = 9
 """Bump when a change to the features, names or scoring code can place items differently.
 
 A warehouse placed by another version (or another `TimelineConfig`) is
@@ -151,13 +156,24 @@ class _Timeline:
         self.story_rows[story_id] = rows
         return [r for r in rows if r < before]
 
-    def story_pairs(self, row: int, scores: np.ndarray, story_id: str) -> list[tuple[int, float]]:
-        """(member row, pair score before conflicts) for the story's members `row` is compared with.
+    def story_pairs(self, row: int, scores: np.ndarray, story_id: str) -> list[tuple[int, float]] | None:
+        """(member row, pair score before conflicts) for the story's members `row` is compared with,
+        or None when `row` strays from the story (below).
 
         `scores` holds the row's scores against the window, indexed by row - lo.
+
+        An item strays from a story that has grown beyond its first item (in the window) when it
+        has less in common with that item than their day gap costs (a pair score below 0): it
+        would join only through a later member. Such a member is often an item that reports two
+        developments (「Qwen Code 升級、阿里雲多模態套件登場」, filed under the first), and a
+        later item on the second development alone would carry it into the first one's story.
+        Subject conflicts and the same-post discount never change a score's sign, so the raw
+        score decides.
         """
-        recent = [r for r in self.members(story_id, before=self.matrix.end) if r != row]
-        return [(r, float(scores[r - self.lo])) for r in recent[-MAX_MEMBERS_COMPARED:]]
+        members = [r for r in self.members(story_id, before=self.matrix.end) if r != row]
+        if len(members) >= 2 and scores[members[0] - self.lo] < 0:
+            return None
+        return [(r, float(scores[r - self.lo])) for r in members[-MAX_MEMBERS_COMPARED:]]
 
     def blend(self, row: int, pairs: list[tuple[int, float]]) -> float:
         """`scoring.story_score` of `row` from (member row, pair score before conflicts) pairs."""
@@ -267,7 +283,11 @@ def _place(
     # The subject-conflict test is the costly part of a story's score, and conflicts only lower it:
     # stories are scored in order of their bound without conflicts, and scoring stops at the first
     # whose bound can neither join nor beat the best score so far while falling short of a merge.
-    pairs = {story_id: timeline.story_pairs(row, scores, story_id) for story_id in best_match}
+    pairs = {}
+    for story_id in best_match:
+        story_pairs = timeline.story_pairs(row, scores, story_id)
+        if story_pairs is not None:
+            pairs[story_id] = story_pairs
     bounds = sorted(
         ((story_score_bound([score for _, score in pairs[sid]], config), sid) for sid in pairs),
         key=lambda s: (-s[0], s[1]),

@@ -10,6 +10,7 @@ from digest_pipeline.timeline.cluster import (
     resolve,
     story_id_for,
 )
+from digest_pipeline.timeline.features import TimelineEvent
 from digest_pipeline.timeline.scoring import ScoringConfig
 from tests.timeline.scenarios import DEAL_BRIDGE, DEAL_SIDE_A, DEAL_SIDE_B, UNRELATED
 
@@ -137,6 +138,69 @@ def test_a_bridging_item_merges_two_stories_and_the_older_id_survives(make_event
     assert merge.event_id == bridge.event_id
     after = cluster_events([a, b, bridge, *others], config)
     assert after[a.event_id] == after[b.event_id] == after[bridge.event_id] == story_id_for(a)
+
+
+def _two_developments_in_one_item():
+    """A release, an item a week later reporting it together with a second development (filed
+    under the first), and the second development alone two weeks after that, citing the same
+    article as the combined item; with one-off items of the same digest around them."""
+
+    def item(event_id, day, headline, body, cited=()):
+        position = int(event_id.rsplit("#", 1)[1])
+        return TimelineEvent(event_id, dt.date(2025, 12, day), "nova", position, headline, body, (), cited)
+
+    release = item(
+        "nova-2025-12-01#1",
+        1,
+        "Nova Code 0.5 發布，AI 編程走出命令列",
+        "Nova Code 推出 0.5 版，讓 AI 編程不再侷限於命令列，加入可視化介面與工作流整合。",
+    )
+    combined = item(
+        "nova-2025-12-08#2",
+        8,
+        "工具鏈加速：Nova Code 0.5 升級、Vega 多模態套件登場",
+        "Nova Code 0.5 讓 AI 編程走出命令列，加入可視化介面。同時，Vega 雲推出多模態交互開發套件，"
+        "預置多款 AI Agent，瞄準 AI 眼鏡等端側裝置。",
+        ("kit-article",),
+    )
+    second = item(
+        "nova-2025-12-22#3",
+        22,
+        "雲端與開發者工具上新",
+        "Vega 雲推出多模態交互開發套件，預置十餘款 AI Agent，可快速賦能 AI 眼鏡等智能終端。",
+        ("kit-article",),
+    )
+    others = [
+        item("nova-2025-12-02#4", 2, "Nova 下載量突破一億", "開源模型下載量創新高，社群採用持續擴大。"),
+        item("nova-2025-12-09#5", 9, "研究：開源模型市占超越閉源", "報告指出開源模型在企業的占比首度過半。"),
+        item("nova-2025-12-15#6", 15, "Nova App 月活翻倍", "消費端應用成長迅速，熱門提示詞為股票與旅遊。"),
+    ]
+    return release, combined, second, others
+
+
+def test_an_item_joins_no_story_whose_first_item_it_has_nothing_in_common_with():
+    release, combined, second, others = _two_developments_in_one_item()
+    # Alone, the combined item and the second development are one story: they are alike enough.
+    without_release = cluster_events([combined, second, *others])
+    assert without_release[second.event_id] == without_release[combined.event_id]
+    # Filed under the release, the combined item does not carry the second development into it.
+    story = cluster_events([release, combined, second, *others])
+    assert story[combined.event_id] == story[release.event_id]
+    assert story[second.event_id] not in {story[release.event_id], *(story[o.event_id] for o in others)}
+
+
+def test_a_follow_up_that_resembles_the_first_item_still_joins_a_grown_story():
+    release, combined, _, others = _two_developments_in_one_item()
+    follow_up = TimelineEvent(
+        "nova-2025-12-22#7",
+        dt.date(2025, 12, 22),
+        "nova",
+        7,
+        "Nova Code 0.5 上線三週：可視化編程獲開發者好評",
+        "Nova Code 0.5 讓 AI 編程走出命令列三週後，開發者稱可視化介面與工作流整合大幅提升效率。",
+    )
+    story = cluster_events([release, combined, follow_up, *others])
+    assert story[follow_up.event_id] == story[combined.event_id] == story[release.event_id]
 
 
 def test_siblings_never_merge_through_an_item_naming_both(make_event):
