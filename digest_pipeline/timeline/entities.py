@@ -102,7 +102,9 @@ class Name:
 
     parts: tuple[str, ...]
     word_starts: tuple[int, ...] = (0,)
-    """Index of the first part of each written word: `OpenAI GPT-5.2` is words at 0 and 1."""
+    """Index of the first part of each written word (`OpenAI GPT-5.2` is words at 0 and 1), and of
+    each later piece of a hyphenated word that starts a shorter form of at least two parts:
+    `DeepSeek-Coder-V3` is written Coder-V3 too (starts 0 and 1), `GPT-5.2-Codex` is not Codex."""
 
     @property
     def key(self) -> str:
@@ -141,17 +143,35 @@ def substitute_aliases(folded: str) -> str:
 
 
 def _canonical_parts(word: str) -> list[str]:
-    parts: list[str] = []
+    return [part for piece in _canonical_pieces(word) for part in piece]
+
+
+def _canonical_pieces(word: str) -> list[list[str]]:
+    """The canonical parts of each hyphen-separated piece of a word."""
+    pieces: list[list[str]] = []
     for piece in word.strip(".").split("-"):
         piece = piece.strip(".").lower()
         if not piece:
             continue
         version = _VERSION.match(piece)
         if version:
-            parts.append(version.group(1))
+            pieces.append([version.group(1)])
             continue
-        parts.extend(p for p in _LETTER_DIGIT.split(piece) if p)
-    return parts
+        pieces.append([p for p in _LETTER_DIGIT.split(piece) if p])
+    return pieces
+
+
+def _inner_starts(pieces: list[list[str]]) -> list[int]:
+    """Where a hyphenated word's shorter forms start (offsets into its parts): each later piece
+    that starts with a word, when at least two parts follow from it. Writers drop a brand from
+    the front of a name (DeepSeek-Coder-V3 becomes Coder-V3), as they drop a leading word."""
+    starts, offset = [], 0
+    total = sum(map(len, pieces))
+    for n, piece in enumerate(pieces):
+        if n and piece and not _NUMBER.match(piece[0]) and total - offset >= 2:
+            starts.append(offset)
+        offset += len(piece)
+    return starts
 
 
 def _is_name_word(word: str, alone: bool) -> bool:
@@ -270,13 +290,17 @@ def _name_from_words(words: list[str]) -> Name | None:
     parts: list[str] = []
     starts: list[int] = []
     for word in words:
-        word_parts = _canonical_parts(word)
+        pieces = _canonical_pieces(word)
         # A name starts with a word, not a number: "2025 年" is a date, "Nemotron 3" a name.
         if not parts:
-            while word_parts and _NUMBER.match(word_parts[0]):
-                word_parts.pop(0)
+            while pieces and _NUMBER.match(pieces[0][0] if pieces[0] else "0"):
+                pieces[0].pop(0)
+                if not pieces[0]:
+                    pieces.pop(0)
+        word_parts = [part for piece in pieces for part in piece]
         if word_parts:
             starts.append(len(parts))
+            starts.extend(len(parts) + inner for inner in _inner_starts(pieces))
             parts.extend(word_parts)
     while len(parts) > 1 and parts[-1] in GENERIC_TAILS:
         parts.pop()

@@ -18,6 +18,7 @@ the project under evaluation. It:
   * checks gold.yaml lists every item of every post exactly once and nothing else.
 Exit status 0 when everything passes, 1 otherwise.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -242,14 +243,16 @@ def main() -> int:
 
     # report
     print(f"{'post':<22} {'items':>5}  {'style':<6} {'links':>5}")
-    for post_id, n, style, nl in sorted(rows, key=lambda r: (r[0].split('-', 1)[1], r[0])):
+    for post_id, n, style, nl in sorted(rows, key=lambda r: (r[0].split("-", 1)[1], r[0])):
         print(f"{post_id:<22} {n:>5}  {style:<6} {nl:>5}")
     recurring = sum(1 for k in sizes if k >= 2)
     oneoff = sum(1 for k in sizes if k == 1)
     print()
     print(f"posts: {len(items)}   items: {sum(items.values())}   gold events: {sum(seen.values())}")
-    print(f"stories: {len(sizes)}   recurring: {recurring}   one-offs: {oneoff}   "
-          f"size histogram: {dict(sorted(Counter(sizes).items()))}")
+    print(
+        f"stories: {len(sizes)}   recurring: {recurring}   one-offs: {oneoff}   "
+        f"size histogram: {dict(sorted(Counter(sizes).items()))}"
+    )
     print(f"posts without ai_summary: {', '.join(no_summary) or '-'}")
     print(f"styles: " + ", ".join(f"{k}={STYLE_NAMES[k]}" for k in STYLE_NAMES))
     if errors:

@@ -101,6 +101,25 @@ def test_name_keys_include_leading_parts_and_later_words():
     }
 
 
+@pytest.mark.parametrize(
+    ("text", "shorter"),
+    [
+        ("DeepSeek-Coder-V3-Lite", {"coder-3-lite", "coder-3", "coder"}),
+        ("Claude-Opus-4.5", {"opus-4.5", "opus"}),
+        ("Qwen-Image-Layered", {"image-layered", "image"}),
+    ],
+)
+def test_a_hyphenated_name_is_known_by_its_shorter_forms_too(text, shorter):
+    keys = name_keys(extract_names(fold_script(text)))
+    assert shorter <= keys
+
+
+def test_a_hyphenated_name_has_no_shorter_form_of_one_word_or_a_number():
+    # Codex alone is a product line, not GPT-5.2-Codex; "5.2-codex" is no name.
+    assert name_keys(extract_names(fold_script("GPT-5.2-Codex"))) == {"gpt", "gpt-5.2", "gpt-5.2-codex"}
+    assert "lite" not in name_keys(extract_names(fold_script("DeepSeek-Coder-V3-Lite")))
+
+
 def name(key: str) -> Name:
     return Name(tuple(key.split("-")))
 

@@ -115,6 +115,10 @@ def test_idf_makes_a_name_every_item_repeats_worthless(make_event):
             True,
         ),
         ("Microsoft 擴大 Nscale 算力合約", "挪威 Narvik。", "北極圈的 GPU：微軟加碼挪威算力", "", False),
+        # a hyphenated name shortened from the front (Coder-V3 for DeepSeek-Coder-V3) is the same
+        # thing, and a sibling of the other's lighter model
+        ("DeepSeek-Coder-V3-Lite 開源", "輕量版。", "Coder-V3 成績獲第三方複現", "", True),
+        ("DeepSeek-Coder-V3-Lite 開源", "輕量版。", "Coder-V3-Lite 首週下載破百萬", "", False),
         # Chinese product names with a version are names too: two flagships of one week ...
         ("星河 4.5 登場，原生全模態", "百度發布。", "騰訊發布雲帆 2.0，快慢思考融合", "", True),
         # ... and one flagship written with a full-width digit is the same thing
