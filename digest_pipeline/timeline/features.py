@@ -92,9 +92,17 @@ def _terms(folded: str) -> Counter[str]:
 
 
 def headline_core(headline: str) -> str:
-    """The headline without a leading category label (「競品與市場：」)."""
-    stripped = _HEADLINE_PREFIX.sub("", headline)
-    return stripped if len(stripped) >= 4 else headline
+    """The headline without a leading category label (「競品與市場：」).
+
+    A short lead that names a specific thing is the news, not a label: in 「Veo 4 登場：原生
+    4K」 the colon follows what happened, and dropping it would leave the item with no subject.
+    """
+    label = _HEADLINE_PREFIX.match(headline)
+    if label is None or len(headline) - label.end() < 4:
+        return headline
+    if any(name.is_specific for name in extract_names(fold_script(label.group(0)))):
+        return headline
+    return headline[label.end() :]
 
 
 def _word_suffixes(names: list[Name]) -> list[Name]:

@@ -32,6 +32,16 @@ def test_headline_core_drops_a_category_label_only():
     assert headline_core("競品與市場：Doubao 與 Qwen 的開源基準對比") == "Doubao 與 Qwen 的開源基準對比"
     assert headline_core("Qwen Chat Memory 正式上線") == "Qwen Chat Memory 正式上線"
     assert headline_core("注意：短") == "注意：短"  # too little left to be a headline
+    assert headline_core("AI 觀點：開源模型的勝利") == "開源模型的勝利"  # a generic word is no subject
+
+
+def test_a_short_lead_naming_a_specific_thing_is_the_news_not_a_label(make_event):
+    assert headline_core("Veo 4 登場：原生 4K、單段最長 30 秒") == "Veo 4 登場：原生 4K、單段最長 30 秒"
+    release, follow_up = features(
+        make_event, (1, "Veo 4 登場：原生 4K、單段最長 30 秒", ""), (8, "Gemini 3.5 Pro 發布", "")
+    )
+    assert [name.key for name in release.subjects] == ["veo-4"]
+    assert subject_conflict(release, follow_up)  # two releases of one company: two developments
 
 
 def test_cosine_and_weighted_overlap_bounds():
