@@ -272,6 +272,11 @@ def _eval_command(args: argparse.Namespace) -> int:
     except (GoldFileError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    if evaluation.from_zero:
+        print(
+            "note: the gold file counts each post's items from 0; read as positions counted from 1",
+            file=sys.stderr,
+        )
     if evaluation.unlabelled or evaluation.unknown:
         print(
             f"warning: scoring the {evaluation.items} items both the gold file and the posts know; "

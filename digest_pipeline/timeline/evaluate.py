@@ -21,8 +21,10 @@ A gold file written by someone else need not spell items as this project
 does: an item is found by its event id (`qwen-2025-12-23#2`), by that id in
 another case, or by the model, date and position read from the id however
 it is written (`qwen/2025-12-23/2`, `2025-12-23_qwen_2`, `qwen_20251223_2`).
-Items the gold file does not label, and labels that name no item, are left
-out of the scores and reported (`match_gold`); `--strict` refuses both.
+A file that counts each post's items from 0 is read as such
+(`counts_from_zero`). Items the gold file does not label, and labels that
+name no item, are left out of the scores and reported (`match_gold`);
+`--strict` refuses both.
 """
 
 from __future__ import annotations
@@ -364,6 +366,8 @@ class Evaluation:
     """Items of the folder that the gold file does not label: clustered, not scored."""
     unknown: list[str] = dataclasses.field(default_factory=list)
     """Gold ids that name no item of the folder: not scored."""
+    from_zero: bool = False
+    """The gold file counted items from 0 in their posts (`counts_from_zero`)."""
 
 
 def gold_posts_dir(gold_path: Path) -> Path | None:
@@ -392,6 +396,8 @@ class GoldMatch:
     """Event ids of items no gold label names (clustered with the rest, not scored)."""
     unknown: list[str]
     """Gold ids that name no item of the folder."""
+    from_zero: bool = False
+    """The gold file counts items from 0 in their posts (read as this project's count from 1)."""
 
 
 _DATE_IN_ID = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
@@ -427,19 +433,35 @@ def match_gold(gold: Mapping[str, str], events: Iterable[TimelineEvent]) -> Gold
     by_key = {
         (event.model.lower(), event.post_date.isoformat(), event.position): event.event_id for event in events
     }
+    keys = {gold_id: item_key(gold_id) for gold_id in gold}
+    from_zero = counts_from_zero(keys.values())
     labels: dict[str, str] = {}
     unknown: list[str] = []
     for gold_id, label in gold.items():
-        key = item_key(gold_id)
-        event_id = by_id.get(gold_id) or by_folded.get(gold_id.casefold())
-        if event_id is None and key is not None:
-            event_id = by_key.get(key)
+        key = keys[gold_id]
+        if from_zero:  # every id names its item by position: none is this project's id
+            event_id = by_key.get((key[0], key[1], key[2] + 1)) if key else None
+        else:
+            event_id = by_id.get(gold_id) or by_folded.get(gold_id.casefold())
+            if event_id is None and key is not None:
+                event_id = by_key.get(key)
         if event_id is None or event_id in labels:
             unknown.append(gold_id)  # no such item, or one another spelling of the same item labelled
             continue
         labels[event_id] = label
     unlabelled = sorted(by_id.keys() - labels.keys())
-    return GoldMatch(labels, unlabelled, sorted(unknown))
+    return GoldMatch(labels, unlabelled, sorted(unknown), from_zero)
+
+
+def counts_from_zero(keys: Iterable[tuple[str, str, int] | None]) -> bool:
+    """Whether a gold file counts each post's items from 0 (as Python's `enumerate` does): most
+    of the posts it labels have an item at position 0, which a count from 1 never has."""
+    first: dict[tuple[str, str], int] = {}
+    for key in keys:
+        if key is not None:
+            post = key[:2]
+            first[post] = min(first.get(post, key[2]), key[2])
+    return bool(first) and sum(position == 0 for position in first.values()) * 2 > len(first)
 
 
 def evaluate_timeline(
@@ -493,6 +515,7 @@ def evaluate_timeline(
         events,
         unlabelled,
         unknown,
+        matched.from_zero,
     )
 
 

@@ -13,6 +13,7 @@ from digest_pipeline.timeline.evaluate import (
     GoldFileError,
     _shingles,
     b_cubed,
+    counts_from_zero,
     evaluate_timeline,
     events_from_folder,
     gold_posts_dir,
@@ -229,6 +230,28 @@ def test_eval_timeline_scores_what_a_partial_gold_file_labels_and_says_what_it_l
     assert "1 gold labels naming no item ['qwen-2030-01-01#1']" in captured.err
     floor_line = next(line for line in captured.out.splitlines() if line.startswith("all-singletons"))
     assert floor_line.split()[1:7] == ["1.000", "1.000", "1.000", "1.000", "1.000", "1.000"]
+
+
+def test_a_gold_file_counting_items_from_zero_is_read_as_such(seeded_posts, tmp_path, capsys):
+    events = events_from_folder(seeded_posts)
+    gold = tmp_path / "gold.csv"
+    rows = "".join(f"{e.model},{e.post_date},{e.position - 1},{e.event_id}\n" for e in events)
+    gold.write_text(f"model,date,position,story\n{rows}", encoding="utf-8")
+    assert main(["eval-timeline", "--strict", "--gold", str(gold), "--posts", str(seeded_posts)]) == 0
+    captured = capsys.readouterr()
+    assert "counts each post's items from 0" in captured.err
+    assert "24 items in 24 stories" in captured.out
+    floor_line = next(line for line in captured.out.splitlines() if line.startswith("all-singletons"))
+    assert floor_line.split()[1:7] == ["1.000", "1.000", "1.000", "1.000", "1.000", "1.000"]
+
+
+def test_counting_from_zero_needs_most_posts_to_start_at_zero():
+    one_based = [("qwen", "2025-12-23", 1), ("qwen", "2025-12-23", 2), ("qwen", "2025-12-26", 1)]
+    assert not counts_from_zero(one_based)
+    assert counts_from_zero([(m, d, p - 1) for m, d, p in one_based])
+    # One stray 0 among posts counted from 1 is a label for no item, not a count from 0.
+    assert not counts_from_zero([*one_based, ("qwen", "2026-01-05", 0), ("qwen", "2026-01-05", 1), None])
+    assert not counts_from_zero([None])
 
 
 def test_eval_timeline_refuses_gold_that_names_mostly_other_items(seeded_posts, tmp_path, capsys):
