@@ -157,7 +157,9 @@ def _canonical_pieces(word: str) -> list[list[str]]:
         if version:
             pieces.append([version.group(1)])
             continue
-        pieces.append([p for p in _LETTER_DIGIT.split(piece) if p])
+        parts = [p for p in _LETTER_DIGIT.split(piece) if p]
+        if parts:
+            pieces.append(parts)
     return pieces
 
 
@@ -293,7 +295,7 @@ def _name_from_words(words: list[str]) -> Name | None:
         pieces = _canonical_pieces(word)
         # A name starts with a word, not a number: "2025 年" is a date, "Nemotron 3" a name.
         if not parts:
-            while pieces and _NUMBER.match(pieces[0][0] if pieces[0] else "0"):
+            while pieces and _NUMBER.match(pieces[0][0]):
                 pieces[0].pop(0)
                 if not pieces[0]:
                     pieces.pop(0)

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest_pipeline.timeline.entities import (
     Name,
@@ -205,3 +207,13 @@ def test_a_variant_is_a_sibling_of_its_model():
     (mini,) = extract_names(fold_script("GPT-5.5 mini"))
     (model,) = extract_names(fold_script("GPT-5.5"))
     assert are_siblings(mini, model)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ABCdefV0123456789.- +年億", max_size=24))
+def test_names_are_read_from_any_run_of_letters_digits_and_dashes(text):
+    for found in extract_names(text):
+        assert found.parts and found.word_starts[0] == 0
+        assert list(found.word_starts) == sorted(set(found.word_starts))
+        assert all(0 <= start < len(found.parts) for start in found.word_starts)
+        assert not found.parts[0].isdigit()  # a name starts with a word, not a number
