@@ -142,10 +142,6 @@ def substitute_aliases(folded: str) -> str:
     return pattern.sub(lambda match: f" {names[match.group(0)]} ", folded)
 
 
-def _canonical_parts(word: str) -> list[str]:
-    return [part for piece in _canonical_pieces(word) for part in piece]
-
-
 def _canonical_pieces(word: str) -> list[list[str]]:
     """The canonical parts of each hyphen-separated piece of a word."""
     pieces: list[list[str]] = []

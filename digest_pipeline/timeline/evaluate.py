@@ -428,7 +428,7 @@ def match_gold(gold: Mapping[str, str], events: Iterable[TimelineEvent]) -> Gold
     """Find the item each gold id names: by event id, by event id in any case, or by the
     model, date and position in it (`item_key`)."""
     events = list(events)
-    by_id = {event.event_id: event.event_id for event in events}
+    ids = {event.event_id for event in events}
     by_folded = {event.event_id.casefold(): event.event_id for event in events}
     by_key = {
         (event.model.lower(), event.post_date.isoformat(), event.position): event.event_id for event in events
@@ -442,14 +442,14 @@ def match_gold(gold: Mapping[str, str], events: Iterable[TimelineEvent]) -> Gold
         if from_zero:  # every id names its item by position: none is this project's id
             event_id = by_key.get((key[0], key[1], key[2] + 1)) if key else None
         else:
-            event_id = by_id.get(gold_id) or by_folded.get(gold_id.casefold())
+            event_id = gold_id if gold_id in ids else by_folded.get(gold_id.casefold())
             if event_id is None and key is not None:
                 event_id = by_key.get(key)
         if event_id is None or event_id in labels:
             unknown.append(gold_id)  # no such item, or one another spelling of the same item labelled
             continue
         labels[event_id] = label
-    unlabelled = sorted(by_id.keys() - labels.keys())
+    unlabelled = sorted(ids - labels.keys())
     return GoldMatch(labels, unlabelled, sorted(unknown), from_zero)
 
 
@@ -492,7 +492,7 @@ def evaluate_timeline(
     started = time.perf_counter()
     clustered = cluster_events(events, config)
     seconds = time.perf_counter() - started
-    predicted = {event_id: clustered[event_id] for event_id in gold}
+    predicted = _scored(clustered, gold)
     # Compared once, within the timeline's own window, and clustered per threshold.
     pairs = minhash_pairs(events, min(MINHASH_THRESHOLDS), (config or TimelineConfig()).window_days)
     baselines = [
