@@ -12,6 +12,13 @@ match and their mean), and never joins a story whose first item in the
 window it has nothing in common with (`_Timeline.story_pairs`): a story
 grows from its founding development, not by a chain of single links.
 
+One kind of item is placed by where it stands rather than by its words: a
+post's report of how shares took the news it led with joins that news's
+story (`reactions`). Such an item is *attached*: it shares no wording with
+its story, so later items are not weighed against it (it would only lower
+the story's mean); whether an item is attached follows from the items alone,
+so the history of an incremental run marks the same ones a replay does.
+
 Stable ids: a story's id comes from the item that founded it
 (`S<first date>-<hash of its event id>`), so the same input replays to the
 same ids, and a later day never renames a story. Ids sort by founding date,
@@ -32,6 +39,7 @@ import numpy as np
 
 from digest_pipeline.collector import collect_rarely
 from digest_pipeline.timeline.features import EventFeatures, TimelineEvent, event_features_many
+from digest_pipeline.timeline.reactions import reaction_target, reports_market_reaction
 from digest_pipeline.timeline.scoring import (
     ScoringConfig,
     same_post,
@@ -52,7 +60,7 @@ the cap bounds the work when many stories pass that (generic wording).
 """
 
 
-PLACEMENT_CODE_VERSION = 11
+PLACEMENT_CODE_VERSION = 12
 """Bump when a change to the features, names or scoring code can place items differently.
 
 A warehouse placed by another version (or another `TimelineConfig`) is
@@ -122,6 +130,8 @@ class _Timeline:
         self.story_rows: dict[str, list[int]] = defaultdict(list)
         self.lo = 0
         """First row inside the current window."""
+        self.attached: set[int] = set()
+        """Rows placed as a market reaction to an earlier item of their post (`reactions`)."""
 
     def add(self, items: list[EventFeatures], story_ids: list[str] | None = None) -> range:
         """Add items as the next rows (labelled with their stories, for history); returns their rows."""
@@ -141,6 +151,7 @@ class _Timeline:
         start = day - dt.timedelta(days=self.config.window_days)
         while self.lo < end and self.features[self.lo].event.post_date < start:
             del self.features[self.lo]
+            self.attached.discard(self.lo)
             story_id = self.story.pop(self.lo, None)
             self.lo += 1
             # A story whose rows have all left the window can be neither joined nor merged: its
@@ -156,6 +167,30 @@ class _Timeline:
         self.story_rows[story_id] = rows
         return [r for r in rows if r < before]
 
+    def compared_members(self, story_id: str, before: int) -> list[int]:
+        """The story's members an item is weighed against: all but the attached market reactions."""
+        return [r for r in self.members(story_id, before) if r not in self.attached]
+
+    def reaction_target(self, row: int) -> int | None:
+        """The earlier row of `row`'s post that `row` reacts to, when it is a market reaction."""
+        if not self.config.scoring.attach_market_reactions:
+            return None
+        event = self.features[row].event
+        if not reports_market_reaction(event):
+            return None
+        first = row
+        while first > self.lo and same_post(self.features[first - 1], self.features[row]):
+            first -= 1
+        target = reaction_target([self.features[r].event for r in range(first, row)])
+        return None if target is None else first + target
+
+    def mark_attached(self, rows: Iterable[int]) -> None:
+        """Mark the history's reactions: rows placed in the story of the earlier item they react to."""
+        for row in rows:
+            target = self.reaction_target(row)
+            if target is not None and self.story.get(target) == self.story.get(row):
+                self.attached.add(row)
+
     def story_pairs(self, row: int, scores: np.ndarray, story_id: str) -> list[tuple[int, float]] | None:
         """(member row, pair score before conflicts) for the story's members `row` is compared with,
         or None when `row` strays from the story (below).
@@ -170,7 +205,7 @@ class _Timeline:
         Subject conflicts and the same-post discount never change a score's sign, so the raw
         score decides.
         """
-        members = [r for r in self.members(story_id, before=self.matrix.end) if r != row]
+        members = [r for r in self.compared_members(story_id, before=self.matrix.end) if r != row]
         if len(members) >= 2 and scores[members[0] - self.lo] < 0:
             return None
         return [(r, float(scores[r - self.lo])) for r in members[-MAX_MEMBERS_COMPARED:]]
@@ -225,7 +260,9 @@ def _place_events(
 ) -> TimelineResult:
     timeline = _Timeline(config)
     past = sorted(history, key=lambda pair: pair[0].order)
-    timeline.add(list(features([event for event, _ in past])), [story_id for _, story_id in past])
+    timeline.mark_attached(
+        timeline.add(list(features([event for event, _ in past])), [story_id for _, story_id in past])
+    )
     placements: dict[str, Placement] = {}
     merges: list[Merge] = []
     compared = 0
@@ -273,6 +310,11 @@ def _place(
 ) -> tuple[Placement, list[Merge], int]:
     config = timeline.config.scoring
     event = timeline.features[row].event
+    target = timeline.reaction_target(row)
+    if target is not None:
+        story_id = timeline.story[target]
+        timeline.attached.add(row)
+        return Placement(event.event_id, story_id, float(scores[target - timeline.lo]), story_id), [], 0
     before = scores[: row - timeline.lo]
     close = np.flatnonzero(before >= config.join_threshold)
     best_match: dict[str, float] = {}
@@ -322,8 +364,8 @@ def _stories_agree(timeline: _Timeline, a: str, b: str, before: int, weights: Da
     however many items mention both).
     """
     config = timeline.config.scoring
-    a_rows = timeline.members(a, before=before)
-    b_rows = timeline.members(b, before=before)
+    a_rows = timeline.compared_members(a, before=before)
+    b_rows = timeline.compared_members(b, before=before)
     if not a_rows or not b_rows:
         return False
     pair_scores = timeline.matrix.scores(a_rows, b_rows, weights, config)

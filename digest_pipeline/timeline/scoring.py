@@ -73,6 +73,14 @@ class ScoringConfig:
     """Two stories merge when an item scores at least this with both and they agree with each other."""
     max_conflict_share: float = 0.5
     """An item may not join a story when it conflicts with more than this share of its members."""
+    attach_market_reactions: bool = True
+    """A post's item on how shares took its news joins that news's story (`reactions`).
+
+    Measured on the labelled sets (2026-12-03, evening): it fires on 13 items of
+    the nine development sets, 12 of them rightly, and pairwise / B-cubed F1
+    moved on the seeds 0.875 / 0.957 → 0.941 / 0.979 and on the held-out
+    digests-j 0.765 / 0.930 → 0.795 / 0.936 (digests-h unchanged).
+    """
 
 
 def idf(df: int, documents: int) -> float:

@@ -270,8 +270,8 @@ def test_two_items_of_one_post_join_only_when_alike_enough(make_event):
     """The same-post discount reaches the join decision, not only the pair score."""
     events = [
         make_event("gpt-2025-12-01#1", 1, "OpenAI 發布 GPT-5.2，推理能力提升", "OpenAI 推出 GPT-5.2 旗艦。"),
-        make_event("gpt-2025-12-01#2", 1, "GPT-5.2 發布帶動股價", "OpenAI 推出 GPT-5.2 後市場反應。"),
-        make_event("gpt-2025-12-02#1", 2, "GPT-5.2 發布帶動股價", "OpenAI 推出 GPT-5.2 後市場反應。"),
+        make_event("gpt-2025-12-01#2", 1, "GPT-5.2 發布帶動訂閱", "OpenAI 推出 GPT-5.2 後用戶反應。"),
+        make_event("gpt-2025-12-02#1", 2, "GPT-5.2 發布帶動訂閱", "OpenAI 推出 GPT-5.2 後用戶反應。"),
     ]
 
     def stories(factor: float) -> dict[str, str]:
@@ -323,3 +323,76 @@ def test_stories_that_left_the_window_are_forgotten(make_event) -> None:
     assert set(timeline.story_rows) == {f"S{n}" for n in range(16, 20)}  # the window's 3 days and today
     timeline.relabel("S17", "S19")  # a merge within the window still moves the alias's rows
     assert timeline.members("S19", before=timeline.matrix.end) == [17, 19]
+
+
+def _release_and_reaction(make_event):
+    """A release leading its post, an unrelated item, the market's reaction, and a funding item
+    under the same 「資本市場」 label; a follow-up a week later that names the release again."""
+    release = make_event(
+        "nova-2025-12-01#1",
+        1,
+        "Nova 3 發布：百萬上下文、原生多模態",
+        "Nova 實驗室推出 Nova 3 旗艦模型，支援百萬 token 上下文與原生多模態，API 價格維持不變。",
+        model="nova",
+    )
+    unrelated = make_event(
+        "nova-2025-12-01#2",
+        1,
+        "研究：開源模型市占超越閉源",
+        "報告指出開源模型在企業的占比首度過半。",
+        model="nova",
+    )
+    reaction = make_event(
+        "nova-2025-12-01#3",
+        1,
+        "資本市場：算力概念股集體漲停，晶片供應鏈走強",
+        "受新模型帶動，寒武紀、海光盤中漲停，港股 AI 板塊同步上揚。",
+        model="nova",
+    )
+    funding = make_event(
+        "nova-2025-12-01#4",
+        1,
+        "資本市場：傳 Nova 實驗室洽談新一輪融資，估值上看 300 億美元",
+        "知情人士稱 Nova 實驗室正與多家主權基金洽談融資。",
+        model="nova",
+    )
+    follow_up = make_event(
+        "nova-2025-12-08#1",
+        8,
+        "Nova 3 上線一週：百萬上下文調用量翻倍",
+        "Nova 3 推出一週，支援百萬 token 上下文的 API 調用量翻倍，原生多模態請求占比三成。",
+        model="nova",
+    )
+    return release, unrelated, reaction, funding, follow_up
+
+
+def test_a_market_reaction_joins_the_news_its_post_led_with(make_event):
+    release, unrelated, reaction, funding, follow_up = _release_and_reaction(make_event)
+    events = [release, unrelated, reaction, funding, follow_up]
+    story = cluster_events(events)
+    assert story[reaction.event_id] == story[release.event_id] == story[follow_up.event_id]
+    assert len({story[release.event_id], story[unrelated.event_id], story[funding.event_id]}) == 3
+    # The rule is what joins it: the two share almost no words.
+    off = TimelineConfig(scoring=ScoringConfig(attach_market_reactions=False))
+    assert cluster_events(events, off)[reaction.event_id] != cluster_events(events, off)[release.event_id]
+
+
+def test_an_attached_reaction_is_not_weighed_against_later_items(make_event):
+    """The follow-up scores against the release's story as if the reaction stood apart: counted as
+    a member, the unlike reaction would pull the story's mean, and so the follow-up's score, down."""
+    events = list(_release_and_reaction(make_event))
+    follow_up = events[-1].event_id
+    attached = place_events(events).placements[follow_up]
+    off = TimelineConfig(scoring=ScoringConfig(attach_market_reactions=False))
+    apart = place_events(events, config=off).placements[follow_up]
+    assert attached.story_id == apart.story_id
+    assert attached.score == pytest.approx(apart.score)
+
+
+def test_a_history_with_an_attached_reaction_places_the_next_day_as_a_replay_does(make_event):
+    release, unrelated, reaction, funding, follow_up = _release_and_reaction(make_event)
+    first_day = [release, unrelated, reaction, funding]
+    before = cluster_events(first_day)
+    incremental = place_events([follow_up], history_of(first_day, before)).placements[follow_up.event_id]
+    replay = place_events([*first_day, follow_up]).placements[follow_up.event_id]
+    assert incremental == replay
