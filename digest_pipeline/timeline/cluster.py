@@ -12,12 +12,14 @@ match and their mean), and never joins a story whose first item in the
 window it has nothing in common with (`_Timeline.story_pairs`): a story
 grows from its founding development, not by a chain of single links.
 
-One kind of item is placed by where it stands rather than by its words: a
-post's report of how shares took the news it led with joins that news's
-story (`reactions`). Such an item is *attached*: it shares no wording with
-its story, so later items are not weighed against it (it would only lower
-the story's mean); whether an item is attached follows from the items alone,
-so the history of an incremental run marks the same ones a replay does.
+Two kinds of item are placed by what they follow rather than by their words
+(`follow_ups`): a post's report of how shares took the news it led with
+joins that news's story, and a postmortem the story of the one outage its
+digest reported in the two weeks before. A market reaction is *attached*: it
+shares no wording with its story, so later items are not weighed against it
+(it would only lower the story's mean); whether an item is attached follows
+from the items alone, so the history of an incremental run marks the same
+ones a replay does.
 
 Stable ids: a story's id comes from the item that founded it
 (`S<first date>-<hash of its event id>`), so the same input replays to the
@@ -39,7 +41,13 @@ import numpy as np
 
 from digest_pipeline.collector import collect_rarely
 from digest_pipeline.timeline.features import EventFeatures, TimelineEvent, event_features_many
-from digest_pipeline.timeline.reactions import reaction_target, reports_market_reaction
+from digest_pipeline.timeline.follow_ups import (
+    POSTMORTEM_DAYS,
+    explains,
+    reaction_target,
+    reports_market_reaction,
+    reports_postmortem,
+)
 from digest_pipeline.timeline.scoring import (
     ScoringConfig,
     same_post,
@@ -60,7 +68,7 @@ the cap bounds the work when many stories pass that (generic wording).
 """
 
 
-PLACEMENT_CODE_VERSION = 12
+PLACEMENT_CODE_VERSION = 13
 """Bump when a change to the features, names or scoring code can place items differently.
 
 A warehouse placed by another version (or another `TimelineConfig`) is
@@ -131,7 +139,7 @@ class _Timeline:
         self.lo = 0
         """First row inside the current window."""
         self.attached: set[int] = set()
-        """Rows placed as a market reaction to an earlier item of their post (`reactions`)."""
+        """Rows placed as a market reaction to an earlier item of their post (`follow_ups`)."""
 
     def add(self, items: list[EventFeatures], story_ids: list[str] | None = None) -> range:
         """Add items as the next rows (labelled with their stories, for history); returns their rows."""
@@ -183,6 +191,19 @@ class _Timeline:
             first -= 1
         target = reaction_target([self.features[r].event for r in range(first, row)])
         return None if target is None else first + target
+
+    def explained_outage(self, row: int) -> str | None:
+        """The story of the one outage `row` may explain, when it is a postmortem (`follow_ups`)."""
+        event = self.features[row].event
+        if not (self.config.scoring.join_postmortems_to_outages and reports_postmortem(event)):
+            return None
+        earliest = event.post_date - dt.timedelta(days=POSTMORTEM_DAYS)
+        stories = {
+            self.story[r]
+            for r in range(self.lo, row)
+            if self.features[r].event.post_date >= earliest and explains(event, self.features[r].event)
+        }
+        return stories.pop() if len(stories) == 1 else None
 
     def mark_attached(self, rows: Iterable[int]) -> None:
         """Mark the history's reactions: rows placed in the story of the earlier item they react to."""
@@ -315,6 +336,11 @@ def _place(
         story_id = timeline.story[target]
         timeline.attached.add(row)
         return Placement(event.event_id, story_id, float(scores[target - timeline.lo]), story_id), [], 0
+    outage = timeline.explained_outage(row)
+    if outage is not None:
+        members = timeline.members(outage, before=row)
+        score = max(float(scores[r - timeline.lo]) for r in members) if members else None
+        return Placement(event.event_id, outage, score, outage), [], 0
     before = scores[: row - timeline.lo]
     close = np.flatnonzero(before >= config.join_threshold)
     best_match: dict[str, float] = {}

@@ -396,3 +396,56 @@ def test_a_history_with_an_attached_reaction_places_the_next_day_as_a_replay_doe
     incremental = place_events([follow_up], history_of(first_day, before)).placements[follow_up.event_id]
     replay = place_events([*first_day, follow_up]).placements[follow_up.event_id]
     assert incremental == replay
+
+
+def _outages(make_event):
+    """An outage in the nova digest, another provider's outage the next day, and nova's postmortem
+    nine days later in other words."""
+    outage = make_event(
+        "nova-2025-12-01#2",
+        1,
+        "服務中斷：Nova API 與控制台停擺近 5 小時",
+        "週六晚間 Nova 的 API 錯誤率一度逾四成，控制台無法登入，企業用戶的排程任務大量失敗。",
+        model="nova",
+    )
+    other = make_event(
+        "vega-2025-12-02#1",
+        2,
+        "Vega 雲服務大規模中斷，多個區域受影響",
+        "Vega 雲的儲存與運算服務在美東區域中斷逾三小時。",
+        model="vega",
+    )
+    review = make_event(
+        "nova-2025-12-10#1",
+        10,
+        "事故復盤：身分驗證資料庫遷移出錯，備援切換未生效",
+        "Nova 說明，資料庫遷移時連線池設定錯誤，觸發連鎖反應；將改進演練流程並發放服務額度。",
+        model="nova",
+    )
+    return outage, other, review
+
+
+def test_a_postmortem_joins_the_one_outage_its_digest_reported(make_event):
+    outage, other, review = _outages(make_event)
+    story = cluster_events([outage, other, review])
+    assert story[review.event_id] == story[outage.event_id] != story[other.event_id]
+    off = TimelineConfig(scoring=ScoringConfig(join_postmortems_to_outages=False))
+    assert cluster_events([outage, other, review], off)[review.event_id] == story_id_for(review)
+    # Placed on the next day as an incremental run: as a replay places it.
+    first = cluster_events([outage, other])
+    incremental = place_events([review], history_of([outage, other], first)).placements[review.event_id]
+    assert incremental == place_events([outage, other, review]).placements[review.event_id]
+
+
+def test_a_postmortem_after_two_outages_of_its_digest_is_left_to_the_pair_score(make_event):
+    outage, other, review = _outages(make_event)
+    second = make_event(
+        "nova-2025-12-05#1",
+        5,
+        "Nova 再度當機：影像生成服務停擺兩小時",
+        "影像生成端點因流量暴增而逾時，官方緊急擴容。",
+        model="nova",
+    )
+    story = cluster_events([outage, other, second, review])
+    assert story[outage.event_id] != story[second.event_id]
+    assert story[review.event_id] == story_id_for(review)

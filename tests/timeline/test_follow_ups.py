@@ -3,11 +3,20 @@ import datetime as dt
 import pytest
 
 from digest_pipeline.timeline.features import TimelineEvent
-from digest_pipeline.timeline.reactions import reaction_target, reports_market_reaction
+from digest_pipeline.timeline.follow_ups import (
+    POSTMORTEM_DAYS,
+    explains,
+    reaction_target,
+    reports_market_reaction,
+    reports_outage,
+    reports_postmortem,
+)
 
 
-def item(headline: str, body: str = "", position: int = 1) -> TimelineEvent:
-    return TimelineEvent(f"nova-2026-03-02#{position}", dt.date(2026, 3, 2), "nova", position, headline, body)
+def item(
+    headline: str, body: str = "", position: int = 1, day: dt.date = dt.date(2026, 3, 2), model: str = "nova"
+) -> TimelineEvent:
+    return TimelineEvent(f"{model}-{day}#{position}", day, model, position, headline, body)
 
 
 @pytest.mark.parametrize(
@@ -53,3 +62,36 @@ def test_a_reaction_answers_an_earnings_report_before_the_lead():
     assert reaction_target([lead, other]) == 0
     assert reaction_target([lead, earnings, other]) == 1
     assert reaction_target([]) is None
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "事故復盤：週六大斷線肇因於身分驗證資料庫遷移",
+        "Anthropic 發布 12 月 3 日中斷事故報告：推論叢集設定錯誤",
+        "事故复盘：交换机固件升级失败",  # simplified script
+        "Nova API outage: the postmortem",
+    ],
+)
+def test_a_review_of_an_incident_is_a_postmortem_not_an_outage(headline):
+    review = item(headline)
+    assert reports_postmortem(review)
+    assert not reports_outage(review)
+
+
+def test_an_outage_headline_is_an_outage():
+    assert reports_outage(item("服務中斷：Nova API 與控制台週末停擺近 5 小時"))
+    assert not reports_outage(item("Nova 3 發布：百萬上下文"))
+    assert not reports_postmortem(item("服務中斷：Nova API 與控制台週末停擺近 5 小時"))
+
+
+def test_a_postmortem_explains_its_own_digests_recent_outages_only():
+    day = dt.date(2026, 3, 20)
+    review = item("事故復盤：設定錯誤引發連鎖反應", day=day)
+    outage = "服務中斷：Nova API 停擺六小時"
+    assert explains(review, item(outage, day=day - dt.timedelta(days=9)))
+    assert explains(review, item(outage, day=day - dt.timedelta(days=POSTMORTEM_DAYS)))
+    assert not explains(review, item(outage, day=day - dt.timedelta(days=POSTMORTEM_DAYS + 1)))
+    assert not explains(review, item(outage, day=day))  # the same day: not one it looked back on
+    assert not explains(review, item(outage, day=day - dt.timedelta(days=3), model="vega"))
+    assert not explains(review, item("Nova 3 發布", day=day - dt.timedelta(days=3)))

@@ -1,0 +1,94 @@
+"""Items placed by what they follow rather than by their words.
+
+Some follow-ups share almost no words with the development they belong to,
+so no pair score can join them, but digests write them in a shape that says
+what they follow. Two such shapes are read here; `cluster` applies them.
+
+**A market reaction** reports how the stock market took the news its own post
+led with. A digest that reports a release often adds, a few items down, the
+market's answer on the same day: 「資本市場：國產算力鏈集體漲停」 after
+「DeepSeek‑V4.5 發布」, 「港股反應：百度集團單日漲近 7%」 after 「文心 5.5 登場」,
+「資本市場關注與短線波動」 after 「千問 App 全面升級」 in the real seeds. Analysts
+count the reaction as part of the development, and so do the labelled sets;
+one names a product, the other stocks and indices. So an item whose headline
+reports a move of shares (股價, 漲停, 盤後, 市值, a sector's 板塊) is placed in
+the story of an earlier item of its own post: an earnings report there if
+there is one (a share price answers the results), else the post's first
+item. A headline about deals in shares (a funding round, a listing, a stake:
+估值, 募資, 上市, 入股) is news of its own, not a reaction.
+
+**A postmortem** (「事故復盤：週六大斷線肇因於身分驗證資料庫遷移」, 「公布 12 月 3 日
+中斷事故報告」) explains an outage its digest reported in the days before,
+usually without the words the outage was reported in. It joins that
+outage's story when the digest reported exactly one outage in the
+`POSTMORTEM_DAYS` before (two would leave it to the pair score).
+
+Pure text tests on `TimelineEvent`s. Both scripts are matched as written
+(traditional and simplified), so no item is folded to test it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from digest_pipeline.timeline.features import TimelineEvent
+
+_SHARES = re.compile(r"(?<!一)股|市值|[盤盘][中後后前]|[漲涨跌]停|板[塊块]")
+"""Words of a headline about shares (「一股」 is "a wave of", not a share)."""
+_SHARE_PRICE = re.compile(r"股[價价]|[盤盘][中後后前]|[漲涨跌]停|[漲涨跌]幅|下挫|重挫|大[漲涨跌]")
+"""A move of a share price, for a headline that says only 「資本市場」: the body must report one."""
+_SHARE_DEAL = re.compile(
+    r"估值|[融募集]資|[融募集]资|上市|ipo|配售|入股|持股|股[東东]|股[權权]|股票|[收并併]購|[收并併]购"
+    r"|要[約约]|[舊旧]股|[增注]資|[增注]资|招股|股改",
+    re.IGNORECASE,
+)
+"""Shares changing hands (a funding round, a listing, a stake, a takeover): news of its own."""
+_EARNINGS = re.compile(r"財報|财报|季報|季报|財測|财测|earnings", re.IGNORECASE)
+_POSTMORTEM = re.compile(
+    r"[復复][盤盘]|事故[報报]告|根因|肇因|事[後后][檢检][討讨]|事[後后][報报]告|post-?mortem|root cause",
+    re.IGNORECASE,
+)
+_OUTAGE = re.compile(r"中[斷断]|[斷断]線|[斷断]线|停[擺摆]|宕[機机]|[當当][機机]|故障|outage", re.IGNORECASE)
+
+POSTMORTEM_DAYS = 14
+"""How far back a postmortem looks for the outage it explains: providers publish them within two weeks."""
+
+
+def reports_market_reaction(event: TimelineEvent) -> bool:
+    """The item's headline reports how shares moved, not a deal in them."""
+    headline = event.headline
+    if _SHARE_DEAL.search(headline):
+        return False
+    if _SHARES.search(headline):
+        return True
+    # A headline saying only 「資本市場」 (「資本市場關注與短線波動」): the body must report a price move.
+    return ("資本市場" in headline or "资本市场" in headline) and bool(_SHARE_PRICE.search(event.body))
+
+
+def reaction_target(earlier: Sequence[TimelineEvent]) -> int | None:
+    """Which of the post's earlier items (in order) a market reaction answers: an earnings report
+    if there is one, else the first item, the news the post leads with; None when there is none."""
+    if not earlier:
+        return None
+    for k, item in enumerate(earlier):
+        if _EARNINGS.search(item.headline):
+            return k
+    return 0
+
+
+def reports_postmortem(event: TimelineEvent) -> bool:
+    """The item's headline reports the cause or review of an incident (復盤, 事故報告, 肇因)."""
+    return bool(_POSTMORTEM.search(event.headline))
+
+
+def reports_outage(event: TimelineEvent) -> bool:
+    """The item's headline reports an outage itself (中斷, 宕機, 停擺), not a review of one."""
+    return bool(_OUTAGE.search(event.headline)) and not _POSTMORTEM.search(event.headline)
+
+
+def explains(postmortem: TimelineEvent, outage: TimelineEvent) -> bool:
+    """Whether `outage` is one the postmortem may explain: an outage its digest (model) reported
+    on one of the `POSTMORTEM_DAYS` days before it."""
+    gap = (postmortem.post_date - outage.post_date).days
+    return outage.model == postmortem.model and 0 < gap <= POSTMORTEM_DAYS and reports_outage(outage)
