@@ -12,10 +12,12 @@ match and their mean), and never joins a story whose first item in the
 window it has nothing in common with (`_Timeline.story_pairs`): a story
 grows from its founding development, not by a chain of single links.
 
-Two kinds of item are placed by what they follow rather than by their words
+Three kinds of item are placed by what they follow rather than by their words
 (`follow_ups`): a post's report of how shares took the news it led with
-joins that news's story, and a postmortem the story of the one outage its
-digest reported in the two weeks before. A market reaction is *attached*: it
+joins that news's story, a follow-up saying how long ago its launch was
+(「上線一週」) the story of its digest's launch of about that day, and a
+postmortem the story of the one outage its digest reported in the two weeks
+before. A market reaction is *attached*: it
 shares no wording with its story, so later items are not weighed against it
 (it would only lower the story's mean); whether an item is attached follows
 from the items alone, so the history of an incremental run marks the same
@@ -33,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -42,8 +45,12 @@ import numpy as np
 from digest_pipeline.collector import collect_rarely
 from digest_pipeline.timeline.features import EventFeatures, TimelineEvent, event_features_many
 from digest_pipeline.timeline.follow_ups import (
+    ELAPSED_EARLIER,
+    ELAPSED_LATER,
     POSTMORTEM_DAYS,
+    elapsed_follow_up,
     explains,
+    may_follow,
     reaction_target,
     reports_market_reaction,
     reports_postmortem,
@@ -68,7 +75,7 @@ the cap bounds the work when many stories pass that (generic wording).
 """
 
 
-PLACEMENT_CODE_VERSION = 13
+PLACEMENT_CODE_VERSION = 14
 """Bump when a change to the features, names or scoring code can place items differently.
 
 A warehouse placed by another version (or another `TimelineConfig`) is
@@ -191,6 +198,26 @@ class _Timeline:
             first -= 1
         target = reaction_target([self.features[r].event for r in range(first, row)])
         return None if target is None else first + target
+
+    def followed_launch(self, row: int, scores: np.ndarray) -> tuple[int, float] | None:
+        """(row, pair score) of the launch or price cut `row` follows up on when its headline says
+        how long ago that was (`follow_ups`): the best-scoring candidate, above the floor."""
+        config = self.config.scoring
+        event = self.features[row].event
+        elapsed = elapsed_follow_up(event) if config.join_elapsed_follow_ups else None
+        if elapsed is None:
+            return None
+        kind, days = elapsed
+        earliest = event.post_date - dt.timedelta(days=math.ceil(days + ELAPSED_LATER))
+        latest = event.post_date - dt.timedelta(days=max(1, math.floor(days - ELAPSED_EARLIER)))
+        best: tuple[int, float] | None = None
+        for r in range(self.lo, row):
+            earlier = self.features[r].event
+            if earliest <= earlier.post_date <= latest and may_follow(event, kind, days, earlier):
+                score = float(scores[r - self.lo])
+                if best is None or score > best[1]:
+                    best = (r, score)
+        return best if best is not None and best[1] > config.elapsed_follow_up_floor else None
 
     def explained_outage(self, row: int) -> str | None:
         """The story of the one outage `row` may explain, when it is a postmortem (`follow_ups`)."""
@@ -336,6 +363,10 @@ def _place(
         story_id = timeline.story[target]
         timeline.attached.add(row)
         return Placement(event.event_id, story_id, float(scores[target - timeline.lo]), story_id), [], 0
+    followed = timeline.followed_launch(row, scores)
+    if followed is not None:
+        story_id = timeline.story[followed[0]]
+        return Placement(event.event_id, story_id, followed[1], story_id), [], 0
     outage = timeline.explained_outage(row)
     if outage is not None:
         members = timeline.members(outage, before=row)

@@ -2,7 +2,7 @@
 
 Some follow-ups share almost no words with the development they belong to,
 so no pair score can join them, but digests write them in a shape that says
-what they follow. Two such shapes are read here; `cluster` applies them.
+what they follow. Three such shapes are read here; `cluster` applies them.
 
 **A market reaction** reports how the stock market took the news its own post
 led with. A digest that reports a release often adds, a few items down, the
@@ -22,6 +22,15 @@ item. A headline about deals in shares (a funding round, a listing, a stake:
 usually without the words the outage was reported in. It joins that
 outage's story when the digest reported exactly one outage in the
 `POSTMORTEM_DAYS` before (two would leave it to the pair score).
+
+**A follow-up that says how long ago** its development happened
+(「上線一週：新旗艦拿下 Claude Code 七成調用」, 「降價十天：旗艦調用量翻倍」,
+「開源一週」) follows a launch (or a price cut) its digest reported about that
+long before: from `ELAPSED_EARLIER` days less (the first report may come days
+after the launch) to `ELAPSED_LATER` days more. Of the digest's items of that
+kind in those days, the one it scores best with is its development, when
+that score is positive enough (`ScoringConfig.elapsed_follow_up_floor`): a
+digest may have launched two things that week.
 
 Pure text tests on `TimelineEvent`s. Both scripts are matched as written
 (traditional and simplified), so no item is folded to test it.
@@ -50,6 +59,23 @@ _POSTMORTEM = re.compile(
     re.IGNORECASE,
 )
 _OUTAGE = re.compile(r"中[斷断]|[斷断]線|[斷断]线|停[擺摆]|宕[機机]|[當当][機机]|故障|outage", re.IGNORECASE)
+
+_LAUNCH_VERBS = "上線|上线|開源|开源|發布|发布|發佈|推出|登場|登场|開放|开放|發表|发表"
+_PRICE_CUT_VERBS = "降價|降价"
+_ELAPSED = re.compile(
+    rf"({_LAUNCH_VERBS}|{_PRICE_CUT_VERBS})[後后]?\s*([一二兩两三四五六七八九十半]+|\d+)\s*(週|周|天|日|個月|个月)"
+)
+"""A launch or price cut and how long ago: 上線一週, 降價十天, 開源 10 日, 發布半個月."""
+_LAUNCH = re.compile(rf"{_LAUNCH_VERBS}|亮相|問世|问世")
+_PRICE_CUT = re.compile(rf"{_PRICE_CUT_VERBS}|價格戰|价格战|腰斬|腰斩|調降|调降|下調|下调")
+_DIGITS = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNIT_DAYS = {"週": 7, "周": 7, "天": 1, "日": 1, "個月": 30, "个月": 30}
+ELAPSED_EARLIER = 5
+"""A follow-up may stand this many days less after the first report than it says (a launch is
+often first reported days after it happened)..."""
+ELAPSED_LATER = 2
+"""...and this many more. Measured on the development sets: 4 joined digests-b's price cut of
+one week with the launch of the week before."""
 
 POSTMORTEM_DAYS = 14
 """How far back a postmortem looks for the outage it explains: providers publish them within two weeks."""
@@ -92,3 +118,43 @@ def explains(postmortem: TimelineEvent, outage: TimelineEvent) -> bool:
     on one of the `POSTMORTEM_DAYS` days before it."""
     gap = (postmortem.post_date - outage.post_date).days
     return outage.model == postmortem.model and 0 < gap <= POSTMORTEM_DAYS and reports_outage(outage)
+
+
+def _number(text: str) -> float | None:
+    """A count written in digits or in Chinese numerals up to 99 (一, 兩, 十, 十五, 二十); 半 is 0.5."""
+    if text.isdigit():
+        return float(text)
+    if text == "半":
+        return 0.5
+    if "半" in text:
+        return None
+    tens, _, units = text.rpartition("十")
+    if "十" not in text:
+        return float(_DIGITS[text]) if text in _DIGITS else None
+    if (tens and tens not in _DIGITS) or (units and units not in _DIGITS):
+        return None
+    return float(10 * (_DIGITS[tens] if tens else 1) + (_DIGITS[units] if units else 0))
+
+
+def elapsed_follow_up(event: TimelineEvent) -> tuple[str, float] | None:
+    """("launch" or "price_cut", days) when the headline says how long ago its development was."""
+    match = _ELAPSED.search(event.headline)
+    if match is None:
+        return None
+    count = _number(match.group(2))
+    if count is None:
+        return None
+    kind = "price_cut" if re.fullmatch(_PRICE_CUT_VERBS, match.group(1)) else "launch"
+    return kind, count * _UNIT_DAYS[match.group(3)]
+
+
+def may_follow(follow_up: TimelineEvent, kind: str, days: float, earlier: TimelineEvent) -> bool:
+    """Whether `earlier` may be the launch (or price cut) a follow-up of `days` ago refers to: its
+    digest's item of that kind, about that many days before, and no such follow-up itself."""
+    gap = (follow_up.post_date - earlier.post_date).days
+    if earlier.model != follow_up.model or gap <= 0:
+        return False
+    if not days - ELAPSED_EARLIER <= gap <= days + ELAPSED_LATER:
+        return False
+    pattern = _PRICE_CUT if kind == "price_cut" else _LAUNCH
+    return bool(pattern.search(earlier.headline)) and elapsed_follow_up(earlier) is None

@@ -449,3 +449,70 @@ def test_a_postmortem_after_two_outages_of_its_digest_is_left_to_the_pair_score(
     story = cluster_events([outage, other, second, review])
     assert story[outage.event_id] != story[second.event_id]
     assert story[review.event_id] == story_id_for(review)
+
+
+def _launch_week(make_event):
+    """A digest's week: its flagship launch and a smaller launch on one day, a price cut two days
+    later, then a week on, a follow-up on each that says how long ago it was and names little."""
+    flagship = make_event(
+        "nova-2025-12-01#1",
+        1,
+        "Nova 實驗室發布 Nova 3：百萬上下文、原生多模態",
+        "Nova 3 旗艦模型支援百萬 token 上下文，API 調用按量計費，企業版同步開放。",
+        model="nova",
+    )
+    small = make_event(
+        "nova-2025-12-01#2",
+        1,
+        "Nova Lens 2 推出：手機端影像理解",
+        "Nova Lens 2 可在手機本地執行影像理解，離線辨識文件與商品。",
+        model="nova",
+    )
+    price_cut = make_event(
+        "nova-2025-12-03#1",
+        3,
+        "價格戰：Nova 旗艦 API 全面降價五成",
+        "Nova 將旗艦模型 API 輸入價格調降五成，夜間時段再享折扣。",
+        model="nova",
+    )
+    launch_follow_up = make_event(
+        "nova-2025-12-08#1",
+        8,
+        "上線一週：新旗艦 API 調用量翻三倍，企業客戶排隊",
+        "官方稱旗艦模型推出七天後 API 日調用量翻三倍，百萬上下文請求占兩成。",
+        model="nova",
+    )
+    price_follow_up = make_event(
+        "nova-2025-12-10#2",
+        10,
+        "降價一週：開放平台新增企業客戶 1.1 萬家",
+        "旗艦 API 降價五成一週後，開放平台的夜間時段調用量增加 1.7 倍。",
+        model="nova",
+    )
+    return flagship, small, price_cut, launch_follow_up, price_follow_up
+
+
+def test_a_follow_up_saying_how_long_ago_joins_its_digests_launch_of_that_day(make_event):
+    flagship, small, price_cut, launch_follow_up, price_follow_up = events = _launch_week(make_event)
+    story = cluster_events(events)
+    assert story[launch_follow_up.event_id] == story[flagship.event_id]
+    assert story[price_follow_up.event_id] == story[price_cut.event_id]
+    assert len({story[flagship.event_id], story[small.event_id], story[price_cut.event_id]}) == 3
+    off = cluster_events(events, TimelineConfig(scoring=ScoringConfig(join_elapsed_follow_ups=False)))
+    assert off[launch_follow_up.event_id] != off[flagship.event_id]
+    # Incremental, a day at a time: as a replay places them.
+    first = cluster_events([flagship, small, price_cut])
+    history = history_of([flagship, small, price_cut], first)
+    incremental = place_events([launch_follow_up, price_follow_up], history)
+    assert {eid: p.story_id for eid, p in incremental.placements.items()} == {
+        eid: story[eid] for eid in (launch_follow_up.event_id, price_follow_up.event_id)
+    }
+
+
+def test_a_follow_up_with_nothing_in_common_with_any_launch_stays_apart(make_event):
+    flagship, small, price_cut, _, _ = _launch_week(make_event)
+    stranger = make_event(
+        "nova-2025-12-08#3", 8, "上線一週：校園食堂排隊減半", "學生會統計午餐尖峰人數下降。", model="nova"
+    )
+    story = cluster_events([flagship, small, price_cut, stranger])
+    assert story[stranger.event_id] == story_id_for(stranger)

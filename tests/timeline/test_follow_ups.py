@@ -4,8 +4,12 @@ import pytest
 
 from digest_pipeline.timeline.features import TimelineEvent
 from digest_pipeline.timeline.follow_ups import (
+    ELAPSED_EARLIER,
+    ELAPSED_LATER,
     POSTMORTEM_DAYS,
+    elapsed_follow_up,
     explains,
+    may_follow,
     reaction_target,
     reports_market_reaction,
     reports_outage,
@@ -95,3 +99,40 @@ def test_a_postmortem_explains_its_own_digests_recent_outages_only():
     assert not explains(review, item(outage, day=day))  # the same day: not one it looked back on
     assert not explains(review, item(outage, day=day - dt.timedelta(days=3), model="vega"))
     assert not explains(review, item("Nova 3 發布", day=day - dt.timedelta(days=3)))
+
+
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        ("上線一週：新旗艦拿下七成調用", ("launch", 7)),
+        ("新旗艦上線十日：API 調用量翻倍", ("launch", 10)),
+        ("降價十天：旗艦調用量翻倍", ("price_cut", 10)),
+        ("降价两周：中小开发者回流", ("price_cut", 14)),  # simplified script
+        ("V4.5 開源 10 日，下載破百萬", ("launch", 10)),
+        ("發布半個月：企業採用加速", ("launch", 15)),
+        ("上線二十天，日活破千萬", ("launch", 20)),
+        ("開放十五天：完成 1,200 萬次任務", ("launch", 15)),
+        ("Nova 3 發布：百萬上下文", None),
+        ("上線首日即當機", None),
+    ],
+)
+def test_a_headline_says_how_long_ago_its_launch_or_price_cut_was(headline, expected):
+    assert elapsed_follow_up(item(headline)) == expected
+
+
+def test_a_follow_up_may_follow_its_digests_item_of_that_kind_about_that_long_before():
+    day = dt.date(2026, 3, 20)
+    follow_up = item("上線一週：新旗艦調用量翻三倍", day=day)
+
+    def before(days: int, headline: str = "Nova 3 發布：百萬上下文", model: str = "nova") -> TimelineEvent:
+        return item(headline, day=day - dt.timedelta(days=days), model=model, position=2)
+
+    assert may_follow(follow_up, "launch", 7, before(7))
+    assert may_follow(follow_up, "launch", 7, before(7 - ELAPSED_EARLIER))
+    assert may_follow(follow_up, "launch", 7, before(7 + ELAPSED_LATER))
+    assert not may_follow(follow_up, "launch", 7, before(7 + ELAPSED_LATER + 1))
+    assert not may_follow(follow_up, "launch", 7, before(0))  # the same day is not "a week ago"
+    assert not may_follow(follow_up, "launch", 7, before(7, model="vega"))  # another digest's launch
+    assert not may_follow(follow_up, "launch", 7, before(7, "價格戰：Nova 旗艦 API 降價五成"))  # no launch
+    assert may_follow(follow_up, "price_cut", 7, before(7, "價格戰：Nova 旗艦 API 降價五成"))
+    assert not may_follow(follow_up, "launch", 7, before(7, "開源一週：下載破百萬"))  # a follow-up itself
