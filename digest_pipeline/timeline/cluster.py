@@ -45,7 +45,6 @@ import numpy as np
 from digest_pipeline.collector import collect_rarely
 from digest_pipeline.timeline.features import EventFeatures, TimelineEvent, event_features_many
 from digest_pipeline.timeline.follow_ups import (
-    ELAPSED_EARLIER,
     ELAPSED_LATER,
     POSTMORTEM_DAYS,
     elapsed_follow_up,
@@ -209,13 +208,11 @@ class _Timeline:
             return None
         kind, days = elapsed
         earliest = event.post_date - dt.timedelta(days=math.ceil(days + ELAPSED_LATER))
-        latest = event.post_date - dt.timedelta(days=max(1, math.floor(days - ELAPSED_EARLIER)))
         best: tuple[int, float] | None = None
-        for r in range(self.lo, row):
-            earlier = self.features[r].event
-            if earliest <= earlier.post_date <= latest and may_follow(event, kind, days, earlier):
+        for r in self.rows_back_to(row, earliest):
+            if may_follow(event, kind, days, self.features[r].event):
                 score = float(scores[r - self.lo])
-                if best is None or score > best[1]:
+                if best is None or score >= best[1]:  # walking back: ties go to the earlier item
                     best = (r, score)
         return best if best is not None and best[1] > config.elapsed_follow_up_floor else None
 
@@ -226,11 +223,17 @@ class _Timeline:
             return None
         earliest = event.post_date - dt.timedelta(days=POSTMORTEM_DAYS)
         stories = {
-            self.story[r]
-            for r in range(self.lo, row)
-            if self.features[r].event.post_date >= earliest and explains(event, self.features[r].event)
+            self.story[r] for r in self.rows_back_to(row, earliest) if explains(event, self.features[r].event)
         }
         return stories.pop() if len(stories) == 1 else None
+
+    def rows_back_to(self, row: int, earliest: dt.date) -> Iterator[int]:
+        """The window's rows before `row` posted on or after `earliest`, latest first: rows run in
+        date order, so the walk stops at the first older one instead of reading the whole window."""
+        for r in range(row - 1, self.lo - 1, -1):
+            if self.features[r].event.post_date < earliest:
+                return
+            yield r
 
     def mark_attached(self, rows: Iterable[int]) -> None:
         """Mark the history's reactions: rows placed in the story of the earlier item they react to."""
