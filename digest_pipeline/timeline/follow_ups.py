@@ -60,10 +60,10 @@ _POSTMORTEM = re.compile(
 )
 _OUTAGE = re.compile(r"中[斷断]|[斷断]線|[斷断]线|停[擺摆]|宕[機机]|[當当][機机]|故障|outage", re.IGNORECASE)
 
-_LAUNCH_VERBS = "上線|上线|開源|开源|發布|发布|發佈|推出|登場|登场|開放|开放|發表|发表"
+_LAUNCH_VERBS = "上線|上线|開源|开源|發布|发布|發佈|发佈|推出|登場|登场|開放|开放|發表|发表"
 _PRICE_CUT_VERBS = "降價|降价"
 _ELAPSED = re.compile(
-    rf"({_LAUNCH_VERBS}|{_PRICE_CUT_VERBS})[後后]?\s*([一二兩两三四五六七八九十半]+|\d+)\s*(週|周|天|日|個月|个月)"
+    rf"({_LAUNCH_VERBS}|{_PRICE_CUT_VERBS})[後后]?\s*[近約约滿满逾]?\s*([一二兩两三四五六七八九十半]+|\d+)\s*(週|周|天|日|個月|个月)"
 )
 """A launch or price cut and how long ago: 上線一週, 降價十天, 開源 10 日, 發布半個月."""
 _LAUNCH = re.compile(rf"{_LAUNCH_VERBS}|亮相|問世|问世")

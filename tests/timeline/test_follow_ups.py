@@ -112,6 +112,8 @@ def test_a_postmortem_explains_its_own_digests_recent_outages_only():
         ("發布半個月：企業採用加速", ("launch", 15)),
         ("上線二十天，日活破千萬", ("launch", 20)),
         ("開放十五天：完成 1,200 萬次任務", ("launch", 15)),
+        ("思考型 K3 發佈近兩週：開發者實測", ("launch", 14)),  # 發佈, and 近 ("nearly")
+        ("上線滿一個月，付費用戶破百萬", ("launch", 30)),
         ("Nova 3 發布：百萬上下文", None),
         ("上線首日即當機", None),
     ],
