@@ -43,17 +43,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from digest_pipeline.collector import collect_rarely
+from digest_pipeline.timeline import follow_ups
 from digest_pipeline.timeline.features import EventFeatures, TimelineEvent, event_features_many
-from digest_pipeline.timeline.follow_ups import (
-    ELAPSED_LATER,
-    POSTMORTEM_DAYS,
-    elapsed_follow_up,
-    explains,
-    may_follow,
-    reaction_target,
-    reports_market_reaction,
-    reports_postmortem,
-)
 from digest_pipeline.timeline.scoring import (
     ScoringConfig,
     same_post,
@@ -190,12 +181,12 @@ class _Timeline:
         if not self.config.scoring.attach_market_reactions:
             return None
         event = self.features[row].event
-        if not reports_market_reaction(event):
+        if not follow_ups.reports_market_reaction(event):
             return None
         first = row
         while first > self.lo and same_post(self.features[first - 1], self.features[row]):
             first -= 1
-        target = reaction_target([self.features[r].event for r in range(first, row)])
+        target = follow_ups.reaction_target([self.features[r].event for r in range(first, row)])
         return None if target is None else first + target
 
     def followed_launch(self, row: int, scores: np.ndarray) -> tuple[int, float] | None:
@@ -203,14 +194,14 @@ class _Timeline:
         how long ago that was (`follow_ups`): the best-scoring candidate, above the floor."""
         config = self.config.scoring
         event = self.features[row].event
-        elapsed = elapsed_follow_up(event) if config.join_elapsed_follow_ups else None
+        elapsed = follow_ups.elapsed_follow_up(event) if config.join_elapsed_follow_ups else None
         if elapsed is None:
             return None
         kind, days = elapsed
-        earliest = event.post_date - dt.timedelta(days=math.ceil(days + ELAPSED_LATER))
+        earliest = event.post_date - dt.timedelta(days=math.ceil(days + follow_ups.ELAPSED_LATER))
         best: tuple[int, float] | None = None
         for r in self.rows_back_to(row, earliest):
-            if may_follow(event, kind, days, self.features[r].event):
+            if follow_ups.may_follow(event, kind, days, self.features[r].event):
                 score = float(scores[r - self.lo])
                 if best is None or score >= best[1]:  # walking back: ties go to the earlier item
                     best = (r, score)
@@ -219,12 +210,11 @@ class _Timeline:
     def explained_outage(self, row: int) -> str | None:
         """The story of the one outage `row` may explain, when it is a postmortem (`follow_ups`)."""
         event = self.features[row].event
-        if not (self.config.scoring.join_postmortems_to_outages and reports_postmortem(event)):
+        if not (self.config.scoring.join_postmortems_to_outages and follow_ups.reports_postmortem(event)):
             return None
-        earliest = event.post_date - dt.timedelta(days=POSTMORTEM_DAYS)
-        stories = {
-            self.story[r] for r in self.rows_back_to(row, earliest) if explains(event, self.features[r].event)
-        }
+        earliest = event.post_date - dt.timedelta(days=follow_ups.POSTMORTEM_DAYS)
+        back = self.rows_back_to(row, earliest)
+        stories = {self.story[r] for r in back if follow_ups.explains(event, self.features[r].event)}
         return stories.pop() if len(stories) == 1 else None
 
     def rows_back_to(self, row: int, earliest: dt.date) -> Iterator[int]:
