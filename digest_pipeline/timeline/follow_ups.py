@@ -43,12 +43,13 @@ from collections.abc import Sequence
 
 from digest_pipeline.timeline.features import TimelineEvent
 
-_SHARES = re.compile(r"(?<!一)股|市值|[盤盘][中後后前]|[漲涨跌]停|板[塊块]")
-"""Words of a headline about shares (「一股」 is "a wave of", not a share)."""
+_SHARES = re.compile(r"(?<![一控])股(?!份)|市值|[盤盘][中後后前]|[漲涨跌]停|板[塊块]")
+"""Words of a headline about shares. Not 「一股」 ("a wave of"), nor a company's name: 「騰訊控股」
+(holdings), 「股份有限公司」 (a stake, 「入股」, is a deal in shares: `_SHARE_DEAL`)."""
 _SHARE_PRICE = re.compile(r"股[價价]|[盤盘][中後后前]|[漲涨跌]停|[漲涨跌]幅|下挫|重挫|大[漲涨跌]")
 """A move of a share price, for a headline that says only 「資本市場」: the body must report one."""
 _SHARE_DEAL = re.compile(
-    r"估值|[融募集]資|[融募集]资|上市|ipo|配售|入股|持股|股[東东]|股[權权]|股票|[收并併]購|[收并併]购"
+    r"估值|[融募集]資|[融募集]资|上市|ipo|配售|入股|持股|股[東东]|股[權权]|股份|股票|[收并併]購|[收并併]购"
     r"|要[約约]|[舊旧]股|[增注]資|[增注]资|招股|股改",
     re.IGNORECASE,
 )

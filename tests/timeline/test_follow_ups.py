@@ -46,6 +46,8 @@ def test_a_headline_on_how_shares_moved_is_a_reaction(headline):
         "員工可套現：Perplexity 啟動 4 億美元股票收購要約",  # shares changing hands
         "市場動態：智譜折價配售集資 44 億港元，股價應聲下挫",  # a placing moves the price: its own news
         "掀起一股 AI 眼鏡熱潮",  # 一股: "a wave of", no share
+        "騰訊控股發布混元 3.0",  # 控股: "holdings", a company's name
+        "阿里巴巴出售所持股份，套現 50 億美元",  # a stake changing hands
         "Nova 3 發布：百萬上下文、原生多模態",
     ],
 )
