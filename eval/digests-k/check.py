@@ -22,6 +22,7 @@ What it checks:
 
 Run from this folder:  python check.py   (add -v to list every item)
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,10 +36,10 @@ import yaml
 HERE = Path(__file__).resolve().parent
 REQUIRED_KEYS = {"layout", "title", "tagline", "date", "model", "categories", "tags", "image"}
 SECTIONS = ["本週模型趨勢", "本週新聞焦點", "深度分析", "重點摘要", "延伸思考", "資料來源"]
-NUMBERED = re.compile(r"^(\d+)\)\s+(\S.*)$")          # top-level `1) ...`
-DASH = re.compile(r"^-\s+(\S.*)$")                     # top-level `- ...`
-NESTED_DASH = re.compile(r"^\s+-\s+\S")                 # `  - ...`
-INDENTED = re.compile(r"^\s+\S")                        # indented text
+NUMBERED = re.compile(r"^(\d+)\)\s+(\S.*)$")  # top-level `1) ...`
+DASH = re.compile(r"^-\s+(\S.*)$")  # top-level `- ...`
+NESTED_DASH = re.compile(r"^\s+-\s+\S")  # `  - ...`
+INDENTED = re.compile(r"^\s+\S")  # indented text
 LINK = re.compile(r"\[[^\]]+\]\((https?://[^)\s]+)\)")
 EVENT_ID = re.compile(r"^(?P<model>[a-z0-9]+)-(?P<date>\d{4}-\d{2}-\d{2})#(?P<pos>\d+)$")
 FULLWIDTH_COLON = "："
@@ -59,7 +60,7 @@ def split_front_matter(text: str, name: str):
         err(f"{name}: unterminated front matter")
         return {}, text
     meta = yaml.safe_load(text[4:end]) or {}
-    return meta, text[end + 5:]
+    return meta, text[end + 5 :]
 
 
 def as_date(value) -> dt.date | None:
@@ -167,7 +168,8 @@ def main() -> int:
         if tag_line and '"' not in tag_line:
             q.append("bare tags")
         if isinstance(meta.get("date"), dt.datetime) or re.match(
-                r"\d{4}-\d{2}-\d{2}[ T]\d", str(meta.get("date", ""))):
+            r"\d{4}-\d{2}-\d{2}[ T]\d", str(meta.get("date", ""))
+        ):
             q.append("date with time")
         img = str(meta.get("image", ""))
         if img.startswith("//"):
@@ -267,8 +269,10 @@ def main() -> int:
     print()
     print(f"posts: {len(post_items)}  ({dict(Counter(post_model.values()))})")
     print(f"items: {n_items}   labelled events: {sum(seen.values())}")
-    print(f"stories: {len(story_sizes)}   recurring: {len(recurring)} "
-          f"({sum(story_sizes[s] for s in recurring)} items)   one-off: {len(story_sizes) - len(recurring)}")
+    print(
+        f"stories: {len(story_sizes)}   recurring: {len(recurring)} "
+        f"({sum(story_sizes[s] for s in recurring)} items)   one-off: {len(story_sizes) - len(recurring)}"
+    )
     print(f"cross-digest stories: {len(cross)}  {sorted(cross)}")
     print(f"styles: {dict(sorted(Counter(post_style.values()).items()))}")
     if errors:
