@@ -75,8 +75,8 @@ ELAPSED_EARLIER = 5
 """A follow-up may stand this many days less after the first report than it says (a launch is
 often first reported days after it happened)..."""
 ELAPSED_LATER = 2
-"""...and this many more. Measured on the development sets: 4 joined digests-b's price cut of
-one week with the launch of the week before."""
+"""...and this many more. On the development sets, four more days joined digests-b's price cut
+of a week before with the launch of the week before that."""
 
 POSTMORTEM_DAYS = 14
 """How far back a postmortem looks for the outage it explains: providers publish them within two weeks."""

@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from digest_pipeline.timeline.features import TimelineEvent
 from digest_pipeline.timeline.follow_ups import (
@@ -140,3 +142,20 @@ def test_a_follow_up_may_follow_its_digests_item_of_that_kind_about_that_long_be
     assert not may_follow(follow_up, "launch", 7, before(7, "價格戰：Nova 旗艦 API 降價五成"))  # no launch
     assert may_follow(follow_up, "price_cut", 7, before(7, "價格戰：Nova 旗艦 API 降價五成"))
     assert not may_follow(follow_up, "launch", 7, before(7, "開源一週：下載破百萬"))  # a follow-up itself
+
+
+_NUMERALS = "一二三四五六七八九"
+
+
+def _in_chinese(n: int) -> str:
+    """How a writer spells 1-99: 七, 十, 十五, 二十, 三十六."""
+    tens, units = divmod(n, 10)
+    head = "" if tens == 0 else "十" if tens == 1 else _NUMERALS[tens - 1] + "十"
+    return head + (_NUMERALS[units - 1] if units else "")
+
+
+@given(st.integers(min_value=1, max_value=99), st.sampled_from(["天", "日", "週"]), st.booleans())
+def test_a_count_of_days_or_weeks_reads_the_same_in_chinese_numerals_and_in_digits(n, unit, digits):
+    count = str(n) if digits else _in_chinese(n)
+    per_unit = 7 if unit == "週" else 1
+    assert elapsed_follow_up(item(f"上線{count}{unit}：調用量翻倍")) == ("launch", n * per_unit)
