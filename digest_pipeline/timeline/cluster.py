@@ -65,7 +65,7 @@ the cap bounds the work when many stories pass that (generic wording).
 """
 
 
-PLACEMENT_CODE_VERSION = 16
+PLACEMENT_CODE_VERSION = 17
 """Bump when a change to the features, names or scoring code can place items differently.
 
 A warehouse placed by another version (or another `TimelineConfig`) is
@@ -232,9 +232,12 @@ class _Timeline:
             if target is not None and self.story.get(target) == self.story.get(row):
                 self.attached.add(row)
 
-    def story_pairs(self, row: int, scores: np.ndarray, story_id: str) -> list[tuple[int, float]] | None:
+    def story_pairs(
+        self, row: int, scores: np.ndarray, story_id: str, price_cut: bool = False
+    ) -> list[tuple[int, float]] | None:
         """(member row, pair score before conflicts) for the story's members `row` is compared with,
-        or None when `row` strays from the story (below).
+        or None when `row` strays from the story (below) or, a price cut (`price_cut`), would join
+        a launch's story (`follow_ups.cut_after_launch`, against its first item in the window).
 
         `scores` holds the row's scores against the window, indexed by row - lo.
 
@@ -248,6 +251,12 @@ class _Timeline:
         """
         members = [r for r in self.compared_members(story_id, before=self.matrix.end) if r != row]
         if len(members) >= 2 and scores[members[0] - self.lo] < 0:
+            return None
+        if (
+            price_cut
+            and members
+            and follow_ups.cut_after_launch(self.features[row].event, self.features[members[0]].event)
+        ):
             return None
         return [(r, float(scores[r - self.lo])) for r in members[-MAX_MEMBERS_COMPARED:]]
 
@@ -376,8 +385,9 @@ def _place(
     # stories are scored in order of their bound without conflicts, and scoring stops at the first
     # whose bound can neither join nor beat the best score so far while falling short of a merge.
     pairs = {}
+    price_cut = config.price_cuts_apart_from_launches and follow_ups.reports_price_cut(event)
     for story_id in best_match:
-        story_pairs = timeline.story_pairs(row, scores, story_id)
+        story_pairs = timeline.story_pairs(row, scores, story_id, price_cut)
         if story_pairs is not None:
             pairs[story_id] = story_pairs
     bounds = sorted(

@@ -32,6 +32,13 @@ kind in those days, the one it scores best with is its development, when
 that score is positive enough (`ScoringConfig.elapsed_follow_up_floor`): a
 digest may have launched two things that week.
 
+And one shape that follows nothing: **a price cut** reported more than
+`LAUNCH_PRICING_DAYS` after a launch is a development of its own (「價格戰：
+深度求索旗艦 API 全面降價五成」 three weeks after the V4.5 release), however
+alike the two read: it names the same product and often the same figures.
+It never joins a story that a launch founded (`cut_after_launch`); a launch's
+own pricing, reported with it, still does.
+
 Pure text tests on `TimelineEvent`s. Both scripts are matched as written
 (traditional and simplified), so no item is folded to test it.
 """
@@ -77,6 +84,9 @@ often first reported days after it happened)..."""
 ELAPSED_LATER = 2
 """...and this many more. On the development sets, four more days joined digests-b's price cut
 of a week before with the launch of the week before that."""
+
+LAUNCH_PRICING_DAYS = 3
+"""Within this many days of a launch's report, a price item is the launch's own pricing."""
 
 POSTMORTEM_DAYS = 14
 """How far back a postmortem looks for the outage it explains: providers publish them within two weeks."""
@@ -159,3 +169,16 @@ def may_follow(follow_up: TimelineEvent, kind: str, days: float, earlier: Timeli
         return False
     pattern = _PRICE_CUT if kind == "price_cut" else _LAUNCH
     return bool(pattern.search(earlier.headline)) and elapsed_follow_up(earlier) is None
+
+
+def reports_price_cut(event: TimelineEvent) -> bool:
+    """The item's headline reports a price cut (降價, 價格戰, 腰斬), not a launch with its price."""
+    return bool(_PRICE_CUT.search(event.headline)) and not _LAUNCH.search(event.headline)
+
+
+def cut_after_launch(price_cut: TimelineEvent, founder: TimelineEvent) -> bool:
+    """Whether a story whose first item is `founder` is a launch reported more than
+    `LAUNCH_PRICING_DAYS` before the price cut (`reports_price_cut`): another development."""
+    if (price_cut.post_date - founder.post_date).days <= LAUNCH_PRICING_DAYS:
+        return False
+    return bool(_LAUNCH.search(founder.headline)) and not _PRICE_CUT.search(founder.headline)

@@ -516,3 +516,32 @@ def test_a_follow_up_with_nothing_in_common_with_any_launch_stays_apart(make_eve
     )
     story = cluster_events([flagship, small, price_cut, stranger])
     assert story[stranger.event_id] == story_id_for(stranger)
+
+
+def test_a_price_cut_a_week_after_a_launch_starts_its_own_story(make_event):
+    launch = make_event(
+        "nova-2025-12-01#1",
+        1,
+        "Nova 3 發布：百萬上下文、API 每百萬 token 輸入 2 美元",
+        "Nova 實驗室推出 Nova 3 旗艦模型，API 每百萬 token 輸入 2 美元、輸出 8 美元，支援百萬上下文。",
+        model="nova",
+    )
+    cut = make_event(
+        "nova-2025-12-08#1",
+        8,
+        "價格戰：Nova 3 降價，百萬上下文 API 每百萬 token 輸入 1 美元",
+        "Nova 實驗室將 Nova 3 旗艦模型 API 降價，每百萬 token 輸入 1 美元、輸出 4 美元，支援百萬上下文。",
+        model="nova",
+    )
+    same_week = make_event(
+        "vega-2025-12-02#1",
+        2,
+        "Nova 3 API 價格戰開打：每百萬 token 輸入 2 美元",
+        "Nova 3 旗艦模型的 API 每百萬 token 輸入 2 美元、輸出 8 美元，價格戰升溫。",
+        model="vega",
+    )
+    story = cluster_events([launch, same_week, cut])
+    assert story[cut.event_id] == story_id_for(cut)
+    assert story[same_week.event_id] == story[launch.event_id]  # a launch's own pricing, days after
+    off = TimelineConfig(scoring=ScoringConfig(price_cuts_apart_from_launches=False))
+    assert cluster_events([launch, same_week, cut], off)[cut.event_id] == story[launch.event_id]

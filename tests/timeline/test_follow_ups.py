@@ -8,7 +8,9 @@ from digest_pipeline.timeline.features import TimelineEvent
 from digest_pipeline.timeline.follow_ups import (
     ELAPSED_EARLIER,
     ELAPSED_LATER,
+    LAUNCH_PRICING_DAYS,
     POSTMORTEM_DAYS,
+    cut_after_launch,
     elapsed_follow_up,
     explains,
     may_follow,
@@ -16,6 +18,7 @@ from digest_pipeline.timeline.follow_ups import (
     reports_market_reaction,
     reports_outage,
     reports_postmortem,
+    reports_price_cut,
 )
 
 
@@ -159,3 +162,18 @@ def test_a_count_of_days_or_weeks_reads_the_same_in_chinese_numerals_and_in_digi
     count = str(n) if digits else _in_chinese(n)
     per_unit = 7 if unit == "週" else 1
     assert elapsed_follow_up(item(f"上線{count}{unit}：調用量翻倍")) == ("launch", n * per_unit)
+
+
+def test_a_price_cut_days_after_a_launch_is_another_development():
+    day = dt.date(2026, 3, 20)
+    cut = item("價格戰：Nova 旗艦 API 全面降價五成", day=day)
+    assert reports_price_cut(cut)
+    assert not reports_price_cut(item("Nova 3 發布：API 價格比前代降價五成", day=day))  # a launch, priced
+
+    def launch(days: int, headline: str = "Nova 3 發布：百萬上下文") -> TimelineEvent:
+        return item(headline, day=day - dt.timedelta(days=days), position=2)
+
+    assert cut_after_launch(cut, launch(LAUNCH_PRICING_DAYS + 1))
+    assert not cut_after_launch(cut, launch(LAUNCH_PRICING_DAYS))  # the launch's own pricing
+    assert not cut_after_launch(cut, launch(10, "價格戰：Nova 旗艦降價三成"))  # a story of price cuts
+    assert not cut_after_launch(cut, launch(10, "用戶信號：Nova App 日活破億"))  # no launch
