@@ -341,7 +341,7 @@ COMMENT ON COLUMN story_events.event_id IS 'The news item (events.event_id).';
 COMMENT ON COLUMN story_events.story_id IS 'Its story (stories.story_id).';
 COMMENT ON COLUMN story_events.post_date IS 'Date of the item''s post.';
 COMMENT ON COLUMN story_events.model IS 'Model of the item''s post.';
-COMMENT ON COLUMN story_events.join_score IS 'How strongly the item matched its story when it joined (0-1 scale); NULL for the item that founded the story.';
+COMMENT ON COLUMN story_events.join_score IS 'How strongly the item matched its story when it joined (0-1 scale); NULL for the item that founded the story. An item placed by what it follows (a market reaction in its post, a postmortem, a follow-up saying how long ago: README) keeps its pair score with what it joined, often near 0.';
 COMMENT ON COLUMN story_events.fingerprint IS 'Hash of the item text the placement was based on; a re-published item with other words is placed again.';
 COMMENT ON COLUMN story_events.placed_story_id IS 'The story the item joined or founded on its day, before any later merge; with story_aliases.merged_into/merged_on a replay rebuilds the stories as they stood on any day.';
 
