@@ -17,11 +17,12 @@ Three kinds of item are placed by what they follow rather than by their words
 joins that news's story, a follow-up saying how long ago its launch was
 (「上線一週」) the story of its digest's launch of about that day, and a
 postmortem the story of the one outage its digest reported in the two weeks
-before. A market reaction is *attached*: it
-shares no wording with its story, so later items are not weighed against it
-(it would only lower the story's mean); whether an item is attached follows
-from the items alone, so the history of an incremental run marks the same
-ones a replay does.
+before (`_Timeline.follows`). A market reaction is *attached*: it shares no
+wording with its story, so later items are not weighed against it (it would
+only lower the story's mean); whether an item is attached follows from the
+items alone, so the history of an incremental run marks the same ones a
+replay does. And a price cut never joins a launch's story days later
+(`_Timeline.story_pairs`).
 
 Stable ids: a story's id comes from the item that founded it
 (`S<first date>-<hash of its event id>`), so the same input replays to the
@@ -188,6 +189,21 @@ class _Timeline:
             first -= 1
         target = follow_ups.reaction_target([self.features[r].event for r in range(first, row)])
         return None if target is None else first + target
+
+    def follows(self, row: int, scores: np.ndarray) -> tuple[str, float] | None:
+        """(story, pair score with what it follows) when `row` is placed by what it follows
+        (`follow_ups`) rather than by its words; a market reaction is marked attached."""
+        target = self.reaction_target(row)
+        if target is not None:
+            self.attached.add(row)
+            return self.story[target], float(scores[target - self.lo])
+        launch = self.followed_launch(row, scores)
+        if launch is not None:
+            return self.story[launch[0]], launch[1]
+        outage = self.explained_outage(row)
+        if outage is not None:
+            return outage, max(float(scores[r - self.lo]) for r in self.members(outage, before=row))
+        return None
 
     def followed_launch(self, row: int, scores: np.ndarray) -> tuple[int, float] | None:
         """(row, pair score) of the launch or price cut `row` follows up on when its headline says
@@ -360,20 +376,10 @@ def _place(
 ) -> tuple[Placement, list[Merge], int]:
     config = timeline.config.scoring
     event = timeline.features[row].event
-    target = timeline.reaction_target(row)
-    if target is not None:
-        story_id = timeline.story[target]
-        timeline.attached.add(row)
-        return Placement(event.event_id, story_id, float(scores[target - timeline.lo]), story_id), [], 0
-    followed = timeline.followed_launch(row, scores)
+    followed = timeline.follows(row, scores)
     if followed is not None:
-        story_id = timeline.story[followed[0]]
-        return Placement(event.event_id, story_id, followed[1], story_id), [], 0
-    outage = timeline.explained_outage(row)
-    if outage is not None:
-        members = timeline.members(outage, before=row)
-        score = max(float(scores[r - timeline.lo]) for r in members) if members else None
-        return Placement(event.event_id, outage, score, outage), [], 0
+        story_id, score = followed
+        return Placement(event.event_id, story_id, score, story_id), [], 0
     before = scores[: row - timeline.lo]
     close = np.flatnonzero(before >= config.join_threshold)
     best_match: dict[str, float] = {}
