@@ -48,10 +48,10 @@ from digest_pipeline.timeline import follow_ups
 from digest_pipeline.timeline.features import EventFeatures, TimelineEvent, event_features_many
 from digest_pipeline.timeline.scoring import (
     ScoringConfig,
+    news_conflict,
     same_post,
     story_score,
     story_score_bound,
-    subject_conflict,
 )
 from digest_pipeline.timeline.similarity import DayWeights, ItemMatrix
 
@@ -66,7 +66,7 @@ the cap bounds the work when many stories pass that (generic wording).
 """
 
 
-PLACEMENT_CODE_VERSION = 17
+PLACEMENT_CODE_VERSION = 18
 """Bump when a change to the features, names or scoring code can place items differently.
 
 A warehouse placed by another version (or another `TimelineConfig`) is
@@ -283,7 +283,7 @@ class _Timeline:
         finals, conflicts = [], 0
         for member, score in pairs:
             other = self.features[member]
-            if subject_conflict(features, other):
+            if news_conflict(features, other, config):
                 conflicts += 1
                 score *= config.conflict_factor
             if score > 0 and same_post(features, other):

@@ -21,6 +21,7 @@ import polars as pl
 
 from digest_pipeline.parallel import map_chunks
 from digest_pipeline.timeline.entities import Name, extract_names, name_keys
+from digest_pipeline.timeline.kinds import news_kinds
 from digest_pipeline.timeline.text import cjk_bigrams, figures, fold_script, latin_words
 from digest_pipeline.trends.entities import entity_keys, outlet_keys
 
@@ -79,6 +80,9 @@ class EventFeatures:
     entities: tuple[str, ...] = ()
     """The keys of the names the item mentions (its whole headline and body), for `event_entities`
     and the entity trends (`trends.entities.entity_keys`): read here, where the names are read anyway."""
+    kinds: frozenset[str] = frozenset()
+    """The kinds of news the headline names (`kinds.news_kinds`): an outage, a lawsuit, a price change...
+    Read from the headline again when features are read back (`features_from_json`), not stored."""
     term_hashes: np.ndarray | None = field(default=None, compare=False, repr=False)
     """`word_hashes` of `terms` then `headline_terms`, in their order, when the worker that read
     the item computed them (the main process, which places items one after another, is spared
@@ -193,6 +197,7 @@ def event_features(event: TimelineEvent) -> EventFeatures:
         figures=frozenset(figures(headline) | figures(body)),
         subject_groups=_subject_groups(headline_names),
         entities=tuple(entity_keys(label_names + headline_names + body_names, outlet_keys(event.outlets))),
+        kinds=news_kinds(event.headline),
     )
 
 
@@ -256,6 +261,7 @@ def features_from_json(text: str, event: TimelineEvent) -> EventFeatures:
         figures=frozenset(data["figures"]),
         subject_groups=tuple(frozenset(group) for group in data["subject_groups"]),
         entities=tuple(data["entities"]),
+        kinds=news_kinds(event.headline),
     )
 
 

@@ -545,3 +545,29 @@ def test_a_price_cut_a_week_after_a_launch_starts_its_own_story(make_event):
     assert story[same_week.event_id] == story[launch.event_id]  # a launch's own pricing, days after
     off = TimelineConfig(scoring=ScoringConfig(price_cuts_apart_from_launches=False))
     assert cluster_events([launch, same_week, cut], off)[cut.event_id] == story[launch.event_id]
+
+
+def test_an_outage_and_a_later_price_cut_of_one_product_are_two_stories(make_event):
+    """Same product, same words, different kinds of news (`kinds`): the near miss a digest following
+    one product reports most. Without the guard the price cut joins the outage's story."""
+    outage = make_event(
+        "nova-2025-12-01#1",
+        1,
+        "Nova 3 API 全球中斷逾三小時，企業開發者受波及",
+        "Nova 實驗室的 Nova 3 API 週一中斷逾三小時，Nova Studio 與企業 API 開發者無法調用，官方稱已恢復。",
+        model="nova",
+    )
+    other = make_event(
+        "nova-2025-12-01#2", 1, "Orion 晶片量產：台積電 3 奈米產線啟動", "首批出貨給雲端客戶。", model="nova"
+    )
+    cut = make_event(
+        "nova-2025-12-04#1",
+        4,
+        "Nova 3 API 全面降價五成，企業開發者搶先受惠",
+        "Nova 實驗室宣布 Nova 3 API 輸入與輸出價格全面降價五成，Nova Studio 與企業 API 開發者即日適用。",
+        model="nova",
+    )
+    story = cluster_events([outage, other, cut])
+    assert story[cut.event_id] == story_id_for(cut)
+    off = TimelineConfig(scoring=ScoringConfig(keep_kinds_apart=False))
+    assert cluster_events([outage, other, cut], off)[cut.event_id] == story[outage.event_id]

@@ -264,3 +264,13 @@ def test_an_article_two_items_cite_is_evidence_however_they_are_worded(make_even
     not_citing = pair_score(feats[0], va, feats[2], vc, CONFIG)
     assert citing.urls == 1.0 and not_citing.urls == 0.0
     assert citing.score - not_citing.score == pytest.approx(CONFIG.url_weight)
+
+
+def test_an_outage_and_a_price_cut_of_one_product_conflict_as_two_kinds_of_news(make_event):
+    outage = (1, "Nova 3 API 全球中斷逾三小時", "Nova 3 API 週一中斷逾三小時，企業開發者無法調用。")
+    cut = (4, "Nova 3 API 全面降價五成", "Nova 3 API 輸入與輸出價格全面降價五成，企業開發者即日適用。")
+    launch = (1, "Nova 實驗室發布 Nova 3 API", "Nova 3 API 開放企業開發者調用。")
+    assert _pair(make_event, [outage, cut]).conflict
+    assert not _pair(make_event, [launch, outage]).conflict  # a launch names no kind of news
+    off = dataclasses.replace(CONFIG, keep_kinds_apart=False)
+    assert not _pair(make_event, [outage, cut], off).conflict
