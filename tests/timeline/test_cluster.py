@@ -518,20 +518,23 @@ def test_a_follow_up_with_nothing_in_common_with_any_launch_stays_apart(make_eve
     assert story[stranger.event_id] == story_id_for(stranger)
 
 
+def _nova(make_event, day: int, headline: str, body: str, position: int = 1):
+    """An item of the "nova" digest on a day of December 2025."""
+    return make_event(f"nova-2025-12-{day:02d}#{position}", day, headline, body, model="nova")
+
+
 def test_a_price_cut_a_week_after_a_launch_starts_its_own_story(make_event):
-    launch = make_event(
-        "nova-2025-12-01#1",
+    launch = _nova(
+        make_event,
         1,
         "Nova 3 發布：百萬上下文、API 每百萬 token 輸入 2 美元",
         "Nova 實驗室推出 Nova 3 旗艦模型，API 每百萬 token 輸入 2 美元、輸出 8 美元，支援百萬上下文。",
-        model="nova",
     )
-    cut = make_event(
-        "nova-2025-12-08#1",
+    cut = _nova(
+        make_event,
         8,
         "價格戰：Nova 3 降價，百萬上下文 API 每百萬 token 輸入 1 美元",
         "Nova 實驗室將 Nova 3 旗艦模型 API 降價，每百萬 token 輸入 1 美元、輸出 4 美元，支援百萬上下文。",
-        model="nova",
     )
     same_week = make_event(
         "vega-2025-12-02#1",
@@ -550,22 +553,18 @@ def test_a_price_cut_a_week_after_a_launch_starts_its_own_story(make_event):
 def test_an_outage_and_a_later_price_cut_of_one_product_are_two_stories(make_event):
     """Same product, same words, different kinds of news (`kinds`): the near miss a digest following
     one product reports most. Without the guard the price cut joins the outage's story."""
-    outage = make_event(
-        "nova-2025-12-01#1",
+    outage = _nova(
+        make_event,
         1,
         "Nova 3 API 全球中斷逾三小時，企業開發者受波及",
         "Nova 實驗室的 Nova 3 API 週一中斷逾三小時，Nova Studio 與企業 API 開發者無法調用，官方稱已恢復。",
-        model="nova",
     )
-    other = make_event(
-        "nova-2025-12-01#2", 1, "Orion 晶片量產：台積電 3 奈米產線啟動", "首批出貨給雲端客戶。", model="nova"
-    )
-    cut = make_event(
-        "nova-2025-12-04#1",
+    other = _nova(make_event, 1, "Orion 晶片量產：台積電 3 奈米產線啟動", "首批出貨給雲端客戶。", position=2)
+    cut = _nova(
+        make_event,
         4,
         "Nova 3 API 全面降價五成，企業開發者搶先受惠",
         "Nova 實驗室宣布 Nova 3 API 輸入與輸出價格全面降價五成，Nova Studio 與企業 API 開發者即日適用。",
-        model="nova",
     )
     story = cluster_events([outage, other, cut])
     assert story[cut.event_id] == story_id_for(cut)
