@@ -90,7 +90,9 @@ class ScoringConfig:
     Measured on the labelled sets (2026-12-03, evening): pairwise F1 a 0.687 →
     0.706, c 0.750 → 0.767 (「發佈近兩週」), d 0.900 → 0.935, f 0.677 → 0.761,
     g 0.732 → 0.784, the other development sets unchanged; scored once on the held-out sets after it was
-    built: h 0.722 / 0.907 → 0.767 / 0.918, j unchanged.
+    built: h 0.722 / 0.907 → 0.767 / 0.918, j unchanged. Its first week or a full month
+    (「上線首週」, 「開源滿月」) counts since 2026-12-03, night: p 0.606 → 0.685, k (held out) 0.705 →
+    0.723, the other sets unchanged.
     """
     elapsed_follow_up_floor: float = 0.05
     """The pair score such a follow-up must beat with its chosen item. Of the development sets'
