@@ -25,10 +25,9 @@ outage's story when the digest reported exactly one outage in the
 
 **A follow-up that says how long ago** its development happened
 (「上線一週：新旗艦拿下 Claude Code 七成調用」, 「降價十天：旗艦調用量翻倍」,
-「開源一週」, its first week or a full month: 「上線首週」, 「開源滿月」) follows a
-launch (or a price cut) its digest reported about that long before: from
-`ELAPSED_EARLIER` days less (the first report may come days after the
-launch) to `ELAPSED_LATER` days more. Of the digest's items of that
+「開源一週」) follows a launch (or a price cut) its digest reported about that
+long before: from `ELAPSED_EARLIER` days less (the first report may come days
+after the launch) to `ELAPSED_LATER` days more. Of the digest's items of that
 kind in those days, the one it scores best with is its development, when
 that score is positive enough (`ScoringConfig.elapsed_follow_up_floor`): a
 digest may have launched two things that week.
@@ -72,12 +71,9 @@ _OUTAGE = re.compile(r"中[斷断]|[斷断]線|[斷断]线|停[擺摆]|宕[機�
 _LAUNCH_VERBS = "上線|上线|開源|开源|發布|发布|發佈|发佈|推出|登場|登场|開放|开放|發表|发表"
 _PRICE_CUT_VERBS = "降價|降价"
 _ELAPSED = re.compile(
-    rf"({_LAUNCH_VERBS}|{_PRICE_CUT_VERBS})[後后]?\s*"
-    r"(?:[近約约滿满逾]?\s*([一二兩两三四五六七八九十半]+|\d+)\s*(週|周|天|日|個月|个月)|首\s*(週|周|個月|个月|月)|(滿月|满月))"
+    rf"({_LAUNCH_VERBS}|{_PRICE_CUT_VERBS})[後后]?\s*[近約约滿满逾]?\s*([一二兩两三四五六七八九十半]+|\d+)\s*(週|周|天|日|個月|个月)"
 )
-"""A launch or price cut and how long ago: 上線一週, 降價十天, 開源 10 日, 發布半個月; and its first
-week or month (上線首週, 開源首月) or a full month (開源滿月). Not 首日: 「上線首日即當機」 reports
-the launch day itself."""
+"""A launch or price cut and how long ago: 上線一週, 降價十天, 開源 10 日, 發布半個月."""
 _LAUNCH = re.compile(rf"{_LAUNCH_VERBS}|亮相|問世|问世")
 _PRICE_CUT = re.compile(rf"{_PRICE_CUT_VERBS}|價格戰|价格战|腰斬|腰斩|調降|调降|下調|下调")
 _DIGITS = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -156,17 +152,11 @@ def elapsed_follow_up(event: TimelineEvent) -> tuple[str, float] | None:
     match = _ELAPSED.search(event.headline)
     if match is None:
         return None
-    verb, count_text, unit, first_unit, full_month = match.groups()
-    if full_month:
-        count, unit = 1.0, "個月"
-    elif first_unit:
-        count, unit = 1.0, "個月" if "月" in first_unit else first_unit
-    else:
-        count = _number(count_text)
+    count = _number(match.group(2))
     if count is None:
         return None
-    kind = "price_cut" if re.fullmatch(_PRICE_CUT_VERBS, verb) else "launch"
-    return kind, count * _UNIT_DAYS[unit]
+    kind = "price_cut" if re.fullmatch(_PRICE_CUT_VERBS, match.group(1)) else "launch"
+    return kind, count * _UNIT_DAYS[match.group(3)]
 
 
 def may_follow(follow_up: TimelineEvent, kind: str, days: float, earlier: TimelineEvent) -> bool:

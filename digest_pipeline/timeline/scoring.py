@@ -90,9 +90,7 @@ class ScoringConfig:
     Measured on the labelled sets (2026-12-03, evening): pairwise F1 a 0.687 →
     0.706, c 0.750 → 0.767 (「發佈近兩週」), d 0.900 → 0.935, f 0.677 → 0.761,
     g 0.732 → 0.784, the other development sets unchanged; scored once on the held-out sets after it was
-    built: h 0.722 / 0.907 → 0.767 / 0.918, j unchanged. Its first week or a full month
-    (「上線首週」, 「開源滿月」) counts since 2026-12-03, night: p 0.606 → 0.685, k (held out) 0.705 →
-    0.723, the other sets unchanged.
+    built: h 0.722 / 0.907 → 0.767 / 0.918, j unchanged.
     """
     elapsed_follow_up_floor: float = 0.05
     """The pair score such a follow-up must beat with its chosen item. Of the development sets'
@@ -120,8 +118,9 @@ class ScoringConfig:
 
     Measured on the labelled sets (2026-12-03, night): pairwise / B-cubed F1 e 0.744 / 0.916 →
     0.806 / 0.935, m 0.533 → 0.556, the other development sets and the held-out h, j, k and l
-    unchanged; scored once on the new held-out digests-n: 0.556 / 0.859 → 0.577 / 0.866; 3,000
-    synthetic posts 0.328 / 0.639 → 0.342 / 0.715.
+    unchanged; on the held-out sets of the night's brief n 0.556 / 0.859 → 0.577 / 0.866, o 0.585
+    → 0.600, q 0.714 → 0.741, r, s and t unchanged; 3,000 synthetic posts 0.328 / 0.639 → 0.342 /
+    0.715.
     """
 
 
