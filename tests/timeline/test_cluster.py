@@ -373,8 +373,8 @@ def test_a_market_reaction_joins_the_news_its_post_led_with(make_event):
     assert story[reaction.event_id] == story[release.event_id] == story[follow_up.event_id]
     assert len({story[release.event_id], story[unrelated.event_id], story[funding.event_id]}) == 3
     # The rule is what joins it: the two share almost no words.
-    off = TimelineConfig(scoring=ScoringConfig(attach_market_reactions=False))
-    assert cluster_events(events, off)[reaction.event_id] != cluster_events(events, off)[release.event_id]
+    off = cluster_events(events, TimelineConfig(scoring=ScoringConfig(attach_market_reactions=False)))
+    assert off[reaction.event_id] != off[release.event_id]
 
 
 def test_an_attached_reaction_is_not_weighed_against_later_items(make_event):
