@@ -34,9 +34,13 @@ dev: setup
 	cp dagster_home.yaml .dagster_home/dagster.yaml
 	DAGSTER_HOME=$(abspath .dagster_home) $(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)
 
-## eval: score the story timeline against every gold set in eval/
+## eval: score the story timeline against every gold set in eval/ (and a second reader's labels, where a set has them)
 eval: setup
-	@for gold in eval/*/gold.yaml; do $(BIN)/digest-pipeline eval-timeline --strict --gold $$gold; echo; done
+	@for gold in eval/*/gold.yaml; do \
+		second=$$(dirname $$gold)/second-reader.yaml; \
+		$(BIN)/digest-pipeline eval-timeline --strict --gold $$gold $$([ -f $$second ] && echo --annotator $$second); \
+		echo; \
+	done
 
 ## bench: full builds at 1k/10k/100k posts, one new day on 1k and 100k, the timeline at 100k/1M items,
 ## peak memory, and the floor (DuckDB read_text + regex); prints targets as ratios, writes warehouse/.bench/bench.json

@@ -268,7 +268,12 @@ def _eval_command(args: argparse.Namespace) -> int:
             print(f"error: posts folder {str(posts_dir)!r} does not exist", file=sys.stderr)
             return 2
         config = TimelineConfig(window_days=args.window_days or settings.story_window_days())
-        evaluation = evaluate_timeline(gold, posts_dir, config, strict=args.strict)
+        annotators = [Path(path) for path in args.annotator]
+        for path in annotators:
+            if not path.is_file():
+                print(f"error: annotator file {str(path)!r} does not exist", file=sys.stderr)
+                return 2
+        evaluation = evaluate_timeline(gold, posts_dir, config, strict=args.strict, annotators=annotators)
     except (GoldFileError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -348,6 +353,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     eval_parser.add_argument(
         "--show-errors", action="store_true", help="list wrongly split and merged stories"
+    )
+    eval_parser.add_argument(
+        "--annotator",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="another reader's labels of the same posts (any gold shape), scored against the gold "
+        "as one more row: how far two readers agree (repeatable)",
     )
     eval_parser.add_argument(
         "--strict",

@@ -25,6 +25,12 @@ A file that counts each post's items from 0 is read as such
 (`counts_from_zero`). Items the gold file does not label, and labels that
 name no item, are left out of the scores and reported (`match_gold`);
 `--strict` refuses both.
+
+A second reader's labels of the same posts (`--annotator FILE`, any of the
+shapes above) are scored against the gold like a method: how far two careful
+readers agree is the most a clustering can be expected to reach, and a set
+whose readers disagree measures its writer's conventions as much as the
+timeline.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ import json
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -465,7 +471,11 @@ def counts_from_zero(keys: Iterable[tuple[str, str, int] | None]) -> bool:
 
 
 def evaluate_timeline(
-    gold_path: Path, posts_dir: Path, config: TimelineConfig | None = None, strict: bool = False
+    gold_path: Path,
+    posts_dir: Path,
+    config: TimelineConfig | None = None,
+    strict: bool = False,
+    annotators: Sequence[Path] = (),
 ) -> Evaluation:
     """Our clustering, the all-singletons floor and the MinHash baseline, scored against the gold labels.
 
@@ -473,6 +483,8 @@ def evaluate_timeline(
     does not label and labels that name no item are reported in the result (`strict` refuses
     them); when fewer than half of the labels name an item, the file and the folder are not
     about the same posts (or it spells items some other way) and the evaluation is refused.
+    Each of `annotators` (another reader's labels of the same posts) is one more row, which
+    must label every item the gold file scores (`annotator_labels`).
     """
     raw = load_gold(gold_path)
     events = events_from_folder(posts_dir)
@@ -502,6 +514,10 @@ def evaluate_timeline(
     methods = [
         score("all-singletons", singletons(gold), gold),
         dataclasses.replace(best_baseline, method=f"{best_baseline.method} (best threshold)"),
+        *(
+            score(f"annotator: {path.name}", annotator_labels(path, events, gold), gold)
+            for path in annotators
+        ),
         score("digest-pipeline", predicted, gold),
     ]
     return Evaluation(
@@ -517,6 +533,22 @@ def evaluate_timeline(
         unknown,
         matched.from_zero,
     )
+
+
+def annotator_labels(path: Path, events: Sequence[TimelineEvent], gold: Mapping[str, str]) -> dict[str, str]:
+    """A second reader's labels of the items the gold file scores, found as the gold's are.
+
+    Agreement is only meaningful over the same items, so a file that leaves any of
+    them out is refused, naming what it misses; items only it labels are ignored.
+    """
+    matched = match_gold(load_gold(path), events)
+    missing = sorted(gold.keys() - matched.labels.keys())
+    if missing:
+        raise GoldFileError(
+            f"annotator file {path} does not label {len(missing)} of the {len(gold)} items the gold "
+            f"file scores {missing[:5]}"
+        )
+    return {event_id: matched.labels[event_id] for event_id in gold}
 
 
 def _scored(clustering: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, str]:

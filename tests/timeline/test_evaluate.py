@@ -206,6 +206,55 @@ def test_eval_timeline_prints_every_method(seeded_posts, tmp_path, capsys):
     assert floor_line.split()[1:7] == ["1.000", "1.000", "1.000", "1.000", "1.000", "1.000"]
 
 
+def test_a_second_readers_labels_are_scored_against_the_gold_as_one_more_row(seeded_posts, tmp_path, capsys):
+    events = events_from_folder(seeded_posts)
+    gold = tmp_path / "gold.csv"
+    # The gold pairs the first two items; the reader pairs the first three, spelling ids its own way.
+    gold.write_text(
+        "event_id,story\n"
+        + "".join(f"{e.event_id},{'x' if n < 2 else e.event_id}\n" for n, e in enumerate(events)),
+        encoding="utf-8",
+    )
+    reader = tmp_path / "reader.csv"
+    reader.write_text(
+        "model,date,position,story\n"
+        + "".join(
+            f"{e.model},{e.post_date},{e.position},{'y' if n < 3 else n}\n" for n, e in enumerate(events)
+        ),
+        encoding="utf-8",
+    )
+    args = ["eval-timeline", "--strict", "--gold", str(gold), "--posts", str(seeded_posts)]
+    assert main([*args, "--annotator", str(reader)]) == 0
+    row = next(
+        line for line in capsys.readouterr().out.splitlines() if line.startswith("annotator: reader.csv")
+    )
+    # Pairwise: the gold's 1 pair among the reader's 3 (P 1/3, R 1). B-cubed precision: items 1 and 2
+    # keep 2 of 3, item 3 keeps 1 of 3, the other 21 are exact: (2 * 2/3 + 1/3 + 21) / 24; recall 1.
+    precision = (2 * 2 / 3 + 1 / 3 + 21) / 24
+    b3_f1 = 2 * precision / (precision + 1)
+    assert row.split()[2:] == ["0.333", "1.000", "0.500", f"{precision:.3f}", "1.000", f"{b3_f1:.3f}", "22"]
+    assert main(args) == 0
+    assert "annotator:" not in capsys.readouterr().out
+
+
+def test_a_second_reader_who_leaves_out_items_the_gold_scores_is_refused(seeded_posts, tmp_path, capsys):
+    events = events_from_folder(seeded_posts)
+    gold = tmp_path / "gold.csv"
+    gold.write_text(
+        "event_id,story\n" + "".join(f"{e.event_id},{e.event_id}\n" for e in events), encoding="utf-8"
+    )
+    reader = tmp_path / "reader.csv"
+    reader.write_text("event_id,story\n" + "".join(f"{e.event_id},a\n" for e in events[1:]), encoding="utf-8")
+    args = ["eval-timeline", "--gold", str(gold), "--posts", str(seeded_posts), "--annotator"]
+    assert main([*args, str(reader)]) == 2
+    assert (
+        f"does not label 1 of the 24 items the gold file scores ['{events[0].event_id}']"
+        in capsys.readouterr().err
+    )
+    assert main([*args, str(tmp_path / "missing.yaml")]) == 2
+    assert "annotator file" in capsys.readouterr().err
+
+
 def test_eval_timeline_strict_refuses_gold_that_does_not_cover_the_posts(seeded_posts, tmp_path, capsys):
     gold = tmp_path / "gold.csv"
     gold.write_text("event_id,story\nqwen-2025-12-23#1,a\nnope#1,b\n", encoding="utf-8")
@@ -323,3 +372,17 @@ def test_shipped_gold_sets_label_every_item_and_we_beat_the_baselines(gold_path)
     assert floor.method == "all-singletons" and ours.method == "digest-pipeline"
     assert ours.pairwise.f1 > minhash.pairwise.f1 > floor.pairwise.f1
     assert ours.b_cubed.f1 > floor.b_cubed.f1
+
+
+SECOND_READERS = sorted((Path(__file__).resolve().parents[2] / "eval").glob("*/second-reader.yaml"))
+
+
+@pytest.mark.parametrize("reader_path", SECOND_READERS, ids=lambda p: p.parent.name)
+def test_shipped_second_readers_label_every_item_of_their_set(reader_path):
+    gold_path = reader_path.parent / "gold.yaml"
+    evaluation = evaluate_timeline(
+        gold_path, gold_posts_dir(gold_path), strict=True, annotators=[reader_path]
+    )
+    reader = next(m for m in evaluation.methods if m.method.startswith("annotator:"))
+    assert gold_posts_dir(reader_path) == gold_posts_dir(gold_path)
+    assert 0 < reader.pairwise.f1 <= 1 and reader.stories > 1
