@@ -34,11 +34,11 @@ dev: setup
 	cp dagster_home.yaml .dagster_home/dagster.yaml
 	DAGSTER_HOME=$(abspath .dagster_home) $(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)
 
-## eval: score the story timeline against every gold set in eval/ (and a second reader's labels, where a set has them)
+## eval: score the story timeline against every gold set in eval/ (and other readers' labels, `*-reader.yaml`, where a set has them)
 eval: setup
 	@for gold in eval/*/gold.yaml; do \
-		second=$$(dirname $$gold)/second-reader.yaml; \
-		$(BIN)/digest-pipeline eval-timeline --strict --gold $$gold $$([ -f $$second ] && echo --annotator $$second); \
+		readers=$$(for f in $$(dirname $$gold)/*-reader.yaml; do [ -f $$f ] && echo --annotator $$f; done); \
+		$(BIN)/digest-pipeline eval-timeline --strict --gold $$gold $$readers; \
 		echo; \
 	done
 
