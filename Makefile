@@ -34,13 +34,10 @@ dev: setup
 	cp dagster_home.yaml .dagster_home/dagster.yaml
 	DAGSTER_HOME=$(abspath .dagster_home) $(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)
 
-## eval: score the story timeline against every gold set in eval/ (and other readers' labels, `*-reader.yaml`, where a set has them)
+## eval: score the story timeline against every gold set in eval/, with other readers' labels
+## (`*-reader.yaml`) where a set has them, and a summary of every set with the means
 eval: setup
-	@for gold in eval/*/gold.yaml; do \
-		readers=$$(for f in $$(dirname $$gold)/*-reader.yaml; do [ -f $$f ] && echo --annotator $$f; done); \
-		$(BIN)/digest-pipeline eval-timeline --strict --gold $$gold $$readers; \
-		echo; \
-	done
+	$(BIN)/digest-pipeline eval-timeline --strict --readers $(addprefix --gold ,$(sort $(wildcard eval/*/gold.yaml)))
 
 ## bench: full builds at 1k/10k/100k posts, one new day on 1k and 100k, the timeline at 100k/1M items,
 ## peak memory, and the floor (DuckDB read_text + regex); prints targets as ratios, writes warehouse/.bench/bench.json

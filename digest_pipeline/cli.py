@@ -250,17 +250,35 @@ def _build_command(args: argparse.Namespace) -> int:
 
 
 def _eval_command(args: argparse.Namespace) -> int:
-    from digest_pipeline.timeline.cluster import TimelineConfig
-    from digest_pipeline.timeline.evaluate import (
-        GoldFileError,
-        disagreements,
-        evaluate_timeline,
-        gold_posts_dir,
-    )
+    golds = [Path(path) for path in args.gold]
+    if len(golds) > 1 and (args.posts or args.annotator):
+        print(
+            "error: --posts and --annotator name one gold set's files; with several --gold, each set's "
+            "posts come from its gold file and --readers finds its readers' labels",
+            file=sys.stderr,
+        )
+        return 2
+    results = []
+    for gold in golds:
+        evaluation = _evaluate_gold(gold, args)
+        if isinstance(evaluation, int):
+            return evaluation
+        _print_evaluation(gold, evaluation, args.show_errors)
+        results.append((gold, evaluation))
+        if len(golds) > 1:
+            print()
+    if len(results) > 1:
+        _print_eval_summary(results)
+    return 0
 
-    gold = Path(args.gold)
+
+def _evaluate_gold(gold: Path, args: argparse.Namespace):
+    """One gold set's evaluation, or the exit code after printing why it cannot be scored."""
+    from digest_pipeline.timeline.cluster import TimelineConfig
+    from digest_pipeline.timeline.evaluate import GoldFileError, evaluate_timeline, gold_posts_dir
+
     if not gold.is_file():
-        print(f"error: gold file {args.gold!r} does not exist", file=sys.stderr)
+        print(f"error: gold file {str(gold)!r} does not exist", file=sys.stderr)
         return 2
     try:
         posts_dir = Path(args.posts) if args.posts else gold_posts_dir(gold) or Path(settings.posts_dir())
@@ -269,6 +287,8 @@ def _eval_command(args: argparse.Namespace) -> int:
             return 2
         config = TimelineConfig(window_days=args.window_days or settings.story_window_days())
         annotators = [Path(path) for path in args.annotator]
+        if args.readers:
+            annotators += sorted(gold.parent.glob(READER_FILES))
         for path in annotators:
             if not path.is_file():
                 print(f"error: annotator file {str(path)!r} does not exist", file=sys.stderr)
@@ -290,7 +310,20 @@ def _eval_command(args: argparse.Namespace) -> int:
             f"{evaluation.unknown[:5]} (--strict refuses such a file)",
             file=sys.stderr,
         )
-    print(f"gold {gold}: {evaluation.items} items in {evaluation.gold_stories} stories, posts {posts_dir}")
+    return evaluation
+
+
+READER_FILES = "*-reader.yaml"
+"""Other readers' labels of a gold set's posts, beside its gold file (`--readers`)."""
+
+
+def _print_evaluation(gold: Path, evaluation, show_errors: bool) -> None:
+    from digest_pipeline.timeline.evaluate import disagreements
+
+    print(
+        f"gold {gold}: {evaluation.items} items in {evaluation.gold_stories} stories, "
+        f"posts {evaluation.posts_dir}"
+    )
     print(
         f"{'method':<34} {'pairwise P':>10} {'R':>6} {'F1':>6}   {'B-cubed P':>9} {'R':>6} {'F1':>6}  stories"
     )
@@ -301,9 +334,36 @@ def _eval_command(args: argparse.Namespace) -> int:
             f"{b3.precision:>9.3f} {b3.recall:>6.3f} {b3.f1:>6.3f}  {m.stories:>7}"
         )
     print(f"clustering took {evaluation.seconds:.2f}s")
-    if args.show_errors:
+    if show_errors:
         print("\n".join(disagreements(evaluation)) or "no disagreements")
-    return 0
+
+
+def _print_eval_summary(results: list) -> None:
+    """One line per gold set and the means over them: the figures a change is judged by."""
+    from digest_pipeline.timeline.evaluate import summarize
+
+    summary = summarize([(_set_name(gold), evaluation) for gold, evaluation in results])
+
+    def cell(pair: tuple[float, float] | None) -> str:
+        return f"{pair[0]:.3f} / {pair[1]:.3f}" if pair else "-"
+
+    print(f"summary of {len(results)} gold sets: F1, pairwise / B-cubed (other readers: their mean)")
+    print(f"{'set':<16} {'items':>5}  {'MinHash (best)':<15}  {'other readers':<15}  {'digest-pipeline':<15}")
+    for row in summary.rows:
+        print(
+            f"{row.name:<16} {row.items:>5}  {cell(row.minhash):<15}  "
+            f"{cell(row.readers):<15}  {cell(row.ours)}"
+        )
+    means = summary.means
+    print(
+        f"{'mean':<16} {'':>5}  {cell(means.minhash):<15}  {cell(means.readers):<15}  {cell(means.ours):<15}"
+        f"  (other readers: over the {summary.read_sets} sets that have them)"
+    )
+
+
+def _set_name(gold: Path) -> str:
+    """A gold set by its folder when its file is `gold.*`, else by the file."""
+    return gold.parent.name if gold.stem == "gold" else str(gold)
 
 
 def _synth_command(args: argparse.Namespace) -> int:
@@ -341,8 +401,10 @@ def main(argv: list[str] | None = None) -> int:
     eval_parser.add_argument(
         "--gold",
         required=True,
+        action="append",
         help="gold labels: YAML/JSON `stories:` or CSV/TSV event_id,story (an item may also be "
-        "given as post_id + position or model + date + position)",
+        "given as post_id + position or model + date + position); repeat it to score several sets "
+        "and print a summary with their means",
     )
     eval_parser.add_argument(
         "--posts",
@@ -361,6 +423,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="FILE",
         help="another reader's labels of the same posts (any gold shape), scored against the gold "
         "as one more row: how far two readers agree (repeatable)",
+    )
+    eval_parser.add_argument(
+        "--readers",
+        action="store_true",
+        help=f"also score the other readers' labels beside each gold file ({READER_FILES}) as --annotator",
     )
     eval_parser.add_argument(
         "--strict",

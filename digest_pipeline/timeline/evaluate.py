@@ -572,3 +572,67 @@ def disagreements(evaluation: Evaluation) -> list[str]:
                 f"merged {story}: " + " | ".join(f"{m} [{evaluation.gold[m]}]" for m in sorted(members))
             )
     return lines
+
+
+@dataclass(frozen=True)
+class SetSummary:
+    """A gold set's F1 figures, (pairwise, B-cubed) each: MinHash at its best threshold, the mean
+    of the other readers (None without any), and the timeline."""
+
+    name: str
+    items: int
+    minhash: tuple[float, float]
+    readers: tuple[float, float] | None
+    ours: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class EvaluationSummary:
+    rows: list[SetSummary]
+    means: SetSummary
+    """Means over the sets (readers: over the sets that have them)."""
+    read_sets: int
+
+
+def summarize(evaluations: Sequence[tuple[str, Evaluation]]) -> EvaluationSummary:
+    """Per-set F1 and their plain means over the sets: each set counts once, whatever its size,
+    since what a change must do is hold on every writer's posts, not on the largest set."""
+
+    def f1s(methods: Iterable[MethodScores]) -> tuple[float, float] | None:
+        methods = list(methods)
+        if not methods:
+            return None
+        return (
+            sum(m.pairwise.f1 for m in methods) / len(methods),
+            sum(m.b_cubed.f1 for m in methods) / len(methods),
+        )
+
+    rows = []
+    for name, evaluation in evaluations:
+        by_kind = defaultdict(list)
+        for method in evaluation.methods:
+            by_kind[method.method.split("@")[0].split(":")[0]].append(method)
+        rows.append(
+            SetSummary(
+                name,
+                evaluation.items,
+                f1s(by_kind["minhash"]),
+                f1s(by_kind["annotator"]),
+                f1s(by_kind["digest-pipeline"]),
+            )
+        )
+
+    def mean(values: list[tuple[float, float]]) -> tuple[float, float] | None:
+        if not values:
+            return None
+        return sum(v[0] for v in values) / len(values), sum(v[1] for v in values) / len(values)
+
+    read = [row.readers for row in rows if row.readers is not None]
+    means = SetSummary(
+        "mean",
+        sum(row.items for row in rows),
+        mean([row.minhash for row in rows]),
+        mean(read),
+        mean([row.ours for row in rows]),
+    )
+    return EvaluationSummary(rows, means, len(read))

@@ -255,6 +255,36 @@ def test_a_second_reader_who_leaves_out_items_the_gold_scores_is_refused(seeded_
     assert "annotator file" in capsys.readouterr().err
 
 
+def test_several_gold_sets_are_scored_in_turn_and_summed_up_with_their_means(seeded_posts, tmp_path, capsys):
+    events = events_from_folder(seeded_posts)
+    for name, paired in (("a", 0), ("b", 2)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "posts").symlink_to(seeded_posts)
+        rows = "".join(f"{e.event_id},{'x' if n < paired else e.event_id}\n" for n, e in enumerate(events))
+        (tmp_path / name / "gold.csv").write_text(f"event_id,story\n{rows}", encoding="utf-8")
+    # Only set a has another reader, who labels as its gold does.
+    stories = "".join(f"  s{n}: [{e.event_id}]\n" for n, e in enumerate(events))
+    (tmp_path / "a" / "one-reader.yaml").write_text(f"stories:\n{stories}", encoding="utf-8")
+    golds = ["--gold", str(tmp_path / "a" / "gold.csv"), "--gold", str(tmp_path / "b" / "gold.csv")]
+    assert main(["eval-timeline", "--strict", "--readers", *golds]) == 0
+    out = capsys.readouterr().out
+    assert out.count("annotator: one-reader.yaml") == 1
+    summary = out[out.index("summary of 2 gold sets") :].splitlines()
+    row = {line.split()[0]: line.split()[1:] for line in summary[2:]}
+    assert row["a"][:1] + row["a"][4:7] == ["24", "1.000", "/", "1.000"]
+    assert row["b"][:1] + row["b"][4:5] == ["24", "-"]
+    ours = [(float(row[name][-3]), float(row[name][-1])) for name in ("a", "b")]
+    assert row["mean"][6:9] == [
+        f"{(ours[0][0] + ours[1][0]) / 2:.3f}",
+        "/",
+        f"{(ours[0][1] + ours[1][1]) / 2:.3f}",
+    ]
+    assert row["mean"][3:6] == ["1.000", "/", "1.000"] and "over the 1 sets that have them" in summary[-1]
+    # A posts folder or a reader's file names one set's files: refused with several sets.
+    assert main(["eval-timeline", *golds, "--annotator", str(tmp_path / "a" / "one-reader.yaml")]) == 2
+    assert "with several --gold" in capsys.readouterr().err
+
+
 def test_eval_timeline_strict_refuses_gold_that_does_not_cover_the_posts(seeded_posts, tmp_path, capsys):
     gold = tmp_path / "gold.csv"
     gold.write_text("event_id,story\nqwen-2025-12-23#1,a\nnope#1,b\n", encoding="utf-8")
