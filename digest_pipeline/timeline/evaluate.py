@@ -356,6 +356,8 @@ class MethodScores:
     pairwise: Scores
     b_cubed: Scores
     stories: int
+    kind: str = "timeline"
+    """What the row is: "floor", "minhash", "annotator" (another reader) or "timeline"."""
 
 
 @dataclass(frozen=True)
@@ -386,9 +388,9 @@ def gold_posts_dir(gold_path: Path) -> Path | None:
     return beside if beside.is_dir() else None
 
 
-def score(method: str, predicted: Clustering, gold: Clustering) -> MethodScores:
+def score(method: str, predicted: Clustering, gold: Clustering, kind: str = "timeline") -> MethodScores:
     return MethodScores(
-        method, pairwise(predicted, gold), b_cubed(predicted, gold), len(set(predicted.values()))
+        method, pairwise(predicted, gold), b_cubed(predicted, gold), len(set(predicted.values())), kind
     )
 
 
@@ -508,14 +510,15 @@ def evaluate_timeline(
     # Compared once, within the timeline's own window, and clustered per threshold.
     pairs = minhash_pairs(events, min(MINHASH_THRESHOLDS), (config or TimelineConfig()).window_days)
     baselines = [
-        score(f"minhash@{t}", _scored(minhash_clusters(pairs, t), gold), gold) for t in MINHASH_THRESHOLDS
+        score(f"minhash@{t}", _scored(minhash_clusters(pairs, t), gold), gold, "minhash")
+        for t in MINHASH_THRESHOLDS
     ]
     best_baseline = max(baselines, key=lambda m: (m.pairwise.f1, m.b_cubed.f1))
     methods = [
-        score("all-singletons", singletons(gold), gold),
+        score("all-singletons", singletons(gold), gold, "floor"),
         dataclasses.replace(best_baseline, method=f"{best_baseline.method} (best threshold)"),
         *(
-            score(f"annotator: {path.name}", annotator_labels(path, events, gold), gold)
+            score(f"annotator: {path.name}", annotator_labels(path, events, gold), gold, "annotator")
             for path in annotators
         ),
         score("digest-pipeline", predicted, gold),
@@ -611,14 +614,14 @@ def summarize(evaluations: Sequence[tuple[str, Evaluation]]) -> EvaluationSummar
     for name, evaluation in evaluations:
         by_kind = defaultdict(list)
         for method in evaluation.methods:
-            by_kind[method.method.split("@")[0].split(":")[0]].append(method)
+            by_kind[method.kind].append(method)
         rows.append(
             SetSummary(
                 name,
                 evaluation.items,
                 f1s(by_kind["minhash"]),
                 f1s(by_kind["annotator"]),
-                f1s(by_kind["digest-pipeline"]),
+                f1s(by_kind["timeline"]),
             )
         )
 

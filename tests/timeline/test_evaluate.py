@@ -413,6 +413,6 @@ def test_shipped_second_readers_label_every_item_of_their_set(reader_path):
     evaluation = evaluate_timeline(
         gold_path, gold_posts_dir(gold_path), strict=True, annotators=[reader_path]
     )
-    reader = next(m for m in evaluation.methods if m.method.startswith("annotator:"))
+    reader = next(m for m in evaluation.methods if m.kind == "annotator")
     assert gold_posts_dir(reader_path) == gold_posts_dir(gold_path)
     assert 0 < reader.pairwise.f1 <= 1 and reader.stories > 1
