@@ -39,6 +39,8 @@ from digest_pipeline.warehouse.schema import POST_TABLES, SCAN_TABLES, WAREHOUSE
 if TYPE_CHECKING:
     import dagster as dg
 
+    from digest_pipeline.timeline.evaluate import Evaluation
+
 PUBLISHED_ASSET = "published_warehouse"
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
@@ -258,7 +260,7 @@ def _eval_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    results = []
+    results: list[tuple[Path, Evaluation]] = []
     for gold in golds:
         evaluation = _evaluate_gold(gold, args)
         if isinstance(evaluation, int):
@@ -272,7 +274,7 @@ def _eval_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _evaluate_gold(gold: Path, args: argparse.Namespace):
+def _evaluate_gold(gold: Path, args: argparse.Namespace) -> Evaluation | int:
     """One gold set's evaluation, or the exit code after printing why it cannot be scored."""
     from digest_pipeline.timeline.cluster import TimelineConfig
     from digest_pipeline.timeline.evaluate import GoldFileError, evaluate_timeline, gold_posts_dir
@@ -317,7 +319,7 @@ READER_FILES = "*-reader.yaml"
 """Other readers' labels of a gold set's posts, beside its gold file (`--readers`)."""
 
 
-def _print_evaluation(gold: Path, evaluation, show_errors: bool) -> None:
+def _print_evaluation(gold: Path, evaluation: Evaluation, show_errors: bool) -> None:
     from digest_pipeline.timeline.evaluate import disagreements
 
     print(
@@ -338,7 +340,7 @@ def _print_evaluation(gold: Path, evaluation, show_errors: bool) -> None:
         print("\n".join(disagreements(evaluation)) or "no disagreements")
 
 
-def _print_eval_summary(results: list) -> None:
+def _print_eval_summary(results: list[tuple[Path, Evaluation]]) -> None:
     """One line per gold set and the means over them: the figures a change is judged by."""
     from digest_pipeline.timeline.evaluate import summarize
 

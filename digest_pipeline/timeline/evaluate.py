@@ -584,9 +584,9 @@ class SetSummary:
 
     name: str
     items: int
-    minhash: tuple[float, float]
+    minhash: tuple[float, float] | None
     readers: tuple[float, float] | None
-    ours: tuple[float, float]
+    ours: tuple[float, float] | None
 
 
 @dataclass(frozen=True)
@@ -600,42 +600,33 @@ class EvaluationSummary:
 def summarize(evaluations: Sequence[tuple[str, Evaluation]]) -> EvaluationSummary:
     """Per-set F1 and their plain means over the sets: each set counts once, whatever its size,
     since what a change must do is hold on every writer's posts, not on the largest set."""
-
-    def f1s(methods: Iterable[MethodScores]) -> tuple[float, float] | None:
-        methods = list(methods)
-        if not methods:
-            return None
-        return (
-            sum(m.pairwise.f1 for m in methods) / len(methods),
-            sum(m.b_cubed.f1 for m in methods) / len(methods),
-        )
-
     rows = []
     for name, evaluation in evaluations:
-        by_kind = defaultdict(list)
+        f1s: dict[str, list[tuple[float, float]]] = defaultdict(list)
         for method in evaluation.methods:
-            by_kind[method.kind].append(method)
+            f1s[method.kind].append((method.pairwise.f1, method.b_cubed.f1))
         rows.append(
             SetSummary(
                 name,
                 evaluation.items,
-                f1s(by_kind["minhash"]),
-                f1s(by_kind["annotator"]),
-                f1s(by_kind["timeline"]),
+                _mean_f1(f1s["minhash"]),
+                _mean_f1(f1s["annotator"]),
+                _mean_f1(f1s["timeline"]),
             )
         )
-
-    def mean(values: list[tuple[float, float]]) -> tuple[float, float] | None:
-        if not values:
-            return None
-        return sum(v[0] for v in values) / len(values), sum(v[1] for v in values) / len(values)
-
     read = [row.readers for row in rows if row.readers is not None]
     means = SetSummary(
         "mean",
         sum(row.items for row in rows),
-        mean([row.minhash for row in rows]),
-        mean(read),
-        mean([row.ours for row in rows]),
+        _mean_f1([row.minhash for row in rows if row.minhash is not None]),
+        _mean_f1(read),
+        _mean_f1([row.ours for row in rows if row.ours is not None]),
     )
     return EvaluationSummary(rows, means, len(read))
+
+
+def _mean_f1(pairs: Sequence[tuple[float, float]]) -> tuple[float, float] | None:
+    """The mean (pairwise, B-cubed) F1 of several rows or sets; None for none."""
+    if not pairs:
+        return None
+    return sum(p for p, _ in pairs) / len(pairs), sum(b for _, b in pairs) / len(pairs)
