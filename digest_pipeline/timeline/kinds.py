@@ -18,7 +18,7 @@ Left out on purpose: a launch, a benchmark and a market move, which the
 labelled sets count as part of the launch they follow, and a launch's own
 pricing (定價, 價格): only a *change* of price is a kind. An earlier attempt
 that kept twelve kinds apart, launches and prices among them, cost the sets a
-release's same-day pricing and its market reaction (README, "Tried...").
+release's same-day pricing and its market reaction (`eval/README.md`, "Tried in the late afternoon").
 
 Pure text, no Dagster: both scripts are matched as written, so nothing is folded first.
 """
