@@ -21,6 +21,15 @@ from digest_pipeline.posts.records import PostIdentity
 
 _YAML = frontmatter.YAMLHandler()
 _DATE_IN_TEXT = re.compile(r"(?<!\d)(\d{4})[-/._年](\d{1,2})[-/._月](\d{1,2})(?!\d)")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_ORDINAL_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+{_ORDINAL_DAY},?\s+(\d{{4}})(?!\d)", re.I)
+"""`Aug 25, 2025`, `August 25th 2025`: English sites write dates so."""
+_DAY_MONTH_YEAR = re.compile(rf"(?<!\d){_ORDINAL_DAY}\s+{_MONTH},?\s+(\d{{4}})(?!\d)", re.I)
+"""`25 Aug 2025`, `25th August, 2025`."""
+_NUMERIC_YEAR_LAST = re.compile(r"(?<!\d)(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?!\d)")
+"""`25/08/2025` or `08/25/2025`: read only when one part cannot be a month."""
 _MODEL_SLUG = re.compile(r"[^0-9a-z.+]+")
 
 
@@ -85,14 +94,48 @@ def coerce_date(value: object) -> dt.date | None:
         return value
     if value is None:
         return None
-    match = _DATE_IN_TEXT.search(str(value))
-    if not match:
+    text = str(value)
+    found = _year_month_day(text)
+    if found is None:
         return None
-    year, month, day = (int(g) for g in match.groups())
+    (year, month, day), written = found
     try:
         return dt.date(year, month, day)
     except ValueError as err:
-        raise PostRejected(f"impossible date {match.group(0)!r}: {err}") from err
+        raise PostRejected(f"impossible date {written!r}: {err}") from err
+
+
+def _year_month_day(text: str) -> tuple[tuple[int, int, int], str] | None:
+    """(year, month, day) and the text they were read from, trying the unambiguous forms first.
+
+    Year first (`2025-08-25`, `2025年8月25日`) is what digests write; then an English month name
+    in either order; then a year-last numeric date when one of its first two parts is over 12,
+    so it can only be the day. `05/08/2025` could be 5 August or 8 May: rather than guess, it is
+    rejected, and the post goes to `ingest_rejects` saying why.
+    """
+    if match := _DATE_IN_TEXT.search(text):
+        year, month, day = (int(g) for g in match.groups())
+        return (year, month, day), match.group(0)
+    if match := _MONTH_DAY_YEAR.search(text):
+        month_name, day, year = match.groups()
+        return (int(year), _MONTHS.index(month_name.lower()) + 1, int(day)), match.group(0)
+    if match := _DAY_MONTH_YEAR.search(text):
+        day, month_name, year = match.groups()
+        return (int(year), _MONTHS.index(month_name.lower()) + 1, int(day)), match.group(0)
+    if match := _NUMERIC_YEAR_LAST.search(text):
+        first, _, second, year = match.groups()
+        a, b = int(first), int(second)
+        if a > 12 >= b:
+            return (int(year), b, a), match.group(0)
+        if b > 12 >= a or a == b:
+            return (int(year), a, b), match.group(0)
+        if a <= 12 and b <= 12:
+            raise PostRejected(
+                f"ambiguous date {match.group(0)!r}: day and month could be either way round; "
+                "write it as YYYY-MM-DD"
+            )
+        return (int(year), a, b), match.group(0)  # both over 12: impossible, reported by the caller
+    return None
 
 
 def model_key(value: object) -> str:

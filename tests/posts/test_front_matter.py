@@ -105,7 +105,39 @@ def test_coerce_date(value: object, expected: dt.date | None) -> None:
     assert coerce_date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["2025-13-45", "2025-02-30", "0000-01-01"])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Aug 25, 2025", dt.date(2025, 8, 25)),
+        ("August 25th 2025", dt.date(2025, 8, 25)),
+        ("Sept. 3, 2025", dt.date(2025, 9, 3)),
+        ("25 Aug 2025", dt.date(2025, 8, 25)),
+        ("1st December, 2025", dt.date(2025, 12, 1)),
+        ("AI Daily Digest - Nov 3, 2025", dt.date(2025, 11, 3)),
+        ("25/08/2025", dt.date(2025, 8, 25)),
+        ("08/25/2025", dt.date(2025, 8, 25)),
+        ("25.08.2025", dt.date(2025, 8, 25)),
+        ("07/07/2025", dt.date(2025, 7, 7)),
+        ("version 2 of 3 2025", None),
+    ],
+)
+def test_coerce_date_reads_english_and_year_last_dates(value: str, expected: dt.date | None) -> None:
+    assert coerce_date(value) == expected
+
+
+@pytest.mark.parametrize("value", ["05/08/2025", "1.2.2026"])
+def test_a_year_last_date_that_reads_both_ways_is_refused_not_guessed(value: str) -> None:
+    with pytest.raises(PostRejected, match="ambiguous date"):
+        coerce_date(value)
+
+
+def test_an_ambiguous_front_matter_date_rejects_the_post_with_the_reason() -> None:
+    meta, _ = split_front_matter("---\nmodel: gpt\ndate: '05/08/2025'\ntitle: AI digest\n---\n")
+    with pytest.raises(PostRejected, match="ambiguous date '05/08/2025'"):
+        post_identity(meta, "post.md")
+
+
+@pytest.mark.parametrize("value", ["2025-13-45", "2025-02-30", "0000-01-01", "Feb 30, 2025", "13/13/2025"])
 def test_coerce_date_rejects_impossible_dates(value: str) -> None:
     with pytest.raises(PostRejected, match="impossible date"):
         coerce_date(value)
