@@ -33,8 +33,22 @@ _NUMERIC_YEAR_LAST = re.compile(r"(?<!\d)(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?!\d
 _MODEL_SLUG = re.compile(r"[^0-9a-z.+]+")
 
 
+IDENTITY_VERSION = "2"
+"""Bump when a change to reading a post's identity (model, date) can accept a file rejected before.
+
+A scan does not read a file again while its size and mtime stay the same, so a reject would
+stay one after such a change; when the version the warehouse's last scan identified with
+differs, the next scan reads its rejected files again (`warehouse.versions.record_scan`).
+Version 2 (2026-12-04): dates with an English month name, and year-last dates that read only
+one way."""
+
+
 class PostRejected(ValueError):
     """The input cannot become a post; the message is the reason analysts will read."""
+
+
+class AmbiguousDate(PostRejected):
+    """A date that reads two ways (`05/08/2025`): a fallback may still settle the post's date."""
 
 
 def split_front_matter(text: str) -> tuple[dict[str, object], str]:
@@ -130,7 +144,7 @@ def _year_month_day(text: str) -> tuple[tuple[int, int, int], str] | None:
         if b > 12 >= a or a == b:
             return (int(year), a, b), match.group(0)
         if a <= 12 and b <= 12:
-            raise PostRejected(
+            raise AmbiguousDate(
                 f"ambiguous date {match.group(0)!r}: day and month could be either way round; "
                 "write it as YYYY-MM-DD"
             )
@@ -170,12 +184,16 @@ def post_identity(meta: dict[str, object], source_file: str) -> PostIdentity:
         notes.append("model from file name")
     if not model:
         raise PostRejected("no model: front matter has no 'model' and the file name names none")
-    post_date = coerce_date(meta.get("date"))
+    ambiguous: AmbiguousDate | None = None
+    try:
+        post_date = coerce_date(meta.get("date"))
+    except AmbiguousDate as err:  # the file name or title may say which way round it is
+        post_date, ambiguous = None, err
     if post_date is None:
         post_date, note = _date_fallback(meta, source_file)
         notes.append(note)
     if post_date is None:
-        raise PostRejected("no date: front matter has no usable 'date' and no fallback has one")
+        raise ambiguous or PostRejected("no date: front matter has no usable 'date' and no fallback has one")
     return PostIdentity(model, post_date, "; ".join(notes) or "front_matter")
 
 

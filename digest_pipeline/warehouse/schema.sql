@@ -211,6 +211,8 @@ CREATE TABLE IF NOT EXISTS pipeline.trends_pending (table_name VARCHAR NOT NULL,
 CREATE TABLE IF NOT EXISTS pipeline.timeline_pending (post_date DATE NOT NULL);
 CREATE TABLE IF NOT EXISTS pipeline.parsed_dates (post_date DATE PRIMARY KEY, parsed_with VARCHAR NOT NULL);
 COMMENT ON TABLE pipeline.parsed_dates IS 'The parser version (PARSER_VERSION) each post date''s rows were last written with; a date written by another version (or before this table) is not built, and the next run parses it again.';
+CREATE TABLE IF NOT EXISTS pipeline.scan_state (identified_with VARCHAR NOT NULL);
+COMMENT ON TABLE pipeline.scan_state IS 'The identity rules version (IDENTITY_VERSION) the last scan identified files with; a scan under another version reads the rejected files again, since the new rules may accept them.';
 CREATE TABLE IF NOT EXISTS pipeline.timeline_state (placed_with VARCHAR NOT NULL);
 COMMENT ON TABLE pipeline.timeline_state IS 'The placement version (timeline code and configuration) the stored placements were made with; another version replays the whole timeline.';
 ALTER TABLE pipeline.timeline_state ADD COLUMN IF NOT EXISTS replayed_from DATE;

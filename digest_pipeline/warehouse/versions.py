@@ -17,6 +17,7 @@ import polars as pl
 
 from digest_pipeline.ingest import FolderListing, ScannedFile
 from digest_pipeline.parallel import batched
+from digest_pipeline.posts.front_matter import IDENTITY_VERSION
 
 SCAN_SCHEMA = {
     "source_file": pl.Utf8,
@@ -157,10 +158,12 @@ WHERE s.source_file IN (SELECT source_file FROM scan_changed)
 # The listed files whose size and mtime are what the last scan recorded: the scan does not
 # read them again. (A recorded file without its version or reject would stay so: the blocking
 # `post_files_balance` check stops the run, and touching the file has it read again.)
+# Under new identity rules (`IDENTITY_VERSION`) the rejects are read again: the rules may accept them.
 _TO_READ = """
 SELECT l.source_file FROM scan_listing l
 ANTI JOIN post_files f
   ON l.source_file = f.source_file AND l.size_bytes = f.size_bytes AND l.mtime_ns = f.mtime_ns
+  AND ($same_rules OR f.status <> 'rejected')
 ORDER BY 1
 """
 
@@ -186,7 +189,8 @@ def record_scan(
 
     The listing is compared with the recorded files in SQL: a file whose size
     and mtime are what the last scan recorded is not read again, and only the
-    others are (`read` in the summary). Read files are staged in a temporary
+    others are (`read` in the summary); a reject is read again once after the identity
+    rules changed (`IDENTITY_VERSION`), as they may accept it now. Read files are staged in a temporary
     table `SCAN_BATCH_FILES` at a time as they arrive, so a first scan of 100k
     posts never holds every text in Python or in one frame; DuckDB spills the
     staged table to its temp directory if it must. Only the files that changed
@@ -203,7 +207,9 @@ def record_scan(
         con.execute("CREATE OR REPLACE TEMP TABLE scan_listing AS SELECT * FROM scan_batch")
         con.register("scan_batch", scan_frame([]))  # the columns, typed by SCAN_SCHEMA
         con.execute("CREATE OR REPLACE TEMP TABLE scan AS SELECT * FROM scan_batch")
-        to_read = [row[0] for row in con.execute(_TO_READ).fetchall()]
+        identified_with = con.execute("SELECT identified_with FROM pipeline.scan_state").fetchall()
+        same_rules = identified_with == [(IDENTITY_VERSION,)]
+        to_read = [row[0] for row in con.execute(_TO_READ, {"same_rules": same_rules}).fetchall()]
         for batch in batched(folder.read(to_read), SCAN_BATCH_FILES):
             con.register("scan_batch", scan_frame(batch))
             con.execute("INSERT INTO scan SELECT * FROM scan_batch")
@@ -220,6 +226,9 @@ def record_scan(
         con.execute("UPDATE post_files SET scanned_at = $scanned_at", params)
         con.execute("DROP TABLE scan_changed; DROP TABLE scan_affected; DROP TABLE scan")
         con.execute("DROP TABLE scan_listing")
+        if not same_rules:
+            con.execute("DELETE FROM pipeline.scan_state")
+            con.execute("INSERT INTO pipeline.scan_state VALUES ($version)", {"version": IDENTITY_VERSION})
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

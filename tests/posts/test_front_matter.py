@@ -137,6 +137,13 @@ def test_an_ambiguous_front_matter_date_rejects_the_post_with_the_reason() -> No
         post_identity(meta, "post.md")
 
 
+def test_an_ambiguous_front_matter_date_is_settled_by_the_file_name() -> None:
+    meta, _ = split_front_matter("---\nmodel: gpt\ndate: '05/08/2025'\n---\n")
+    identity = post_identity(meta, "gpt-2025-08-05.md")
+    assert identity.post_date == dt.date(2025, 8, 5)
+    assert identity.identity_source == "date from file name"
+
+
 @pytest.mark.parametrize("value", ["2025-13-45", "2025-02-30", "0000-01-01", "Feb 30, 2025", "13/13/2025"])
 def test_coerce_date_rejects_impossible_dates(value: str) -> None:
     with pytest.raises(PostRejected, match="impossible date"):

@@ -140,6 +140,38 @@ def test_a_rescan_reads_only_files_whose_size_or_mtime_moved(con, tmp_path: Path
     assert rejects == [("broken.md",), ("sub/new.md",)]
 
 
+def test_rejects_are_read_again_once_after_the_identity_rules_change(con, tmp_path: Path, monkeypatch):
+    import digest_pipeline.ingest.files as files
+    import digest_pipeline.warehouse.versions as versions_module
+    from digest_pipeline.posts.front_matter import PostRejected
+
+    (tmp_path / "english-date.md").write_text(
+        "---\nmodel: gpt\ndate: Aug 25, 2025\n---\n## 新聞\n1) 標題\n內文\n", encoding="utf-8"
+    )
+    (tmp_path / "broken.md").write_text("no front matter here\n", encoding="utf-8")
+
+    def rules_that_knew_no_english_dates(meta, source_file):
+        raise PostRejected("no date: front matter has no usable 'date' and no fallback has one")
+
+    with monkeypatch.context() as old_rules:  # the warehouse as a scan under the old rules left it
+        old_rules.setattr(files, "post_identity", rules_that_knew_no_english_dates)
+        old_rules.setattr(versions_module, "IDENTITY_VERSION", "1")
+        record_scan(con, list_posts_folder(tmp_path), T0)
+    assert con.execute("SELECT count(*) FROM ingest_rejects").fetchall() == [(2,)]
+
+    upgraded = ReadSpy(tmp_path)
+    summary = record_scan(con, upgraded, T1)
+    assert sorted(upgraded.asked) == ["broken.md", "english-date.md"]
+    assert summary["current"] == 1 and summary["rejected"] == 1
+    assert con.execute("SELECT post_id FROM post_versions").fetchall() == [("gpt-2025-08-25",)]
+    assert con.execute("SELECT source_file FROM post_files WHERE status = 'rejected'").fetchall() == [
+        ("broken.md",)
+    ]
+
+    again = ReadSpy(tmp_path)  # the same rules: nothing unchanged is read, rejects included
+    assert record_scan(con, again, T1 + dt.timedelta(hours=1))["read"] == 0 and again.asked == []
+
+
 def test_a_scan_of_many_files_on_two_cores_matches_one_core(tmp_path: Path) -> None:
     for n in range(40):
         write(tmp_path / f"d{n % 3}", f"p{n}.md", f"標題 {n}")
