@@ -2,7 +2,9 @@
 
 Sections are recognised by the meaning of their heading words, not by the
 exact emoji or wording of the seeds, so `## 📰 本週新聞焦點`, `## 今日要聞`
-and `## Top News` are all the news section.
+and `## Top News` are all the news section. Where no heading names the news,
+the shape of the bodies does: the news is the section(s) holding a list of
+headlines with their bodies.
 """
 
 from __future__ import annotations
@@ -116,9 +118,10 @@ def _level_one_holds_sections(headings: list[tuple[int, int, str]]) -> bool:
 def split_sections(body: str) -> tuple[Section, ...]:
     """The body cut at its section headings; text before the first heading is the preamble.
 
-    Sections are level-2 headings (`## `). A site that uses another level
-    throughout is read at its shallowest heading level instead, so deeper
-    headings stay inside their section (they may be news item headlines).
+    Sections are level-2 headings (`## `), or level-1 ones when those hold
+    the `## ` headings as items. A site that uses another level throughout is
+    read at its shallowest heading level instead, so deeper headings stay
+    inside their section (they may be news item headlines).
     """
     lines = body.split("\n")
     headings = _headings(lines, fenced="```" in body or "~~~" in body)
@@ -135,22 +138,25 @@ def split_sections(body: str) -> tuple[Section, ...]:
     return _news_by_shape(tuple(sections))
 
 
-_NAMED_ELSEWISE_BUT_MAYBE_NEWS = frozenset({"trend", "key_points"})
-"""Kinds whose wording a news heading can share: `模型動態` (updates), `Today's Highlights`."""
+_MAY_HOLD_NEWS = frozenset({"other", "trend"})
+"""Kinds a news section can be read as when its heading does not name the news: unnamed
+(`## 模型發布`), or named in words a trend shares (`## 公司動態`, `## Open Source 模型動態`)."""
 
 
 def _headline_items(body: str) -> int:
     """How many headline+body items a section holds: the shape of a news list; 0 when it is not one.
 
     Items must be marked (heading, number, bullet or bold line: paragraphs of
-    prose are not items) and carry, on average, a line of body each. A key
-    points list, one line per point, has no such lines.
+    prose are not items), most must have a body, and the section must run to
+    two lines an item. A key points list, one line per point (`- **A**：b`
+    included), and a few bullets under an introduction have not that shape.
     """
     items = parse_news_items(body)
     if not items or items[0].list_style == "paragraph":
         return 0
+    with_body = sum(1 for item in items if item.body)
     lines = sum(1 for line in body.split("\n") if line.strip())
-    return len(items) if lines - len(items) >= len(items) else 0
+    return len(items) if with_body * 2 >= len(items) and lines >= 2 * len(items) else 0
 
 
 def _news_by_shape(sections: tuple[Section, ...]) -> tuple[Section, ...]:
@@ -158,13 +164,14 @@ def _news_by_shape(sections: tuple[Section, ...]) -> tuple[Section, ...]:
 
     Some digests split the news into category sections (`## 模型發布`,
     `## 產業與投資`) or title it in words no vocabulary foresees: the news is
-    then the first run of consecutive unnamed sections holding headline+body
-    items, however many; failing one, the first section named as trend or key
-    points that holds several (`## Open Source 模型動態`, `## Today's Highlights`).
+    then the first run of consecutive sections, unnamed or named as a trend,
+    holding headline+body items (two or more in all); failing one, the first
+    key points section that holds several (`## Today's Highlights`: a summary
+    is one line a point, the news a headline and its body).
     """
     if any(s.kind == "news" for s in sections):
         return sections
-    counts = [_headline_items(s.body) if s.kind == "other" else 0 for s in sections]
+    counts = [_headline_items(s.body) if s.kind in _MAY_HOLD_NEWS else 0 for s in sections]
     run: list[int] = []
     for index, count in enumerate([*counts, 0]):
         if count:
@@ -178,7 +185,7 @@ def _news_by_shape(sections: tuple[Section, ...]) -> tuple[Section, ...]:
             (
                 [index]
                 for index, s in enumerate(sections)
-                if s.kind in _NAMED_ELSEWISE_BUT_MAYBE_NEWS and _headline_items(s.body) >= 2
+                if s.kind == "key_points" and _headline_items(s.body) >= 2
             ),
             [],
         )
