@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from digest_pipeline.posts.citations import attribute_links
 from digest_pipeline.posts.front_matter import (
     PostRejected,
@@ -14,7 +16,7 @@ from digest_pipeline.posts.front_matter import (
 from digest_pipeline.posts.items import parse_key_points, parse_news_items
 from digest_pipeline.posts.links import extract_links
 from digest_pipeline.posts.records import ParsedPost
-from digest_pipeline.posts.sections import split_sections
+from digest_pipeline.posts.sections import news_sections, split_sections
 
 PARSER_VERSION = "3"
 """Bump when a change to parsing can change the rows of a post already stored.
@@ -58,7 +60,11 @@ def parse_post(text: str, source_file: str, front_matter: dict[str, object] | No
     identity = post_identity(meta, source_file)
     sections = split_sections(body)
     news = [s for s in sections if s.kind == "news"]
-    items = tuple(item for s in news[:1] for item in parse_news_items(s.body))
+    read = news_sections(sections)
+    items = tuple(
+        dataclasses.replace(item, position=position)  # numbered across category sections
+        for position, item in enumerate((item for s in read for item in parse_news_items(s.body)), 1)
+    )
     key_points = tuple(p for s in sections if s.kind == "key_points" for p in parse_key_points(s.body))
     cited = [s.body for s in sections if s.kind == "sources"] or [body]
     links = extract_links("\n".join(cited))
@@ -67,7 +73,7 @@ def parse_post(text: str, source_file: str, front_matter: dict[str, object] | No
         warnings.append("no news section")
     elif not items:
         warnings.append("news section has no items")
-    if len(news) > 1:
+    if len(news) > len(read):
         warnings.append(f"{len(news)} news sections; items read from the first")
     return ParsedPost(
         identity=identity,

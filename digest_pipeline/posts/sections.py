@@ -2,14 +2,19 @@
 
 Sections are recognised by the meaning of their heading words, not by the
 exact emoji or wording of the seeds, so `## 📰 本週新聞焦點`, `## 今日要聞`
-and `## Top News` are all the news section.
+and `## Top News` are all the news section. Where no heading names the news,
+the shape of the bodies does: the news is the section(s) holding a list of
+headlines with their bodies.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
+from collections.abc import Sequence
 
+from digest_pipeline.posts.items import parse_news_items
 from digest_pipeline.posts.records import Section
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
@@ -19,9 +24,18 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "sources",
-        re.compile(r"來源|出處|參考|引用|sources?\b|references?|citations?|links?\b", re.I),
+        # "Open Source" is a kind of model, not a list of sources.
+        re.compile(
+            r"來源|出處|參考|引用|(?<!open )(?<!open-)\bsources?\b|references?|citations?|links?\b", re.I
+        ),
     ),
-    ("news", re.compile(r"新聞|焦點|要聞|快訊|頭條|news|headlines?|stories|top\s+items", re.I)),
+    (
+        "news",
+        re.compile(
+            r"新聞|焦點|要聞|快訊|頭條|亮點|精選|大事|news|headlines?|stories|top\s+items|what[’']?s\s+new\b",
+            re.I,
+        ),
+    ),
     (
         "key_points",
         re.compile(r"重點|摘要|要點|key\s*points?|takeaways?|tl;?dr|highlights?|summary", re.I),
@@ -59,24 +73,59 @@ def _headings(lines: list[str], fenced: bool) -> list[tuple[int, int, str]]:
     return found
 
 
-def _section_level(levels: list[int]) -> int:
-    """Level 2 if used; else the shallowest level used more than once (a lone `# Title` is not one)."""
+def _section_level(headings: list[tuple[int, int, str]]) -> int:
+    """The heading level that cuts the body into sections.
+
+    Level 2 if used, unless level 1 holds the sections and level 2 the items
+    (see `_level_one_holds_sections`); else the shallowest level used more
+    than once (a lone `# Title` is not one).
+    """
+    levels = [level for _, level, _ in headings]
     if 2 in levels:
-        return 2
+        return 1 if _level_one_holds_sections(headings) else 2
     repeated = [level for level in set(levels) if levels.count(level) > 1]
     return min(repeated or levels or [2])
+
+
+_ITEM_NUMBER = re.compile(
+    r"^(?:[(（]?\d{1,3}(?:[.．](?!\d)|[、)）]|\ufe0f?\u20e3)|[一二三四五六七八九十]{1,3}[、.．])"
+)
+"""How an item headline opens when it is numbered (`1.`, `(2)`, `3️⃣`, `四、`)."""
+
+
+def _level_one_holds_sections(headings: list[tuple[int, int, str]]) -> bool:
+    """Whether `#` headings are the sections and `##` headings the items inside them.
+
+    So it is when `#` is used more than once, every `##` sits under a `#`, and
+    the `##` headings read as items rather than sections: most are numbered,
+    or fewer of them than of the `#` headings name a kind of section. A `# Title`
+    over `## ` sections (and a closing `# 附錄`) keeps level 2: its `##`
+    headings name the sections.
+    """
+    first = [text for _, level, text in headings if level == 1]
+    second = [text for _, level, text in headings if level == 2]
+    if len(first) < 2 or next(level for _, level, _ in headings if level <= 2) != 1:
+        return False
+    if sum(bool(_ITEM_NUMBER.match(text)) for text in second) * 2 > len(second):
+        return True
+
+    def named(texts: list[str]) -> int:
+        return sum(classify_heading(text) != "other" for text in texts)
+
+    return named(first) > named(second)
 
 
 def split_sections(body: str) -> tuple[Section, ...]:
     """The body cut at its section headings; text before the first heading is the preamble.
 
-    Sections are level-2 headings (`## `). A site that uses another level
-    throughout is read at its shallowest heading level instead, so deeper
-    headings stay inside their section (they may be news item headlines).
+    Sections are level-2 headings (`## `), or level-1 ones when those hold
+    the `## ` headings as items. A site that uses another level throughout is
+    read at its shallowest heading level instead, so deeper headings stay
+    inside their section (they may be news item headlines).
     """
     lines = body.split("\n")
     headings = _headings(lines, fenced="```" in body or "~~~" in body)
-    section_level = _section_level([level for _, level, _ in headings])
+    section_level = _section_level(headings)
     cuts = [(i, text) for i, level, text in headings if level == section_level]
     sections: list[Section] = []
     preamble = "\n".join(lines[: cuts[0][0]] if cuts else lines).strip()
@@ -86,4 +135,71 @@ def split_sections(body: str) -> tuple[Section, ...]:
         end = cuts[n + 1][0] if n + 1 < len(cuts) else len(lines)
         text = "\n".join(lines[start + 1 : end]).strip("\n")
         sections.append(Section(n + 1, heading, classify_heading(heading), text))
-    return tuple(sections)
+    return _news_by_shape(tuple(sections))
+
+
+_MAY_HOLD_NEWS = frozenset({"other", "trend"})
+"""Kinds a news section can be read as when its heading does not name the news: unnamed
+(`## 模型發布`), or named in words a trend shares (`## 公司動態`, `## Open Source 模型動態`)."""
+
+
+def _headline_items(body: str) -> int:
+    """How many headline+body items a section holds: the shape of a news list; 0 when it is not one.
+
+    Items must be marked (heading, number, bullet or bold line: paragraphs of
+    prose are not items), most must have a body, and the section must run to
+    two lines an item. A key points list, one line per point (`- **A**：b`
+    included), and a few bullets under an introduction have not that shape.
+    """
+    items = parse_news_items(body)
+    if not items or items[0].list_style == "paragraph":
+        return 0
+    with_body = sum(1 for item in items if item.body)
+    lines = sum(1 for line in body.split("\n") if line.strip())
+    return len(items) if with_body * 2 >= len(items) and lines >= 2 * len(items) else 0
+
+
+def _news_by_shape(sections: tuple[Section, ...]) -> tuple[Section, ...]:
+    """When no heading names the news, the sections whose body is a list of news items are it.
+
+    Some digests split the news into category sections (`## 模型發布`,
+    `## 產業與投資`) or title it in words no vocabulary foresees: the news is
+    then the first run of consecutive sections, unnamed or named as a trend,
+    holding headline+body items (two or more in all); failing one, the first
+    key points section that holds several (`## Today's Highlights`: a summary
+    is one line a point, the news a headline and its body).
+    """
+    if any(s.kind == "news" for s in sections):
+        return sections
+    counts = [_headline_items(s.body) if s.kind in _MAY_HOLD_NEWS else 0 for s in sections]
+    run: list[int] = []
+    for index, count in enumerate([*counts, 0]):
+        if count:
+            run.append(index)
+        elif sum(counts[i] for i in run) >= 2:
+            break
+        else:
+            run = []
+    if not run:
+        run = next(
+            (
+                [index]
+                for index, s in enumerate(sections)
+                if s.kind == "key_points" and _headline_items(s.body) >= 2
+            ),
+            [],
+        )
+    return tuple(dataclasses.replace(s, kind="news") if i in run else s for i, s in enumerate(sections))
+
+
+def news_sections(sections: Sequence[Section]) -> tuple[Section, ...]:
+    """The sections to read the news items from, in order.
+
+    A heading that names the news marks the news section: a second one is a
+    slip or a repeat, so only the first is read (a warning says so). Sections
+    found to be the news by their shape alone are one news list cut into
+    categories: all of them are read.
+    """
+    news = [s for s in sections if s.kind == "news"]
+    named = [s for s in news if classify_heading(s.heading) == "news"]
+    return tuple(named[:1] if named else news)

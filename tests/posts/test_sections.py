@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from digest_pipeline.posts.sections import classify_heading, split_sections
+from digest_pipeline.posts import parse_post
+from digest_pipeline.posts.sections import classify_heading, news_sections, split_sections
 
 
 @pytest.mark.parametrize(
@@ -35,6 +36,7 @@ from digest_pipeline.posts.sections import classify_heading, split_sections
         ("展望", "outlook"),
         ("What's Next", "outlook"),
         ("🔗 參考連結", "sources"),
+        ("Data Sources", "sources"),
         ("Sources", "sources"),
         ("References", "sources"),
         ("出處", "sources"),
@@ -137,3 +139,98 @@ def test_lines_that_are_not_atx_headings_do_not_cut(line: str) -> None:
 def test_a_lone_title_heading_does_not_swallow_deeper_sections() -> None:
     body = "# GPT 每日動態\n\n### 今日要聞\n1) A\n\n### 重點摘要\n- a\n\n### 資料來源\n- [x](https://x.com)\n"
     assert [s.kind for s in split_sections(body)] == ["preamble", "news", "key_points", "sources"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind"),
+    [
+        ("🔥 今日亮點", "news"),
+        ("本日精選", "news"),
+        ("🗞️ 今日 AI 大事", "news"),
+        ("What's New", "news"),
+        ("What’s New This Week", "news"),
+        # "Open Source" names a kind of model, not the sources
+        ("🔓 Open Source 模型動態", "trend"),
+        ("Open-Source Releases", "other"),
+    ],
+)
+def test_classify_heading_news_wordings_and_open_source(heading: str, kind: str) -> None:
+    assert classify_heading(heading) == kind
+
+
+CATEGORY_SPLIT = (
+    "## 本週模型趨勢\n開源陣營持續推出新模型。\n\n"
+    "## 🚀 模型發布\n### A 開源\nA 的內文。\n\n### B 推出代理\nB 的內文。\n\n"
+    "## 💼 產業與投資\n### C 獲投資\nC 的內文。\n\n"
+    "## 📌 重點摘要\n- A 開源。\n- C 獲投資。\n\n"
+    "## 🔗 資料來源\n- [A](https://a.example.com/)\n"
+)
+
+
+def test_news_split_into_category_sections_is_all_news() -> None:
+    sections = split_sections(CATEGORY_SPLIT)
+    assert [s.kind for s in sections] == ["trend", "news", "news", "key_points", "sources"]
+    assert [s.heading for s in news_sections(sections)] == ["🚀 模型發布", "💼 產業與投資"]
+
+
+def test_category_split_items_are_read_from_every_section_and_numbered_through() -> None:
+    post = parse_post("---\nmodel: glm\ndate: 2025-08-29\n---\n" + CATEGORY_SPLIT, "x.md")
+    assert [(i.position, i.headline) for i in post.items] == [
+        (1, "A 開源"),
+        (2, "B 推出代理"),
+        (3, "C 獲投資"),
+    ]
+    assert post.warnings == ()
+
+
+def test_named_news_sections_are_still_read_from_the_first_only() -> None:
+    body = "## 今日要聞\n1) A\n內文\n\n## 更多新聞\n1) B\n內文\n"
+    assert [s.heading for s in news_sections(split_sections(body))] == ["今日要聞"]
+
+
+def test_news_by_shape_needs_headline_and_body_items() -> None:
+    # prose and one-line lists are not news; a list of headlines with bodies is
+    body = (
+        "## 結語\n一段文字。\n第二行。\n\n## 附注\n- **一**：一行\n- **二**：又一行\n\n"
+        "## 說明\n前言一。\n前言二。\n前言三。\n- 一點\n- 又一點\n\n"
+        "## 本日動向\n1. A 發布\n   內文\n2. B 更新\n   內文\n"
+    )
+    assert [s.kind for s in split_sections(body)] == ["other", "other", "other", "news"]
+
+
+def test_a_key_points_heading_holding_the_news_items_is_the_news() -> None:
+    body = (
+        "## Today's Highlights\n### 1. A ships\nA body.\n\n### 2. B raises\nB body.\n\n"
+        "## Key Takeaways\n- A ships.\n- B raises.\n"
+    )
+    assert [s.kind for s in split_sections(body)] == ["news", "key_points"]
+
+
+def test_trend_named_headings_holding_the_news_items_are_the_news() -> None:
+    body = (
+        "## 本週模型趨勢\n開源陣營持續推出新模型。\n\n"
+        "## 🔓 Open Source 模型動態\n- **A 開源**\n  內文\n- **B 開源**\n  內文\n\n"
+        "## 🏢 公司動態\n- **C 融資**\n  內文\n\n"
+        "## 📌 重點摘要\n- A。\n"
+    )
+    sections = split_sections(body)
+    assert [s.kind for s in sections] == ["trend", "news", "news", "key_points"]
+    assert len(news_sections(sections)) == 2
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        "## 1. A 發布\n內文\n\n## 2. B 更新\n內文\n\n## 3. C 上線\n內文\n",
+        "## A 發布\n內文\n\n## B 更新\n內文\n",  # unnumbered: the `#` headings name the sections
+    ],
+    ids=["numbered", "named-sections"],
+)
+def test_level_one_sections_with_level_two_items(items: str) -> None:
+    body = f"# 📰 今日焦點新聞\n\n{items}\n# 📌 重點整理\n- 一\n\n# 🔗 資料來源\n- x\n"
+    sections = split_sections(body)
+    assert [s.kind for s in sections] == ["news", "key_points", "sources"]
+    assert sections[0].body.count("## ") == items.count("## ")
+    # a title over `## ` sections, with a closing `#` heading, keeps level 2
+    titled = "# AI 每日新聞\n## 本週模型趨勢\n趨勢\n## 今日要聞\n1) A\nb\n## 重點摘要\n- 一\n# 附錄\n完\n"
+    assert [s.kind for s in split_sections(titled)] == ["preamble", "trend", "news", "key_points"]
