@@ -62,7 +62,8 @@ def parse_post(text: str, source_file: str, front_matter: dict[str, object] | No
     news = [s for s in sections if s.kind == "news"]
     read = news_sections(sections)
     items = tuple(
-        dataclasses.replace(item, position=position)  # numbered across category sections
+        item if item.position == position else dataclasses.replace(item, position=position)
+        # numbered across the category sections of one news list
         for position, item in enumerate((item for s in read for item in parse_news_items(s.body)), 1)
     )
     key_points = tuple(p for s in sections if s.kind == "key_points" for p in parse_key_points(s.body))
