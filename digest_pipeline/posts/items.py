@@ -5,10 +5,10 @@ Digest writers mark items in many ways. All of these are one item each:
     1) headline            - headline           - headline          1) headline
     body paragraph           indented body        - nested body     - body as a top-level bullet
 
-and `1) headline：body` on one line, with `1.` `1、` `(1)` `*` `•` `### headline`
-or a bold line as the marker. The rule: the first top-level marker in the
-section fixes which marker starts an item; every other line, whatever it
-looks like, belongs to the item above it.
+and `1) headline：body` on one line, with `1.` `1、` `(1)` `（一）` `①` `1️⃣` `*` `•`
+`### headline` or a bold line as the marker. The rule: the first top-level
+marker in the section fixes which marker starts an item; every other line,
+whatever it looks like, belongs to the item above it.
 """
 
 from __future__ import annotations
@@ -19,8 +19,13 @@ from typing import NamedTuple
 from digest_pipeline.posts.records import NewsItem
 
 _NUMBERED = re.compile(
-    r"^(?:[(（]\s*\d{1,3}\s*[)）]|\d{1,3}(?:[)）、]|[.．](?!\d))|[一二三四五六七八九十]{1,3}[、.．])\s*(.*)$"
+    r"^(?:[(（]\s*\d{1,3}\s*[)）]|\d{1,3}(?:[)）、]|[.．](?!\d))|[一二三四五六七八九十]{1,3}[、.．]"
+    r"|(?P<paren_cjk>[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）])"
+    r"|(?P<keycap>\d\ufe0f?\u20e3|\U0001f51f)"  # 1️⃣ … 9️⃣, 🔟
+    r"|(?P<circled>[\u2460-\u2473\u2776-\u277f]))"  # ①…⑳, ❶…❿
+    r"\s*(?P<text>.*)$"
 )
+_NUMBER_FAMILIES = ("paren_cjk", "keycap", "circled")
 _BULLET = re.compile(r"^[-*+•·▪‣◦●]\s+(.*)$")
 _HEADING = re.compile(r"^#{1,6}\s+(.*?)[\s#]*$")
 _BOLD_LINE = re.compile(r"^(\*\*|__)(.+?)\1\s*[：:]?\s*$")
@@ -28,9 +33,13 @@ _RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
 _STRAY = re.compile(r"^\s*(\*{1,3}|_{1,3})\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _BOLD_LEAD = re.compile(r"^(\*\*|__)(.+?)\1\s*[：:—–-]*\s*(.*)$")
-_ONE_LINE_SPLIT = re.compile(r"[：]|:\s|\s[—–]\s")
+# `——` (the CJK dash, two em dashes) needs no spaces; a lone dash does, or it would cut `2024–2025`.
+_ONE_LINE_SPLIT = re.compile(r"[：]|:\s|\s[—–]\s|\s*—{2,}\s*")
+_INLINE_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()\s]|\([^()\s]*\))+(?:\s+\"[^\"]*\")?\)")
 # A category label before a headline's colon: a few words, no digits or punctuation (價格戰, 用戶信號).
 _LABEL = re.compile(r"[^\W\d_]{1,8}(?: [^\W\d_]{1,12})?")
+# A paragraph label: a short run of letters or up to four plain words, no digits (為什麼重要, Why it matters).
+_SHORT_LABEL = re.compile(r"[^\W\d_]{1,8}|[^\W\d_]+(?:[ '’][^\W\d_]+){1,3}")
 _SENTENCE_END = re.compile(r"[。！？!?]|\.\s")
 _MAX_LABELLED_HEADLINE = 60
 _ATTRIBUTION = re.compile(
@@ -46,9 +55,11 @@ class _Line(NamedTuple):
     indent: int
     marker: str | None  # numbered | bullet | heading | bold | None
     text: str  # the line without indentation and without its marker
+    level: int = 0  # a heading's depth: 3 for `###`
+    family: str = ""  # a numbering style that never mixes with `1.` (keycap, circled, paren_cjk); label
 
 
-_MARKER_STARTS = frozenset("#-*+_•·▪‣◦●(（一二三四五六七八九十")
+_MARKER_STARTS = frozenset("#-*+_•·▪‣◦●(（一二三四五六七八九十🔟①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳❶❷❸❹❺❻❼❽❾❿")
 """With the decimal digits, every character a marker, rule or stray emphasis can start with: a line
 starting with any other is text, and needs none of the regular expressions (most lines of a post)."""
 
@@ -66,13 +77,23 @@ def _classify(raw: str) -> _Line | None:
         return None
     if _RULE.match(stripped):
         return _Line(indent, "rule", "")
-    for marker, pattern in (("heading", _HEADING), ("numbered", _NUMBERED), ("bullet", _BULLET)):
-        match = pattern.match(stripped)
-        if match:
-            return _Line(indent, marker, match.group(1).strip())
+    heading = _HEADING.match(stripped)
+    if heading:
+        level = len(stripped) - len(stripped.lstrip("#"))
+        return _Line(indent, "heading", heading.group(1).strip(), level=level)
+    numbered = _NUMBERED.match(stripped)
+    if numbered:
+        family = next((f for f in _NUMBER_FAMILIES if numbered.group(f)), "")
+        return _Line(indent, "numbered", numbered.group("text").strip(), family=family)
+    bullet = _BULLET.match(stripped)
+    if bullet:
+        return _Line(indent, "bullet", bullet.group(1).strip())
     bold = _BOLD_LINE.match(stripped)
     if bold:
-        return _Line(indent, "bold", bold.group(2).strip())
+        text = bold.group(2).strip()
+        # `**為什麼重要：**`, `**Why it matters**:` may label a paragraph (see _bold_labels).
+        label = "label" if stripped.endswith(("：", ":")) or text.endswith(("：", ":")) else ""
+        return _Line(indent, "bold", text, family=label)
     return _Line(indent, None, stripped)
 
 
@@ -87,7 +108,28 @@ def _classified_lines(markdown: str) -> list[_Line | None]:
     return lines
 
 
-def _item_marker(lines: list[_Line | None]) -> tuple[str | None, int]:
+class _ItemMarker(NamedTuple):
+    """What starts an item in a section: the first top-level marker's kind, indent and family."""
+
+    marker: str | None
+    base: int = 0
+    family: str = ""
+    labels: frozenset[str] = frozenset()  # texts of bold lines that label a paragraph of an item
+
+    def starts_item(self, line: _Line) -> bool:
+        """Only the first item's own style starts an item.
+
+        `①` sub-points under `1.` items, or a `**為什麼重要：**` label under
+        bold headlines, are the body of the item above.
+        """
+        if line.marker != self.marker or line.indent > self.base + 1:
+            return False
+        if self.marker == "numbered":
+            return line.family == self.family
+        return not (line.family == "label" and line.text in self.labels)
+
+
+def _item_marker(lines: list[_Line | None]) -> _ItemMarker:
     """Which marker starts an item in this section, and at what indent.
 
     Bold lines count as headlines only when the section opens with one and
@@ -95,14 +137,51 @@ def _item_marker(lines: list[_Line | None]) -> tuple[str | None, int]:
     """
     marked = [ln for ln in lines if ln and ln.marker in ("heading", "numbered", "bullet", "bold")]
     if not marked:
-        return None, 0
+        return _ItemMarker(None)
     bold = [ln for ln in marked if ln.marker == "bold"]
     if marked[0].marker == "bold" and len(bold) > 1:
-        return "bold", min(ln.indent for ln in bold)
+        return _ItemMarker("bold", min(ln.indent for ln in bold), marked[0].family, _bold_labels(bold))
     structural = [ln for ln in marked if ln.marker != "bold"] or marked
     base = min(ln.indent for ln in structural)
     first_top = next(ln for ln in structural if ln.indent <= base + 1)
-    return first_top.marker, base
+    return _ItemMarker(first_top.marker, base, first_top.family)
+
+
+def _bold_labels(bold: list[_Line]) -> frozenset[str]:
+    """Texts of the colon-ended bold lines that label a paragraph rather than head an item.
+
+    The headlines set the pattern: when the first has no colon, a colon-ended
+    bold line is a label if it recurs (`**為什麼重要：**` under every item) or is
+    too short to be a headline (`**Why it matters:**`); a headline may end in
+    a colon too (`**R2 延後的傳聞再起：**`).
+    """
+    if bold[0].family == "label":
+        return frozenset()
+    colon_ended = [ln.text for ln in bold if ln.family == "label"]
+    return frozenset(
+        text
+        for text in colon_ended
+        if colon_ended.count(text) > 1 or _SHORT_LABEL.fullmatch(text.rstrip("：: "))
+    )
+
+
+def _group_headings(lines: list[_Line | None]) -> set[int]:
+    """Indexes of category headings (`### 公司動態`) over item headings (`#### 1. …`).
+
+    Such a heading has no body of its own: the next line is a deeper heading.
+    It ends the item above it and starts none.
+    """
+    groups: set[int] = set()
+    following: _Line | None = None
+    for index in reversed(range(len(lines))):
+        line = lines[index]
+        if line is None:
+            continue
+        deeper_next = following is not None and following.marker == "heading" and following.level > line.level
+        if line.marker == "heading" and deeper_next:
+            groups.add(index)
+        following = line
+    return groups
 
 
 def _strip_emphasis(text: str) -> str:
@@ -116,14 +195,15 @@ def _strip_emphasis(text: str) -> str:
 def _finish(position: int, headline: str, body_lines: list[str], style: str) -> NewsItem:
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(body_lines)).strip()
     headline = _strip_emphasis(headline)
-    if style == "heading":
-        headline = _NUMBERED.sub(r"\1", headline).strip() or headline
+    if style in ("heading", "bold"):  # `#### 1. 標題`, `**1. 標題**`: the number is the marker's
+        numbered = _NUMBERED.match(headline)
+        headline = (numbered and numbered.group("text").strip()) or headline
     lead = _BOLD_LEAD.match(headline)
     if lead and lead.group(3):
         headline, body = lead.group(2).strip(), f"{lead.group(3)}\n{body}".strip()
     elif not body:
         headline, body = _split_one_line(headline)
-    headline = _strip_emphasis(headline.rstrip("：: ").strip())
+    headline = _strip_emphasis(_INLINE_LINK.sub(r"\1", headline).rstrip("：: ").strip())
     outlets = extract_outlets(f"{headline}\n{body}")
     return NewsItem(position, headline, body, outlets, style)
 
@@ -167,20 +247,22 @@ def _paragraph_items(lines: list[_Line | None]) -> tuple[NewsItem, ...]:
 def parse_news_items(markdown: str) -> tuple[NewsItem, ...]:
     """The news items of a news section, in order, whatever list style marks them."""
     lines = _classified_lines(markdown)
-    marker, base = _item_marker(lines)
+    item_marker = _item_marker(lines)
+    marker = item_marker.marker
     if marker is None:
         return _paragraph_items(lines)
+    groups = _group_headings(lines) if marker == "heading" else set()
     items: list[NewsItem] = []
     headline: str | None = None
     body: list[str] = []
-    for line in lines:
+    for index, line in enumerate(lines):
         if line is None:
             body.append("")
-        elif line.marker == marker and line.indent <= base + 1:
+        elif item_marker.starts_item(line) and index not in groups:
             if headline is not None:
                 items.append(_finish(len(items) + 1, headline, body, marker))
             headline, body = line.text, []
-        elif line.marker == "rule":
+        elif line.marker == "rule" or index in groups:
             if headline is not None:
                 items.append(_finish(len(items) + 1, headline, body, marker))
             headline, body = None, []  # text after a rule is a footer, not part of an item
