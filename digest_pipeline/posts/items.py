@@ -14,7 +14,10 @@ whatever it looks like, belongs to the item above it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
+
+from markdown_it import MarkdownIt
 
 from digest_pipeline.posts.records import NewsItem
 
@@ -47,6 +50,12 @@ _ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 _OUTLET_SPLIT = re.compile(r"\s*[、,，;；/|]\s*")
+_TABLE_ROW = re.compile(r"^\s{0,3}\|", re.MULTILINE)
+_BLOCKQUOTE = re.compile(r"^(\s{0,3}>)+ ?", re.MULTILINE)
+# Header words of a table's headline column; else the first column that is not a row number.
+_TITLE_HEADER = re.compile(r"新聞|標題|事件|消息|主題|title|headline|news|story|topic", re.IGNORECASE)
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_ROW_NUMBER = re.compile(r"[#№]?\s*\d{1,3}[.)、]?")
 
 
 class _Line(NamedTuple):
@@ -244,13 +253,92 @@ def _paragraph_items(lines: list[_Line | None]) -> tuple[NewsItem, ...]:
     return tuple(items)
 
 
+class _TableRow(NamedTuple):
+    """A data row of a markdown table: the cell that reads as its title, and the other text cells."""
+
+    title: str
+    rest: tuple[str, ...]
+
+
+class _Table(NamedTuple):
+    start: int  # first source line (the header row)
+    end: int  # line after the last row
+    rows: tuple[_TableRow, ...]
+
+
+@lru_cache(maxsize=1)
+def _table_reader() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table")
+
+
+def _read_tables(markdown: str) -> list[_Table]:
+    """The GFM tables of a section, each data row split into its title cell and the rest.
+
+    The header row names no item and the `|---|` row is layout: neither is a row.
+    A column of row numbers (`| 1 |`) is dropped.
+    """
+    if not _TABLE_ROW.search(markdown):  # most sections: no need to parse
+        return []
+    tables: list[_Table] = []
+    header: list[str] = []
+    rows: list[list[str]] = []
+    cells: list[str] = []
+    start = end = 0
+    in_cell = False
+    for token in _table_reader().parse(markdown):
+        if token.type == "table_open":
+            header, rows = [], []
+        elif token.type == "tr_open" and token.map:
+            cells, end = [], token.map[1]
+            start = start if header else token.map[0]
+        elif token.type in ("th_open", "td_open", "th_close", "td_close"):
+            in_cell = token.nesting == 1
+        elif token.type == "inline" and in_cell:
+            cells.append(token.content.strip())
+        elif token.type == "tr_close":
+            header, rows = (header, [*rows, cells]) if header else (cells, rows)
+        elif token.type == "table_close":
+            tables.append(_Table(start, end, _table_rows(header, rows)))
+    return tables
+
+
+def _table_rows(header: list[str], rows: list[list[str]]) -> tuple[_TableRow, ...]:
+    width = len(header)
+    numbers = {i for i in range(width) if all(_ROW_NUMBER.fullmatch(r[i]) for r in rows if r[i])}
+    text_columns = [i for i in range(width) if i not in numbers]
+    if not text_columns:
+        return ()
+    title = next((i for i in text_columns if _TITLE_HEADER.search(header[i])), text_columns[0])
+    return tuple(
+        _TableRow(row[title], tuple(row[i] for i in text_columns if i != title and row[i]))
+        for row in rows
+        if row[title]
+    )
+
+
+def _table_items(tables: list[_Table]) -> tuple[NewsItem, ...]:
+    """One item per data row of a news section laid out as a table (`| # | 新聞 | 說明 |`)."""
+    rows = [row for table in tables for row in table.rows]
+    # The whole cell is the headline: `**A** 發布` is not a bold lead with a body after it.
+    titles = [_EMPHASIS.sub(r"\2", row.title) for row in rows]
+    return tuple(
+        _finish(position, title, list(row.rest), "table")
+        for position, (title, row) in enumerate(zip(titles, rows, strict=True), 1)
+    )
+
+
 def parse_news_items(markdown: str) -> tuple[NewsItem, ...]:
-    """The news items of a news section, in order, whatever list style marks them."""
+    """The news items of a news section, in order, whatever list style marks them.
+
+    A section with no list markers but a table reads one item per table row;
+    a table inside a listed item stays in that item's body.
+    """
     lines = _classified_lines(markdown)
     item_marker = _item_marker(lines)
     marker = item_marker.marker
     if marker is None:
-        return _paragraph_items(lines)
+        tables = _read_tables(markdown.replace("\r\n", "\n"))
+        return _table_items(tables) if tables else _paragraph_items(lines)
     groups = _group_headings(lines) if marker == "heading" else set()
     items: list[NewsItem] = []
     headline: str | None = None
@@ -273,10 +361,26 @@ def parse_news_items(markdown: str) -> tuple[NewsItem, ...]:
     return tuple(items)
 
 
+def _row_as_point(row: _TableRow) -> str:
+    return f"- {row.title}：{'；'.join(row.rest)}" if row.rest else f"- {row.title}"
+
+
+def _key_point_lines(markdown: str) -> str:
+    """The key points with blockquote markers dropped and each table row made a bullet.
+
+    `> 第一點` is the same point as `第一點`; a row `| Kimi K2 | 開源榜首 | 影響 |`
+    reads `Kimi K2：開源榜首；影響`, and the header and `|---|` rows are no points.
+    """
+    lines = _BLOCKQUOTE.sub("", markdown.replace("\r\n", "\n")).split("\n")
+    for table in reversed(_read_tables("\n".join(lines))):
+        lines[table.start : table.end] = [_row_as_point(row) for row in table.rows]
+    return "\n".join(lines)
+
+
 def parse_key_points(markdown: str) -> tuple[str, ...]:
     """One entry per list item (continuation lines joined); plain lines when there is no list."""
     entries: list[str] = []
-    lines = [ln for ln in _classified_lines(markdown) if ln and ln.marker != "rule"]
+    lines = [ln for ln in _classified_lines(_key_point_lines(markdown)) if ln and ln.marker != "rule"]
     has_markers = any(ln.marker in ("numbered", "bullet") for ln in lines)
     base = min((ln.indent for ln in lines if ln.marker), default=0)
     for line in lines:
