@@ -8,7 +8,8 @@ Digest writers mark items in many ways. All of these are one item each:
 and `1) headline：body` on one line, with `1.` `1、` `(1)` `（一）` `①` `1️⃣` `*` `•`
 `### headline` or a bold line as the marker. The rule: the first top-level
 marker in the section fixes which marker starts an item; every other line,
-whatever it looks like, belongs to the item above it.
+whatever it looks like, belongs to the item above it. A section with no
+markers but a table (`| # | 新聞 | 說明 |`) reads one item per table row.
 """
 
 from __future__ import annotations
