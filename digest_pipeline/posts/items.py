@@ -5,22 +5,31 @@ Digest writers mark items in many ways. All of these are one item each:
     1) headline            - headline           - headline          1) headline
     body paragraph           indented body        - nested body     - body as a top-level bullet
 
-and `1) headline：body` on one line, with `1.` `1、` `(1)` `*` `•` `### headline`
-or a bold line as the marker. The rule: the first top-level marker in the
-section fixes which marker starts an item; every other line, whatever it
-looks like, belongs to the item above it.
+and `1) headline：body` on one line, with `1.` `1、` `(1)` `（一）` `①` `1️⃣` `*` `•`
+`### headline` or a bold line as the marker. The rule: the first top-level
+marker in the section fixes which marker starts an item; every other line,
+whatever it looks like, belongs to the item above it. A section with no
+markers but a table (`| # | 新聞 | 說明 |`) reads one item per table row.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
+
+from markdown_it import MarkdownIt
 
 from digest_pipeline.posts.records import NewsItem
 
 _NUMBERED = re.compile(
-    r"^(?:[(（]\s*\d{1,3}\s*[)）]|\d{1,3}(?:[)）、]|[.．](?!\d))|[一二三四五六七八九十]{1,3}[、.．])\s*(.*)$"
+    r"^(?:[(（]\s*\d{1,3}\s*[)）]|\d{1,3}(?:[)）、]|[.．](?!\d))|[一二三四五六七八九十]{1,3}[、.．]"
+    r"|(?P<paren_cjk>[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）])"
+    r"|(?P<keycap>\d\ufe0f?\u20e3|\U0001f51f)"  # 1️⃣ … 9️⃣, 🔟
+    r"|(?P<circled>[\u2460-\u2473\u2776-\u277f]))"  # ①…⑳, ❶…❿
+    r"\s*(?P<text>.*)$"
 )
+_NUMBER_FAMILIES = ("paren_cjk", "keycap", "circled")
 _BULLET = re.compile(r"^[-*+•·▪‣◦●]\s+(.*)$")
 _HEADING = re.compile(r"^#{1,6}\s+(.*?)[\s#]*$")
 _BOLD_LINE = re.compile(r"^(\*\*|__)(.+?)\1\s*[：:]?\s*$")
@@ -28,9 +37,13 @@ _RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
 _STRAY = re.compile(r"^\s*(\*{1,3}|_{1,3})\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _BOLD_LEAD = re.compile(r"^(\*\*|__)(.+?)\1\s*[：:—–-]*\s*(.*)$")
-_ONE_LINE_SPLIT = re.compile(r"[：]|:\s|\s[—–]\s")
+# `——` (the CJK dash, two em dashes) needs no spaces; a lone dash does, or it would cut `2024–2025`.
+_ONE_LINE_SPLIT = re.compile(r"[：]|:\s|\s[—–]\s|\s*—{2,}\s*")
+_INLINE_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()\s]|\([^()\s]*\))+(?:\s+\"[^\"]*\")?\)")
 # A category label before a headline's colon: a few words, no digits or punctuation (價格戰, 用戶信號).
 _LABEL = re.compile(r"[^\W\d_]{1,8}(?: [^\W\d_]{1,12})?")
+# A paragraph label: a short run of letters or up to four plain words, no digits (為什麼重要, Why it matters).
+_SHORT_LABEL = re.compile(r"[^\W\d_]{1,8}|[^\W\d_]+(?:[ '’][^\W\d_]+){1,3}")
 _SENTENCE_END = re.compile(r"[。！？!?]|\.\s")
 _MAX_LABELLED_HEADLINE = 60
 _ATTRIBUTION = re.compile(
@@ -38,6 +51,12 @@ _ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 _OUTLET_SPLIT = re.compile(r"\s*[、,，;；/|]\s*")
+_TABLE_ROW = re.compile(r"^\s{0,3}\|", re.MULTILINE)
+_BLOCKQUOTE = re.compile(r"^(\s{0,3}>)+ ?", re.MULTILINE)
+# Header words of a table's headline column; else the first column that is not a row number.
+_TITLE_HEADER = re.compile(r"新聞|標題|事件|消息|主題|title|headline|news|story|topic", re.IGNORECASE)
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_ROW_NUMBER = re.compile(r"[#№]?\s*\d{1,3}[.)、]?")
 
 
 class _Line(NamedTuple):
@@ -46,9 +65,11 @@ class _Line(NamedTuple):
     indent: int
     marker: str | None  # numbered | bullet | heading | bold | None
     text: str  # the line without indentation and without its marker
+    level: int = 0  # a heading's depth: 3 for `###`
+    family: str = ""  # a numbering style that never mixes with `1.` (keycap, circled, paren_cjk); label
 
 
-_MARKER_STARTS = frozenset("#-*+_•·▪‣◦●(（一二三四五六七八九十")
+_MARKER_STARTS = frozenset("#-*+_•·▪‣◦●(（一二三四五六七八九十🔟①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳❶❷❸❹❺❻❼❽❾❿")
 """With the decimal digits, every character a marker, rule or stray emphasis can start with: a line
 starting with any other is text, and needs none of the regular expressions (most lines of a post)."""
 
@@ -66,13 +87,23 @@ def _classify(raw: str) -> _Line | None:
         return None
     if _RULE.match(stripped):
         return _Line(indent, "rule", "")
-    for marker, pattern in (("heading", _HEADING), ("numbered", _NUMBERED), ("bullet", _BULLET)):
-        match = pattern.match(stripped)
-        if match:
-            return _Line(indent, marker, match.group(1).strip())
+    heading = _HEADING.match(stripped)
+    if heading:
+        level = len(stripped) - len(stripped.lstrip("#"))
+        return _Line(indent, "heading", heading.group(1).strip(), level=level)
+    numbered = _NUMBERED.match(stripped)
+    if numbered:
+        family = next((f for f in _NUMBER_FAMILIES if numbered.group(f)), "")
+        return _Line(indent, "numbered", numbered.group("text").strip(), family=family)
+    bullet = _BULLET.match(stripped)
+    if bullet:
+        return _Line(indent, "bullet", bullet.group(1).strip())
     bold = _BOLD_LINE.match(stripped)
     if bold:
-        return _Line(indent, "bold", bold.group(2).strip())
+        text = bold.group(2).strip()
+        # `**為什麼重要：**`, `**Why it matters**:` may label a paragraph (see _bold_labels).
+        label = "label" if stripped.endswith(("：", ":")) or text.endswith(("：", ":")) else ""
+        return _Line(indent, "bold", text, family=label)
     return _Line(indent, None, stripped)
 
 
@@ -87,7 +118,28 @@ def _classified_lines(markdown: str) -> list[_Line | None]:
     return lines
 
 
-def _item_marker(lines: list[_Line | None]) -> tuple[str | None, int]:
+class _ItemMarker(NamedTuple):
+    """What starts an item in a section: the first top-level marker's kind, indent and family."""
+
+    marker: str | None
+    base: int = 0
+    family: str = ""
+    labels: frozenset[str] = frozenset()  # texts of bold lines that label a paragraph of an item
+
+    def starts_item(self, line: _Line) -> bool:
+        """Only the first item's own style starts an item.
+
+        `①` sub-points under `1.` items, or a `**為什麼重要：**` label under
+        bold headlines, are the body of the item above.
+        """
+        if line.marker != self.marker or line.indent > self.base + 1:
+            return False
+        if self.marker == "numbered":
+            return line.family == self.family
+        return not (line.family == "label" and line.text in self.labels)
+
+
+def _item_marker(lines: list[_Line | None]) -> _ItemMarker:
     """Which marker starts an item in this section, and at what indent.
 
     Bold lines count as headlines only when the section opens with one and
@@ -95,14 +147,51 @@ def _item_marker(lines: list[_Line | None]) -> tuple[str | None, int]:
     """
     marked = [ln for ln in lines if ln and ln.marker in ("heading", "numbered", "bullet", "bold")]
     if not marked:
-        return None, 0
+        return _ItemMarker(None)
     bold = [ln for ln in marked if ln.marker == "bold"]
     if marked[0].marker == "bold" and len(bold) > 1:
-        return "bold", min(ln.indent for ln in bold)
+        return _ItemMarker("bold", min(ln.indent for ln in bold), marked[0].family, _bold_labels(bold))
     structural = [ln for ln in marked if ln.marker != "bold"] or marked
     base = min(ln.indent for ln in structural)
     first_top = next(ln for ln in structural if ln.indent <= base + 1)
-    return first_top.marker, base
+    return _ItemMarker(first_top.marker, base, first_top.family)
+
+
+def _bold_labels(bold: list[_Line]) -> frozenset[str]:
+    """Texts of the colon-ended bold lines that label a paragraph rather than head an item.
+
+    The headlines set the pattern: when the first has no colon, a colon-ended
+    bold line is a label if it recurs (`**為什麼重要：**` under every item) or is
+    too short to be a headline (`**Why it matters:**`); a headline may end in
+    a colon too (`**R2 延後的傳聞再起：**`).
+    """
+    if bold[0].family == "label":
+        return frozenset()
+    colon_ended = [ln.text for ln in bold if ln.family == "label"]
+    return frozenset(
+        text
+        for text in colon_ended
+        if colon_ended.count(text) > 1 or _SHORT_LABEL.fullmatch(text.rstrip("：: "))
+    )
+
+
+def _group_headings(lines: list[_Line | None]) -> set[int]:
+    """Indexes of category headings (`### 公司動態`) over item headings (`#### 1. …`).
+
+    Such a heading has no body of its own: the next line is a deeper heading.
+    It ends the item above it and starts none.
+    """
+    groups: set[int] = set()
+    following: _Line | None = None
+    for index in reversed(range(len(lines))):
+        line = lines[index]
+        if line is None:
+            continue
+        deeper_next = following is not None and following.marker == "heading" and following.level > line.level
+        if line.marker == "heading" and deeper_next:
+            groups.add(index)
+        following = line
+    return groups
 
 
 def _strip_emphasis(text: str) -> str:
@@ -116,14 +205,15 @@ def _strip_emphasis(text: str) -> str:
 def _finish(position: int, headline: str, body_lines: list[str], style: str) -> NewsItem:
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(body_lines)).strip()
     headline = _strip_emphasis(headline)
-    if style == "heading":
-        headline = _NUMBERED.sub(r"\1", headline).strip() or headline
+    if style in ("heading", "bold"):  # `#### 1. 標題`, `**1. 標題**`: the number is the marker's
+        numbered = _NUMBERED.match(headline)
+        headline = (numbered and numbered.group("text").strip()) or headline
     lead = _BOLD_LEAD.match(headline)
     if lead and lead.group(3):
         headline, body = lead.group(2).strip(), f"{lead.group(3)}\n{body}".strip()
     elif not body:
         headline, body = _split_one_line(headline)
-    headline = _strip_emphasis(headline.rstrip("：: ").strip())
+    headline = _strip_emphasis(_INLINE_LINK.sub(r"\1", headline).rstrip("：: ").strip())
     outlets = extract_outlets(f"{headline}\n{body}")
     return NewsItem(position, headline, body, outlets, style)
 
@@ -164,23 +254,104 @@ def _paragraph_items(lines: list[_Line | None]) -> tuple[NewsItem, ...]:
     return tuple(items)
 
 
+class _TableRow(NamedTuple):
+    """A data row of a markdown table: the cell that reads as its title, and the other text cells."""
+
+    title: str
+    rest: tuple[str, ...]
+
+
+class _Table(NamedTuple):
+    start: int  # first source line (the header row)
+    end: int  # line after the last row
+    rows: tuple[_TableRow, ...]
+
+
+@lru_cache(maxsize=1)
+def _table_reader() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table")
+
+
+def _read_tables(markdown: str) -> list[_Table]:
+    """The GFM tables of a section, each data row split into its title cell and the rest.
+
+    The header row names no item and the `|---|` row is layout: neither is a row.
+    A column of row numbers (`| 1 |`) is dropped.
+    """
+    if not _TABLE_ROW.search(markdown):  # most sections: no need to parse
+        return []
+    tables: list[_Table] = []
+    header: list[str] = []
+    rows: list[list[str]] = []
+    cells: list[str] = []
+    start = end = 0
+    in_cell = False
+    for token in _table_reader().parse(markdown):
+        if token.type == "table_open":
+            header, rows = [], []
+        elif token.type == "tr_open" and token.map:
+            cells, end = [], token.map[1]
+            start = start if header else token.map[0]
+        elif token.type in ("th_open", "td_open", "th_close", "td_close"):
+            in_cell = token.nesting == 1
+        elif token.type == "inline" and in_cell:
+            cells.append(token.content.strip())
+        elif token.type == "tr_close":
+            header, rows = (header, [*rows, cells]) if header else (cells, rows)
+        elif token.type == "table_close":
+            tables.append(_Table(start, end, _table_rows(header, rows)))
+    return tables
+
+
+def _table_rows(header: list[str], rows: list[list[str]]) -> tuple[_TableRow, ...]:
+    width = len(header)
+    numbers = {i for i in range(width) if all(_ROW_NUMBER.fullmatch(r[i]) for r in rows if r[i])}
+    text_columns = [i for i in range(width) if i not in numbers]
+    if not text_columns:
+        return ()
+    title = next((i for i in text_columns if _TITLE_HEADER.search(header[i])), text_columns[0])
+    return tuple(
+        _TableRow(row[title], tuple(row[i] for i in text_columns if i != title and row[i]))
+        for row in rows
+        if row[title]
+    )
+
+
+def _table_items(tables: list[_Table]) -> tuple[NewsItem, ...]:
+    """One item per data row of a news section laid out as a table (`| # | 新聞 | 說明 |`)."""
+    rows = [row for table in tables for row in table.rows]
+    # The whole cell is the headline: `**A** 發布` is not a bold lead with a body after it.
+    titles = [_EMPHASIS.sub(r"\2", row.title) for row in rows]
+    return tuple(
+        _finish(position, title, list(row.rest), "table")
+        for position, (title, row) in enumerate(zip(titles, rows, strict=True), 1)
+    )
+
+
 def parse_news_items(markdown: str) -> tuple[NewsItem, ...]:
-    """The news items of a news section, in order, whatever list style marks them."""
+    """The news items of a news section, in order, whatever list style marks them.
+
+    A section with no list markers but a table reads one item per table row;
+    a table inside a listed item stays in that item's body.
+    """
     lines = _classified_lines(markdown)
-    marker, base = _item_marker(lines)
+    item_marker = _item_marker(lines)
+    marker = item_marker.marker
     if marker is None:
-        return _paragraph_items(lines)
+        tables = _read_tables(markdown.replace("\r\n", "\n"))
+        return _table_items(tables) if tables else _paragraph_items(lines)
+    groups = _group_headings(lines) if marker == "heading" else set()
     items: list[NewsItem] = []
     headline: str | None = None
     body: list[str] = []
-    for line in lines:
+    for index, line in enumerate(lines):
         if line is None:
             body.append("")
-        elif line.marker == marker and line.indent <= base + 1:
+        elif item_marker.starts_item(line) and index not in groups:
             if headline is not None:
                 items.append(_finish(len(items) + 1, headline, body, marker))
             headline, body = line.text, []
-        elif line.marker == "rule":
+        elif line.marker == "rule" or index in groups:
             if headline is not None:
                 items.append(_finish(len(items) + 1, headline, body, marker))
             headline, body = None, []  # text after a rule is a footer, not part of an item
@@ -191,10 +362,26 @@ def parse_news_items(markdown: str) -> tuple[NewsItem, ...]:
     return tuple(items)
 
 
+def _row_as_point(row: _TableRow) -> str:
+    return f"- {row.title}：{'；'.join(row.rest)}" if row.rest else f"- {row.title}"
+
+
+def _key_point_lines(markdown: str) -> str:
+    """The key points with blockquote markers dropped and each table row made a bullet.
+
+    `> 第一點` is the same point as `第一點`; a row `| Kimi K2 | 開源榜首 | 影響 |`
+    reads `Kimi K2：開源榜首；影響`, and the header and `|---|` rows are no points.
+    """
+    lines = _BLOCKQUOTE.sub("", markdown.replace("\r\n", "\n")).split("\n")
+    for table in reversed(_read_tables("\n".join(lines))):
+        lines[table.start : table.end] = [_row_as_point(row) for row in table.rows]
+    return "\n".join(lines)
+
+
 def parse_key_points(markdown: str) -> tuple[str, ...]:
     """One entry per list item (continuation lines joined); plain lines when there is no list."""
     entries: list[str] = []
-    lines = [ln for ln in _classified_lines(markdown) if ln and ln.marker != "rule"]
+    lines = [ln for ln in _classified_lines(_key_point_lines(markdown)) if ln and ln.marker != "rule"]
     has_markers = any(ln.marker in ("numbered", "bullet") for ln in lines)
     base = min((ln.indent for ln in lines if ln.marker), default=0)
     for line in lines:

@@ -81,6 +81,31 @@ STYLES = [
         "numbered",
     ),
     ("no blank lines between items", f"1) {H1}\n{B1}\n2) {H2}\n{B2}\n3) {H3}\n{B3}\n", "numbered"),
+    (
+        "keycap emoji + bold, blank lines",
+        f"1\ufe0f\u20e3 **{H1}**\n\n{B1}\n\n2\ufe0f\u20e3 **{H2}**\n\n{B2}\n\n3\u20e3 **{H3}**\n\n{B3}\n",
+        "numbered",
+    ),
+    (
+        "parenthesised numeral （一）",
+        f"（一）{H1}\n{B1}\n\n（二）{H2}\n{B2}\n\n(三) {H3}\n{B3}\n",
+        "numbered",
+    ),
+    ("circled number ①", f"① {H1}\n{B1}\n\n② {H2}\n{B2}\n\n③ {H3}\n{B3}\n", "numbered"),
+    ("one line CJK dash ——", f"1. {H1}——{B1}\n2. {H2} —— {B2}\n3. {H3}——{B3}\n", "numbered"),
+    ("numbered bold lines", f"**1. {H1}**\n{B1}\n\n**2. {H2}**\n{B2}\n\n**3. {H3}**\n{B3}\n", "bold"),
+    (
+        "linked sub-headings",
+        f"### [{H1}](https://a.example/1)\n{B1}\n\n### [{H2}](https://a.example/2)\n{B2}\n\n"
+        f"### [{H3}](https://a.example/(3))\n{B3}\n",
+        "heading",
+    ),
+    (
+        "table with a number column",
+        f"| # | 新聞 | 說明 |\n|---|---|---|\n| 1 | {H1} | {B1} |\n| 2 | {H2} | {B2} |\n"
+        f"| 3 | {H3} | {B3} |\n",
+        "table",
+    ),
 ]
 
 LEFTOVER_MARKUP = re.compile(r"^\s*(?:[-*+•]\s|\d{1,3}[.)、]|[(（]\d|#)|\*\*|__")
@@ -324,3 +349,78 @@ def test_one_line_item_with_a_category_label(line: str, headline: str, body_star
     (item,) = parse_news_items(f"1) {line}\n")
     assert item.headline == headline
     assert item.body.startswith(body_start)
+
+
+@pytest.mark.parametrize("label", ["**為什麼重要：**", "**Why it matters:**", "**Why it matters**:"])
+def test_a_bold_label_inside_a_bold_headline_item_is_body(label: str) -> None:
+    md = f"**{H1}**\n{B1}\n{label}\n影響深遠。\n\n**{H2}**\n{B2}\n"
+    items = parse_news_items(md)
+    assert [i.headline for i in items] == [H1, H2]
+    assert items[0].body.startswith(B1) and items[0].body.endswith("影響深遠。")
+    assert "Why it matters" in items[0].body or "為什麼重要" in items[0].body
+
+
+def test_a_recurring_bold_label_is_body_and_a_colon_ended_headline_still_heads_an_item() -> None:
+    md = (
+        f"**{H1}**\n{B1}\n\n**市場反應與後續觀察：**\n甲。\n\n"
+        f"**{H2}**\n{B2}\n\n**市場反應與後續觀察：**\n乙。\n\n"
+        f"**R2 延後的傳聞再起：**\n{B3}\n"
+    )
+    items = parse_news_items(md)
+    assert [i.headline for i in items] == [H1, H2, "R2 延後的傳聞再起"]
+    assert items[1].body.endswith("乙。")
+
+
+def test_category_headings_over_deeper_item_headings_are_not_items() -> None:
+    md = (
+        "### 🏢 公司動態\n\n#### 1. A 發布\n內文A\n\n#### 2. B 上線\n內文B\n\n"
+        "### 🧪 研究\n#### 3. C 開源\n內文C\n"
+    )
+    items = parse_news_items(md)
+    assert [(i.headline, i.body) for i in items] == [
+        ("A 發布", "內文A"),
+        ("B 上線", "內文B"),
+        ("C 開源", "內文C"),
+    ]
+
+
+@pytest.mark.parametrize("line", ["2024—2025 年度回顧", "GPT-4o—mini 上線", "A 與 B—C 合作"])
+def test_a_single_dash_without_spaces_does_not_split_a_one_line_item(line: str) -> None:
+    (item,) = parse_news_items(f"1. {line}\n")
+    assert (item.headline, item.body) == (line, "")
+
+
+def test_circled_sub_points_under_numbered_items_stay_in_the_body() -> None:
+    md = "1. A 發布\n① 推理提升\n② 價格不變\n\n2. B 上線\n內文\n"
+    items = parse_news_items(md)
+    assert [(i.headline, i.body) for i in items] == [("A 發布", "推理提升\n價格不變"), ("B 上線", "內文")]
+
+
+def test_a_table_title_column_is_found_by_its_header_and_emphasis_is_dropped() -> None:
+    md = "今日重點如下。\n\n| 類別 | Headline | 說明 |\n|---|---|---|\n| 產品 | **A** 發布 | 內文 |\n"
+    (item,) = parse_news_items(md)
+    assert (item.headline, item.body, item.list_style) == ("A 發布", "產品\n內文", "table")
+
+
+def test_a_table_inside_a_listed_item_stays_in_its_body() -> None:
+    md = "1. A 發布\n| 規格 | 值 |\n|---|---|\n| 上下文 | 1M |\n2. B 上線\n內文\n"
+    items = parse_news_items(md)
+    assert [i.headline for i in items] == ["A 發布", "B 上線"]
+    assert "| 上下文 | 1M |" in items[0].body
+
+
+@pytest.mark.parametrize(
+    ("markdown", "points"),
+    [
+        (
+            "| 主題 | 重點 | 影響 |\n| --- | --- | --- |\n| K2 | 榜首 | 能見度 |\n| 價格 | 降價 |\n",
+            ("K2：榜首；能見度", "價格：降價"),
+        ),
+        ("| # | 重點 |\n|---|---|\n| 1 | 第一點 |\n| 2 | 第二點 |\n", ("第一點", "第二點")),
+        ("> 第一點。\n> 第二點。\n", ("第一點。", "第二點。")),
+        ("> - 第一點\n> - 第二點\n", ("第一點", "第二點")),
+    ],
+    ids=["table", "numbered table", "blockquote lines", "blockquote list"],
+)
+def test_key_points_from_tables_and_blockquotes(markdown: str, points: tuple[str, ...]) -> None:
+    assert parse_key_points(markdown) == points
