@@ -16,6 +16,11 @@ Real digests cite one article again on later days while the development
 runs (the five seed posts cite 9 of their 50 links on two or three days),
 so the timeline reads an article cited by two items as a sign of one
 development reported twice (one link weight, as a link written in both).
+
+A link written in an item's own text (`（[Google Blog](url)）`, `### [headline](url)`)
+backs that item whatever its title says: where it is written is surer than
+any match of words, so it goes to every item that writes it, and only a
+link no item writes is matched by its title.
 """
 
 from __future__ import annotations
@@ -59,13 +64,37 @@ def _terms(text: str) -> set[str]:
     return terms
 
 
+def _writes(text: str, url: str) -> bool:
+    """Whether the text has the URL written in it whole (not as the start of a longer URL)."""
+    start = text.find(url)
+    while start >= 0:
+        end = start + len(url)
+        if end == len(text) or not _URL_GOES_ON.match(text, end):
+            return True
+        start = text.find(url, start + 1)
+    return False
+
+
+_URL_GOES_ON = re.compile(r"[\w/%~+=&?#-]|\.\w")
+"""What, right after a URL, would make it part of a longer one."""
+
+
 def attribute_links(items: tuple[NewsItem, ...], links: tuple[CitedLink, ...]) -> tuple[NewsItem, ...]:
-    """The items, each with the positions of the links it is the clear best match for (`cited`)."""
+    """The items, each with the positions of the links it writes or is the clear best match for
+    (`cited`)."""
     if not items or not links:
         return items
-    texts = [_terms(f"{item.headline}\n{item.body}") for item in items]
+    written = [f"{item.headline}\n{item.body}" for item in items]
+    texts = [_terms(text) for text in written]
+    with_urls = [(index, text) for index, text in enumerate(written) if "://" in text]
     cited: list[list[int]] = [[] for _ in items]
     for link in links:
+        raw = link.link.raw.strip()
+        writers = [index for index, text in with_urls if raw and _writes(text, raw)]
+        if writers:
+            for index in writers:
+                cited[index].append(link.position)
+            continue
         title = _terms(link.title)
         if not title:
             continue
