@@ -29,6 +29,7 @@ import dataclasses
 import re
 import unicodedata
 
+from digest_pipeline.posts.links import extract_links
 from digest_pipeline.posts.records import CitedLink, NewsItem
 from digest_pipeline.timeline.text import CJK, LATIN_WORD
 
@@ -64,21 +65,6 @@ def _terms(text: str) -> set[str]:
     return terms
 
 
-def _writes(text: str, url: str) -> bool:
-    """Whether the text has the URL written in it whole (not as the start of a longer URL)."""
-    start = text.find(url)
-    while start >= 0:
-        end = start + len(url)
-        if end == len(text) or not _URL_GOES_ON.match(text, end):
-            return True
-        start = text.find(url, start + 1)
-    return False
-
-
-_URL_GOES_ON = re.compile(r"[\w/%~+=&?#-]|\.\w")
-"""What, right after a URL, would make it part of a longer one."""
-
-
 def attribute_links(items: tuple[NewsItem, ...], links: tuple[CitedLink, ...]) -> tuple[NewsItem, ...]:
     """The items, each with the positions of the links it writes or is the clear best match for
     (`cited`)."""
@@ -86,11 +72,14 @@ def attribute_links(items: tuple[NewsItem, ...], links: tuple[CitedLink, ...]) -
         return items
     written = [f"{item.headline}\n{item.body}" for item in items]
     texts = [_terms(text) for text in written]
-    with_urls = [(index, text) for index, text in enumerate(written) if "://" in text]
+    # The canonical URLs each item writes: the same page written another way is the same link.
+    written_urls = [
+        {link.link.url for link in extract_links(text)} if "://" in text or "www." in text else set()
+        for text in written
+    ]
     cited: list[list[int]] = [[] for _ in items]
     for link in links:
-        raw = link.link.raw.strip()
-        writers = [index for index, text in with_urls if raw and _writes(text, raw)]
+        writers = [index for index, urls in enumerate(written_urls) if link.link.url in urls]
         if writers:
             for index in writers:
                 cited[index].append(link.position)
