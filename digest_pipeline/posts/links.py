@@ -263,7 +263,8 @@ def extract_links(markdown: str) -> tuple[CitedLink, ...]:
     links: list[CitedLink] = []
     for line in markdown.splitlines():
         pairs = inline_links(line)
-        if not pairs:
+        # Most lines of a post are prose without a URL: only a line with one is searched for it.
+        if not pairs and ("://" in line or "ww." in line or "WW." in line):
             pairs = [("", m.group(0).rstrip(".,;:!?")) for m in _BARE_URL.finditer(line)]
         for title, href in pairs:
             if href:
