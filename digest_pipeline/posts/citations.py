@@ -16,6 +16,11 @@ Real digests cite one article again on later days while the development
 runs (the five seed posts cite 9 of their 50 links on two or three days),
 so the timeline reads an article cited by two items as a sign of one
 development reported twice (one link weight, as a link written in both).
+
+A link written in an item's own text (`（[Google Blog](url)）`, `### [headline](url)`)
+backs that item whatever its title says: where it is written is surer than
+any match of words, so it goes to every item that writes it, and only a
+link no item writes is matched by its title.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import dataclasses
 import re
 import unicodedata
 
+from digest_pipeline.posts.links import extract_links
 from digest_pipeline.posts.records import CitedLink, NewsItem
 from digest_pipeline.timeline.text import CJK, LATIN_WORD
 
@@ -60,12 +66,24 @@ def _terms(text: str) -> set[str]:
 
 
 def attribute_links(items: tuple[NewsItem, ...], links: tuple[CitedLink, ...]) -> tuple[NewsItem, ...]:
-    """The items, each with the positions of the links it is the clear best match for (`cited`)."""
+    """The items, each with the positions of the links it writes or is the clear best match for
+    (`cited`)."""
     if not items or not links:
         return items
-    texts = [_terms(f"{item.headline}\n{item.body}") for item in items]
+    written = [f"{item.headline}\n{item.body}" for item in items]
+    texts = [_terms(text) for text in written]
+    # The canonical URLs each item writes: the same page written another way is the same link.
+    written_urls = [
+        {link.link.url for link in extract_links(text)} if "://" in text or "www." in text else set()
+        for text in written
+    ]
     cited: list[list[int]] = [[] for _ in items]
     for link in links:
+        writers = [index for index, urls in enumerate(written_urls) if link.link.url in urls]
+        if writers:
+            for index in writers:
+                cited[index].append(link.position)
+            continue
         title = _terms(link.title)
         if not title:
             continue

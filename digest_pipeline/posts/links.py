@@ -8,14 +8,17 @@ URL is what identifies a source across posts; the raw URL is kept too.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from urllib.parse import SplitResult, quote, unquote_plus, urlsplit, urlunsplit
 
 import tldextract
 from markdown_it import MarkdownIt
 
-from digest_pipeline.posts.records import CitedLink, NormalizedUrl
+from digest_pipeline.posts.records import CitedLink, NormalizedUrl, Section
 
 # Query parameters that only say where a click came from; they never change the page.
 TRACKING_PARAMS = frozenset(
@@ -48,8 +51,29 @@ TRACKING_PARAMS = frozenset(
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "hsa_", "vero_")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _url_stops() -> str:
+    """Characters no bare URL runs on through: spaces and punctuation outside ASCII.
+
+    A URL in CJK prose is followed by the text without a space (`…/b、https://…`,
+    `…/x（英文）`, `…/y/，另見`), and a URL never holds such a character raw: it
+    would be percent-encoded (`%EF%BC%88`). CJK letters may be raw in a path (a
+    news slug), so only punctuation, symbols and spaces stop a URL, plus every
+    full-width form (`ｈｔｔｐ` is not written in a URL either)."""
+    blocks = ((0xA0, 0xBF), (0x2000, 0x206F), (0x2E00, 0x2E7F), (0x3000, 0x303F), (0xFE10, 0xFE6F))
+    stops = (chr(c) for low, high in blocks for c in range(low, high + 1))
+    return "".join(re.escape(c) for c in stops if unicodedata.category(c)[0] in "PSZ") + "\uff00-\uffef"
+
+
+_URL_CHAR = rf"[^\s<>()\[\]{_url_stops()}]"
+# A second `http(s)://` starts another URL, unless it is a path segment or a query value of
+# this one (`web.archive.org/web/2025/https://…`, `?url=https://…`).
+_NEXT_URL = r"(?<![/=?&#])https?://"
 _BARE_URL = re.compile(
-    r"(?<![(\[<\"'=])\b(?:https?://|www\.)(?:[^\s<>()\[\]）」]|\([^\s<>()]*\))+", re.IGNORECASE
+    rf"(?:(?<![(\[<\"'=/])https?://|(?<![(\[<\"'=/.@\w])www\.)"
+    rf"(?:(?!{_NEXT_URL})(?:{_URL_CHAR}|\({_URL_CHAR}*\)))+",
+    re.IGNORECASE,
 )
 _BROKEN_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _VALID_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -72,6 +96,9 @@ def _markdown() -> MarkdownIt:
     # unusual schemes we want to keep and flag instead.
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
     md.validateLink = lambda url: True  # type: ignore[method-assign]
+    # Links are read a line at a time, so an indented line is the continuation of a list item
+    # (`1. 融資` then `    - [CNBC](url)`), not code: digests write no indented code blocks.
+    md.disable("code")
     return md
 
 
@@ -186,6 +213,8 @@ def _normalize_parts(raw: str, trimmed: str) -> NormalizedUrl:
 _SIMPLE_LINK = re.compile(r"(?<![!\\])\[([^\[\]\\`*_<>&]*)\]\(([^\s()<>\\&`]+)\)")
 # Left over once the plain links are cut out, these could change how CommonMark reads the line.
 _NOT_PLAIN = re.compile(r"[\[\]\\`<>]")
+# The label of a reference definition (`[1]: <url> "title"`), after any list marker.
+_REFERENCE_LABEL = re.compile(r"\[((?:[^\[\]\\]|\\.)+)\]:")
 
 
 def inline_links(line: str) -> list[tuple[str, str]]:
@@ -196,22 +225,23 @@ def inline_links(line: str) -> list[tuple[str, str]]:
     same answer (a property test holds them to it); the fast path only
     spares the parser, which costs a third of a millisecond a line.
     """
-    if "](" not in line and "<" not in line:
+    if "](" not in line and "<" not in line and "]:" not in line:
         return []
-    # Four spaces or a tab before the first link may make it code (an indented line, or a list
-    # item whose text starts five spaces after its marker: ` -     [a](u)`): markdown-it decides.
-    lead = line[: line.find("[")]
-    if "    " not in lead and "\t" not in lead:
-        plain = _SIMPLE_LINK.findall(line)
-        if plain and not _NOT_PLAIN.search(_SIMPLE_LINK.sub("", line)):
-            return [(title.strip(), href) for title, href in plain]
+    plain = _SIMPLE_LINK.findall(line)
+    if plain and not _NOT_PLAIN.search(_SIMPLE_LINK.sub("", line)):
+        return [(title.strip(), href) for title, href in plain]
     return commonmark_links(line)
 
 
 def commonmark_links(line: str) -> list[tuple[str, str]]:
-    """(title, href) of every markdown link on a line, read by markdown-it."""
+    """(title, href) of every markdown link on a line, read by markdown-it.
+
+    A line that is a reference definition (`[1]: https://x.ai/a "Grok 4 is free"`, the
+    link list of some digests) is a link too: its title is the quoted one, or else the
+    label when it has words (`[Google Blog]: url`), not a bare number."""
     found: list[tuple[str, str]] = []
-    for block in _markdown().parse(line):
+    env: dict[str, dict[str, dict[str, str]]] = {}
+    for block in _markdown().parse(line, env):
         href, title_parts, inside = "", [], False
         for token in block.children or []:
             if token.type == "link_open":
@@ -221,17 +251,42 @@ def commonmark_links(line: str) -> list[tuple[str, str]]:
                 inside = False
             elif inside:
                 title_parts.append(" " if token.type.endswith("break") else token.content)
+    for reference in env.get("references", {}).values():
+        label = _REFERENCE_LABEL.search(line)
+        words = label.group(1).strip() if label and any(c.isalpha() for c in label.group(1)) else ""
+        found.append((reference.get("title") or words, reference["href"]))
     return found
 
 
 def extract_links(markdown: str) -> tuple[CitedLink, ...]:
-    """Every link in a block of markdown, in order: `[title](url)`, `<url>` and bare URLs."""
+    """Every link in a block of markdown, in order: `[title](url)`, `<url>`, `[n]: url` and bare URLs."""
     links: list[CitedLink] = []
     for line in markdown.splitlines():
         pairs = inline_links(line)
-        if not pairs:
-            pairs = [("", m.group(0).rstrip(".,;:!?。，；")) for m in _BARE_URL.finditer(line)]
+        # Most lines of a post are prose without a URL: only a line with one is searched for it.
+        if not pairs and ("://" in line or "ww." in line or "WW." in line):
+            pairs = [("", m.group(0).rstrip(".,;:!?")) for m in _BARE_URL.finditer(line)]
         for title, href in pairs:
             if href:
                 links.append(CitedLink(len(links) + 1, title, normalize_url(href)))
+    return tuple(links)
+
+
+def post_links(sections: Sequence[Section]) -> tuple[CitedLink, ...]:
+    """Every link of a post: its sources sections' links as written, then each other link once.
+
+    The sources section is the post's list of citations, so its links come first, with
+    the positions they always had; a link written anywhere else (an item's
+    `（[Google Blog](url)）`, a `### [headline](url)`, the analysis) follows in the order
+    of the post, unless its canonical URL is already cited. Without a sources section
+    these are all the post's links. The tables record no section for a link, so the
+    order is what tells the sources section's links (the first ones) from the rest."""
+    cited = extract_links("\n".join(s.body for s in sections if s.kind == "sources"))
+    seen = {link.link.url for link in cited}
+    links = list(cited)
+    elsewhere = "\n".join(f"{s.heading}\n{s.body}" for s in sections if s.kind != "sources")
+    for link in extract_links(elsewhere):
+        if link.link.url not in seen:
+            seen.add(link.link.url)
+            links.append(dataclasses.replace(link, position=len(links) + 1))
     return tuple(links)

@@ -14,7 +14,7 @@ from digest_pipeline.posts.front_matter import (
     split_front_matter,
 )
 from digest_pipeline.posts.items import parse_key_points, parse_news_items
-from digest_pipeline.posts.links import extract_links
+from digest_pipeline.posts.links import post_links
 from digest_pipeline.posts.records import ParsedPost
 from digest_pipeline.posts.sections import news_sections, split_sections
 
@@ -67,8 +67,7 @@ def parse_post(text: str, source_file: str, front_matter: dict[str, object] | No
         for position, item in enumerate((item for s in read for item in parse_news_items(s.body)), 1)
     )
     key_points = tuple(p for s in sections if s.kind == "key_points" for p in parse_key_points(s.body))
-    cited = [s.body for s in sections if s.kind == "sources"] or [body]
-    links = extract_links("\n".join(cited))
+    links = post_links(sections)
     warnings = []
     if not news:
         warnings.append("no news section")

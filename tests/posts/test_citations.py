@@ -124,3 +124,16 @@ def test_every_link_backs_at_most_one_item_and_the_items_are_otherwise_kept(text
     assert set(positions) <= {lk.position for lk in links}
     assert all(list(item.cited) == sorted(item.cited) for item in attributed)
     assert [dataclasses.replace(item, cited=()) for item in attributed] == list(items)
+
+
+def test_a_link_written_in_an_item_backs_that_item_whatever_its_title_says():
+    """Where a link is written is surer than its title: `（[來源](url)）` in the third item is
+    the third item's, though the title's words are the first item's; an item writing the same
+    page another way (http, a tracking parameter) cites it too."""
+    items = (
+        ITEMS[0],
+        dataclasses.replace(ITEMS[1], body=ITEMS[1].body + "（http://news.example.com/1?utm_source=x）"),
+        dataclasses.replace(ITEMS[2], body=ITEMS[2].body + "（[來源](https://news.example.com/1)）"),
+    )
+    attributed = attribute_links(items, (link(1, "Anthropic 發布 Claude Opus 5"),))
+    assert cited(attributed) == {2: (1,), 3: (1,)}

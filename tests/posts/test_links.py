@@ -7,7 +7,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from digest_pipeline.posts import links, normalize_url, registered_domain
-from digest_pipeline.posts.links import commonmark_links, extract_links, inline_links
+from digest_pipeline.posts.links import commonmark_links, extract_links, inline_links, post_links
+from digest_pipeline.posts.records import Section
 
 BROKEN = "https://www.facebook.com/wantrich.ct/photos/%E6%9C%83%E5%8B%3%B3%E5%8E%BB/1277358704414566/"
 
@@ -275,7 +276,7 @@ _PIECES = [
 
 
 @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=6))
-@example([" - ", "    ", "[title](https://a.com/x)"])  # code, five spaces after a list marker
+@example([" - ", "    ", "[title](https://a.com/x)"])  # five spaces after a list marker: a link, not code
 def test_plain_link_fast_path_reads_lines_as_commonmark_does(pieces: list[str]) -> None:
     line = "".join(pieces)
     assert inline_links(line) == commonmark_links(line)
@@ -319,3 +320,103 @@ def test_plain_urls_take_the_short_way(monkeypatch: pytest.MonkeyPatch) -> None:
     normalized = normalize_url("http://unwire.pro/2025/12/24/qwen-image-layered/%E4%B8%AD/")
     assert normalized.url == "https://unwire.pro/2025/12/24/qwen-image-layered/%E4%B8%AD/"
     assert (normalized.host, normalized.domain, normalized.problems) == ("unwire.pro", "unwire.pro", ())
+
+
+def test_links_of_a_nested_list_under_four_spaces_or_a_tab_keep_their_titles() -> None:
+    """Indented lines under a list item continue it: they are not an indented code block."""
+    md = "1. 融資\n    - [CNBC](https://www.cnbc.com/x)\n\t- [AP](https://apnews.com/y)\n        [深一層](https://z.example.com/)\n"
+    assert [(link.title, link.link.url, link.link.problems) for link in extract_links(md)] == [
+        ("CNBC", "https://www.cnbc.com/x", ()),
+        ("AP", "https://apnews.com/y", ()),
+        ("深一層", "https://z.example.com/", ()),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "urls"),
+    [
+        (
+            "模型權重：https://huggingface.co/a/b、https://modelscope.cn/c/d",
+            ["https://huggingface.co/a/b", "https://modelscope.cn/c/d"],
+        ),
+        ("官方公告：https://api.example.com/news/x（英文）", ["https://api.example.com/news/x"]),
+        ("股價：https://www.reuters.com/y/，另見報導", ["https://www.reuters.com/y/"]),
+        (
+            "見「https://a.example.com/p」與《https://b.example.com/q》。",
+            ["https://a.example.com/p", "https://b.example.com/q"],
+        ),
+        ("另見https://a.example.com/p；", ["https://a.example.com/p"]),
+        (
+            "兩個連在一起 https://a.example.com/p,https://b.example.com/q",
+            ["https://a.example.com/p", "https://b.example.com/q"],
+        ),
+        # what stays inside: escapes, raw CJK letters of a slug, a URL embedded in a path or query
+        (
+            "https://tw.stock.yahoo.com/news/%E8%BC%9D%E9%81%94-1.html，另見",
+            ["https://tw.stock.yahoo.com/news/%E8%BC%9D%E9%81%94-1.html"],
+        ),
+        (
+            "https://www.msn.com/zh-tw/news/台積電漲停/ar-AA1（英文）",
+            ["https://www.msn.com/zh-tw/news/%E5%8F%B0%E7%A9%8D%E9%9B%BB%E6%BC%B2%E5%81%9C/ar-AA1"],
+        ),
+        (
+            "https://web.archive.org/web/2025/https://a.example.com/p",
+            ["https://web.archive.org/web/2025/https://a.example.com/p"],
+        ),
+        (
+            "https://r.example.com/go?url=https://a.example.com/p",
+            ["https://r.example.com/go?url=https://a.example.com/p"],
+        ),
+    ],
+)
+def test_a_bare_url_ends_at_cjk_punctuation_and_where_another_url_starts(line: str, urls: list[str]) -> None:
+    assert [link.link.url for link in extract_links(line)] == urls
+
+
+def test_a_bare_url_inside_a_link_is_not_read_again_from_www() -> None:
+    """A link markdown cannot read (a space in its URL) yields no scheme-less half URL."""
+    assert [link.link.url for link in extract_links("- [標題](https://www.example.com/a b)")] == []
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "url"),
+    [
+        (
+            '[1]: https://x.ai/news/grok-4 "Grok 4 is now free"',
+            "Grok 4 is now free",
+            "https://x.ai/news/grok-4",
+        ),
+        ("[2]: <https://x.ai/news/grok-4> 'Grok 4'", "Grok 4", "https://x.ai/news/grok-4"),
+        ("[3]: <https://x.ai/a b>", "", "https://x.ai/a%20b"),
+        ("[4]: https://x.ai/news/grok-4", "", "https://x.ai/news/grok-4"),
+        ("[Google Blog]: https://blog.google/x", "Google Blog", "https://blog.google/x"),
+        ("- [5]: https://x.ai/c (Grok in a list)", "Grok in a list", "https://x.ai/c"),
+    ],
+)
+def test_reference_definitions_are_links_with_their_titles(line: str, title: str, url: str) -> None:
+    (link,) = extract_links(line)
+    assert (link.title, link.link.url) == (title, url)
+
+
+def test_post_links_are_the_sources_section_then_every_other_link_once() -> None:
+    sections = (
+        Section(0, "", "preamble", "導言 https://intro.example.com/a"),
+        Section(
+            1,
+            "新聞",
+            "news",
+            "### [A 發布](https://a.example.com/x)\n內文（[Blog](http://s.example.com/1?utm_source=x)）\n再見 [A](https://a.example.com/x#top)",
+        ),
+        Section(
+            2, "來源", "sources", "- [S1](https://s.example.com/1)\n- [S1 again](https://s.example.com/1)"
+        ),
+        Section(3, "[分析](https://an.example.com/)", "analysis", "見 [A 分析](https://b.example.com/y)"),
+    )
+    assert [(link.position, link.title, link.link.url) for link in post_links(sections)] == [
+        (1, "S1", "https://s.example.com/1"),
+        (2, "S1 again", "https://s.example.com/1"),  # the sources section as written
+        (3, "", "https://intro.example.com/a"),
+        (4, "A 發布", "https://a.example.com/x"),
+        (5, "分析", "https://an.example.com/"),
+        (6, "A 分析", "https://b.example.com/y"),
+    ]

@@ -386,12 +386,21 @@ def test_links_come_from_the_whole_body_when_there_is_no_sources_section() -> No
     assert [link.link.url for link in post.links] == ["https://openai.com/index/x/"]
 
 
-def test_links_outside_the_sources_section_are_not_cited_when_it_exists() -> None:
+def test_links_outside_the_sources_section_follow_its_links_and_back_their_items() -> None:
     text = (
-        VALID
-        + "詳見 [官方公告](https://openai.com/index/x/)。\n\n## 資料來源\n- [Y](https://y.example.com/)\n"
+        "---\nmodel: gpt\ndate: 2025-11-03\n---\n## 今日要聞\n"
+        "### [A 發布](https://a.example.com/x)\n內文\n\n"
+        "### B 上線\n內文（[Google Blog](https://blog.google/b)）、[Y](http://y.example.com/?utm_source=z)\n\n"
+        "詳見 [官方公告](https://openai.com/index/x/)。\n\n## 資料來源\n- [外電](https://y.example.com/)\n"
     )
-    assert [link.link.url for link in parse_post(text, "x.md").links] == ["https://y.example.com/"]
+    post = parse_post(text, "x.md")
+    assert [(link.position, link.link.url) for link in post.links] == [
+        (1, "https://y.example.com/"),
+        (2, "https://a.example.com/x"),
+        (3, "https://blog.google/b"),
+        (4, "https://openai.com/index/x/"),
+    ]
+    assert [item.cited for item in post.items] == [(2,), (1, 3, 4)]  # the paragraph after B is B's
 
 
 @pytest.mark.parametrize(
