@@ -18,7 +18,7 @@ from digest_pipeline.posts.links import post_links
 from digest_pipeline.posts.records import ParsedPost
 from digest_pipeline.posts.sections import news_sections, split_sections
 
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 """Bump when a change to parsing can change the rows of a post already stored.
 
 Each post date records the version that wrote it (`pipeline.parsed_dates`): a
@@ -27,7 +27,10 @@ so the next run (sensor, schedule or `build`) parses it again. It is also the
 post tables' Dagster code version, so the UI shows such dates as stale ("code
 version changed") until then. Version 2 (2026-12-02): a one-line item whose
 headline leads with a category label keeps its headline. Version 3 (2026-12-03):
-each item records the sources-section links it backs (`events.cited_source_ids`).
+each item records the sources-section links it backs (`events.cited_source_ids`). Version 4
+(2026-12-04): other sites' layouts (`#` sections over `##` items, the news split into category
+sections or found by its shape, keycap/（一）/① numbering, tables, bold labels inside an item,
+`——` one-liners) and every link of the post, not only the sources section's.
 """
 
 

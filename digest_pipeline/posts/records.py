@@ -29,7 +29,7 @@ class NewsItem:
     body: str
     outlets: tuple[str, ...] = ()  # from inline attributions such as （來源：A、B）
     list_style: str = ""  # how the item was marked: numbered, bullet, heading, bold
-    cited: tuple[int, ...] = ()  # positions of the sources-section links it backs (see citations.py)
+    cited: tuple[int, ...] = ()  # positions of the post's links it backs (see citations.py)
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,8 @@ class NormalizedUrl:
 
 @dataclass(frozen=True)
 class CitedLink:
-    """A markdown link in the sources section (or a bare URL), in order of citation."""
+    """A link of the post (markdown, reference or bare URL): the sources section's first, as
+    written, then each other link of the post once (`links.post_links`)."""
 
     position: int
     title: str

@@ -164,7 +164,7 @@ CREATE TABLE IF NOT EXISTS post_sources (
 );
 COMMENT ON TABLE post_sources IS 'One row per link cited by a current post, in citation order.';
 COMMENT ON COLUMN post_sources.post_id IS 'The citing post (posts.post_id).';
-COMMENT ON COLUMN post_sources.position IS '1-based order of the link in the sources section.';
+COMMENT ON COLUMN post_sources.position IS '1-based order of the link in the post: the sources section''s links first, as written, then every other link of the post (in items, headings, analysis) once, in document order.';
 COMMENT ON COLUMN post_sources.source_id IS 'The cited source (sources.source_id): a hash of the canonical URL.';
 COMMENT ON COLUMN post_sources.post_date IS 'Date of the citing post.';
 COMMENT ON COLUMN post_sources.title IS 'Link text as written in this post (may contain brackets).';
@@ -259,7 +259,7 @@ COMMENT ON COLUMN events.outlets IS 'Outlets named by inline attributions such a
 COMMENT ON COLUMN events.list_style IS 'How the item was marked: numbered, bullet, heading, bold or paragraph.';
 -- Added 2026-12-03; a warehouse made before gets it empty, and its dates are parsed again (parser version 3).
 ALTER TABLE events ADD COLUMN IF NOT EXISTS cited_source_ids VARCHAR[] DEFAULT [];
-COMMENT ON COLUMN events.cited_source_ids IS 'The links of the post''s sources section this item reports (sources.source_id, in citation order): each link whose title this item''s text matches clearly best. Empty when none does.';
+COMMENT ON COLUMN events.cited_source_ids IS 'The links of the post this item reports (sources.source_id, in citation order): each link written in the item itself, and each link whose title this item''s text matches clearly best. Empty when none does.';
 
 CREATE TABLE IF NOT EXISTS event_outlets (
     event_id   VARCHAR NOT NULL,
