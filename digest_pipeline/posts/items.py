@@ -30,7 +30,10 @@ _NUMBERED = re.compile(
     r"\s*(?P<text>.*)$"
 )
 _NUMBER_FAMILIES = ("paren_cjk", "keycap", "circled")
-_BULLET = re.compile(r"^[-*+•·▪‣◦●]\s+(.*)$")
+_EMOJI_BULLETS = "✅✔☑✓➤▶►👉🔹🔸🔷🔶◆◇■□★☆✦"
+_BULLET = re.compile(rf"^(?:[-*+•·▪‣◦●]\s+|[{_EMOJI_BULLETS}]\ufe0f?\s*)(.*)$")
+"""A bullet: an ASCII or typographic one before a space (`-5%` is no bullet), or a symbol digests
+use as one (`✅ 種子輪規模創新高`, `👉`), space or not."""
 _HEADING = re.compile(r"^#{1,6}\s+(.*?)[\s#]*$")
 _BOLD_LINE = re.compile(r"^(\*\*|__)(.+?)\1\s*[：:]?\s*$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
@@ -50,12 +53,24 @@ _ATTRIBUTION = re.compile(
     r"[（(]\s*(?:資料|消息|新聞|資訊)?(?:來源|来源|出處|出处|sources?|via)\s*[:：]\s*([^（）()]+?)\s*[）)]",
     re.IGNORECASE,
 )
+_ATTRIBUTION_LINE = re.compile(
+    r"^[ \t]*(?:[-*•][ \t]+)?(?:\*\*|__)?(?:資料|消息|新聞|資訊)?(?:來源|来源|出處|出处|sources?|via)"
+    r"[ \t]*(?:\*\*|__)?[ \t]*[:：][ \t]*(?:\*\*|__)?[ \t]*(\S.*?)[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+"""An attribution on a line of its own: `來源：工商時報`, `**來源**：[OpenAI Blog](https://…)`."""
+_ATTRIBUTION_WORD = re.compile(r"來源|来源|出處|出处|source|via", re.IGNORECASE)
+_MAX_OUTLET_NAME = 24
+"""Longer than an outlet's name ("South China Morning Post"): a sentence after `來源：`, no name."""
+_CLAUSE = re.compile(r"[，。！？；]|\s(?:said|says|reported)\b")
 _OUTLET_SPLIT = re.compile(r"\s*[、,，;；/|]\s*")
 _TABLE_ROW = re.compile(r"^\s{0,3}\|", re.MULTILINE)
 _BLOCKQUOTE = re.compile(r"^(\s{0,3}>)+ ?", re.MULTILINE)
 # Header words of a table's headline column; else the first column that is not a row number.
 _TITLE_HEADER = re.compile(r"新聞|標題|事件|消息|主題|title|headline|news|story|topic", re.IGNORECASE)
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_TITLE_LABEL = re.compile(r"標題|题目|題目|title|headline", re.IGNORECASE)
+"""A field label before the headline itself (`**標題**：…` then `**摘要**：…`)."""
 _ROW_NUMBER = re.compile(r"[#№]?\s*\d{1,3}[.)、]?")
 
 
@@ -69,7 +84,9 @@ class _Line(NamedTuple):
     family: str = ""  # a numbering style that never mixes with `1.` (keycap, circled, paren_cjk); label
 
 
-_MARKER_STARTS = frozenset("#-*+_•·▪‣◦●(（一二三四五六七八九十🔟①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳❶❷❸❹❺❻❼❽❾❿")
+_MARKER_STARTS = frozenset(
+    "#-*+_•·▪‣◦●(（一二三四五六七八九十🔟①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳❶❷❸❹❺❻❼❽❾❿" + _EMOJI_BULLETS
+)
 """With the decimal digits, every character a marker, rule or stray emphasis can start with: a line
 starting with any other is text, and needs none of the regular expressions (most lines of a post)."""
 
@@ -209,7 +226,9 @@ def _finish(position: int, headline: str, body_lines: list[str], style: str) -> 
         numbered = _NUMBERED.match(headline)
         headline = (numbered and numbered.group("text").strip()) or headline
     lead = _BOLD_LEAD.match(headline)
-    if lead and lead.group(3):
+    if lead and lead.group(3) and _TITLE_LABEL.fullmatch(lead.group(2).strip().rstrip("：: ")):
+        headline = lead.group(3)  # `**標題**：Google 推出 AI Mode`: the label names the field
+    elif lead and lead.group(3):
         headline, body = lead.group(2).strip(), f"{lead.group(3)}\n{body}".strip()
     elif not body:
         headline, body = _split_one_line(headline)
@@ -394,11 +413,17 @@ def parse_key_points(markdown: str) -> tuple[str, ...]:
 
 
 def extract_outlets(text: str) -> tuple[str, ...]:
-    """Outlet names from inline attributions such as （來源：moomoo、Yahoo Tech、udn）."""
+    """Outlet names from attributions: inline （來源：moomoo、Yahoo Tech、udn）, or a line of their
+    own (`來源：工商時報`, `**來源**：[OpenAI Blog](url)`: a link counts by its text).
+
+    A line's name must read as one: not a clause, nor longer than a name can be."""
+    names = [name for m in _ATTRIBUTION.finditer(text) for name in _OUTLET_SPLIT.split(m.group(1))]
+    for line in _ATTRIBUTION_LINE.finditer(text) if _ATTRIBUTION_WORD.search(text) else ():
+        written = _OUTLET_SPLIT.split(_strip_emphasis(_INLINE_LINK.sub(r"\1", line.group(1))))
+        names += [name for name in written if len(name) <= _MAX_OUTLET_NAME and not _CLAUSE.search(name)]
     outlets: list[str] = []
-    for match in _ATTRIBUTION.finditer(text):
-        for name in _OUTLET_SPLIT.split(match.group(1)):
-            name = name.strip(" .。")
-            if name and name not in outlets:
-                outlets.append(name)
+    for name in names:
+        name = name.strip(" .。*_")
+        if name and name not in outlets:
+            outlets.append(name)
     return tuple(outlets)

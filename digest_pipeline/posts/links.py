@@ -258,6 +258,24 @@ def commonmark_links(line: str) -> list[tuple[str, str]]:
     return found
 
 
+# A list line naming its one URL (`1. GitHub Blog — <https://…>`, `- 工商時報 - https://…`): the
+# name before the URL is its title. Only a short name, with nothing after the URL.
+_NAMED_URL_LINE = re.compile(
+    r"^\s*(?:[-*+•]\s+|\d{1,3}[.)、]\s*|\[\d{1,3}\]\s*)(?P<name>[^<>\s](?:[^<>]{0,78}?[^<>\s])?)"
+    r"\s*[—–\-:：|｜]+\s*<?(?P<url>\S+?)>?\s*$"
+)
+
+
+def _named_url_title(line: str, title: str, href: str) -> str:
+    """The link's title, or the name the line gives its bare URL or `<url>` (which has none)."""
+    if title and title != href:
+        return title
+    named = _NAMED_URL_LINE.match(line)
+    if named and named.group("url").rstrip(".,;:!?") == href and any(c.isalpha() for c in named["name"]):
+        return named.group("name").strip("*_ ")
+    return title
+
+
 def extract_links(markdown: str) -> tuple[CitedLink, ...]:
     """Every link in a block of markdown, in order: `[title](url)`, `<url>`, `[n]: url` and bare URLs."""
     links: list[CitedLink] = []
@@ -266,6 +284,8 @@ def extract_links(markdown: str) -> tuple[CitedLink, ...]:
         # Most lines of a post are prose without a URL: only a line with one is searched for it.
         if not pairs and ("://" in line or "ww." in line or "WW." in line):
             pairs = [("", m.group(0).rstrip(".,;:!?")) for m in _BARE_URL.finditer(line)]
+        if len(pairs) == 1:
+            pairs = [(_named_url_title(line, *pairs[0]), pairs[0][1])]
         for title, href in pairs:
             if href:
                 links.append(CitedLink(len(links) + 1, title, normalize_url(href)))

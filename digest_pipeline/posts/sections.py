@@ -19,6 +19,8 @@ from digest_pipeline.posts.records import Section
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_TRAILING_RULES = re.compile(r"(?:\n[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*)+\Z")
+"""`---` lines closing a section before the next heading: layout, not the section's text."""
 
 # First match wins, so the more specific kinds come first ("新聞焦點" is news, "重點摘要" key points).
 SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -26,23 +28,28 @@ SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "sources",
         # "Open Source" is a kind of model, not a list of sources.
         re.compile(
-            r"來源|出處|參考|引用|(?<!open )(?<!open-)\bsources?\b|references?|citations?|links?\b", re.I
+            r"來源|出處|參考|引用|延伸閱讀|(?<!open )(?<!open-)\bsources?\b|references?|citations?|links?\b"
+            r"|further\s+reading",
+            re.I,
         ),
     ),
     (
         "news",
         re.compile(
-            r"新聞|焦點|要聞|快訊|頭條|亮點|精選|大事|news|headlines?|stories|top\s+items|what[’']?s\s+new\b",
+            r"新聞|焦點|要聞|快訊|頭條|亮點|精選|大事|熱門|熱點|news|headlines?|stories|top\s+items"
+            r"|what[’']?s\s+new\b",
             re.I,
         ),
     ),
+    # A summary of the trend (「今日趨勢摘要」) is the trend, not the key points.
+    ("trend", re.compile(r"趨勢(?:摘要|總結|概要|速覽)|trends?\s+summary", re.I)),
     (
         "key_points",
         re.compile(r"重點|摘要|要點|key\s*points?|takeaways?|tl;?dr|highlights?|summary", re.I),
     ),
     ("analysis", re.compile(r"分析|解讀|洞察|觀點|analysis|insights?|deep\s*dive", re.I)),
     ("outlook", re.compile(r"延伸|思考|展望|啟示|影響|outlook|implications?|what'?s\s+next", re.I)),
-    ("trend", re.compile(r"趨勢|動態|概覽|總覽|綜述|trends?|overview", re.I)),
+    ("trend", re.compile(r"趨勢|動態|概覽|總覽|綜述|脈絡|trends?|overview", re.I)),
 )
 
 
@@ -133,7 +140,7 @@ def split_sections(body: str) -> tuple[Section, ...]:
         sections.append(Section(0, "", "preamble", preamble))
     for n, (start, heading) in enumerate(cuts):
         end = cuts[n + 1][0] if n + 1 < len(cuts) else len(lines)
-        text = "\n".join(lines[start + 1 : end]).strip("\n")
+        text = _TRAILING_RULES.sub("", "\n" + "\n".join(lines[start + 1 : end]).strip("\n")).strip("\n")
         sections.append(Section(n + 1, heading, classify_heading(heading), text))
     return _news_by_shape(tuple(sections))
 

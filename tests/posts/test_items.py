@@ -262,7 +262,13 @@ def test_inline_attributions_name_the_outlets_of_each_item() -> None:
         ("（來源：A、B）又見（來源：B、C）", ("A", "B", "C")),  # de-duplicated, first-seen order
         ("（來源：news.aibase。）", ("news.aibase",)),
         ("這是一般括號（例如 GPT-5）不是來源", ()),
-        ("Source: Reuters without brackets", ()),
+        # on a line of its own, unbracketed, bold or as a link; not inside a sentence
+        ("Source: Reuters", ("Reuters",)),
+        ("內文。\n來源：工商時報", ("工商時報",)),
+        ("**來源**：[OpenAI Blog](https://openai.com/index/x)", ("OpenAI Blog",)),
+        ("- **資料來源：** 路透社、CNBC", ("路透社", "CNBC")),
+        ("據消息來源：路透社報導，交易接近完成。", ()),
+        ("來源：據多家媒體綜合報導指出這筆交易的金額可能超過市場先前所有預期的數字", ()),
         ("", ()),
     ],
 )
@@ -316,6 +322,8 @@ def test_bold_line_headlines_with_list_bodies(body_marker: str) -> None:
         ("- **粗體重點**\n- 第二點**\n**\n", ("粗體重點", "第二點")),
         ("第一行\n第二行\n", ("第一行", "第二行")),
         ("- 第一點\n\n---\n- 第二點\n", ("第一點", "第二點")),
+        ("✅ 種子輪規模創新高\n✅ 開源授權放寬\n", ("種子輪規模創新高", "開源授權放寬")),
+        ("👉第一點\n👉 第二點\n", ("第一點", "第二點")),
         ("", ()),
     ],
 )
@@ -424,3 +432,21 @@ def test_a_table_inside_a_listed_item_stays_in_its_body() -> None:
 )
 def test_key_points_from_tables_and_blockquotes(markdown: str, points: tuple[str, ...]) -> None:
     assert parse_key_points(markdown) == points
+
+
+def test_a_title_label_before_the_headline_is_no_headline() -> None:
+    md = (
+        "1. **標題**：Google 搜尋全面推出 AI Mode\n   **摘要**：全球 180 國上線。\n"
+        "2. **Title:** OpenAI 收購瀏覽器新創\n   **摘要**：約 6 億美元。\n"
+    )
+    items = parse_news_items(md)
+    assert [i.headline for i in items] == ["Google 搜尋全面推出 AI Mode", "OpenAI 收購瀏覽器新創"]
+    assert items[0].body == "**摘要**：全球 180 國上線。"
+
+
+def test_symbol_bullets_mark_items() -> None:
+    md = "✅ **A 發布新模型**\nA 的內文。\n✅ **B 完成融資**\nB 的內文。\n"
+    assert [(i.headline, i.body) for i in parse_news_items(md)] == [
+        ("A 發布新模型", "A 的內文。"),
+        ("B 完成融資", "B 的內文。"),
+    ]

@@ -420,3 +420,21 @@ def test_post_links_are_the_sources_section_then_every_other_link_once() -> None
         (5, "分析", "https://an.example.com/"),
         (6, "A 分析", "https://b.example.com/y"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("1. GitHub Blog — <https://github.blog/x/>", "GitHub Blog"),
+        ("- 工商時報 - https://www.ctee.com.tw/news/1", "工商時報"),
+        ("[3] Reuters: https://www.reuters.com/x", "Reuters"),
+        ("- **經濟日報**｜https://money.udn.com/a/1", "經濟日報"),
+        # no name before the URL, or prose around it: no title is made up
+        ("- https://a.example.com/b", ""),
+        ("- 詳見 https://a.example.com/b 與其他報導", ""),
+        ("- [OpenAI](https://openai.com/x)", "OpenAI"),
+    ],
+)
+def test_a_list_line_names_its_bare_url(line: str, title: str) -> None:
+    [link] = extract_links(line)
+    assert link.title == title

@@ -152,6 +152,17 @@ def test_a_lone_title_heading_does_not_swallow_deeper_sections() -> None:
         # "Open Source" names a kind of model, not the sources
         ("🔓 Open Source 模型動態", "trend"),
         ("Open-Source Releases", "other"),
+        ("🔥 今日熱門", "news"),
+        ("本週熱點", "news"),
+        # a summary of the trend is the trend; a summary alone is the key points
+        ("今日趨勢摘要", "trend"),
+        ("📌 重點摘要", "key_points"),
+        ("Trends Summary", "trend"),
+        ("🧭 今日脈絡", "trend"),
+        # further reading is a list of links; 「延伸思考」 stays the outlook
+        ("🔎 延伸閱讀", "sources"),
+        ("Further Reading", "sources"),
+        ("💡 延伸思考", "outlook"),
     ],
 )
 def test_classify_heading_news_wordings_and_open_source(heading: str, kind: str) -> None:
@@ -234,3 +245,13 @@ def test_level_one_sections_with_level_two_items(items: str) -> None:
     # a title over `## ` sections, with a closing `#` heading, keeps level 2
     titled = "# AI 每日新聞\n## 本週模型趨勢\n趨勢\n## 今日要聞\n1) A\nb\n## 重點摘要\n- 一\n# 附錄\n完\n"
     assert [s.kind for s in split_sections(titled)] == ["preamble", "trend", "news", "key_points"]
+
+
+def test_a_rule_closing_a_section_is_not_part_of_its_text() -> None:
+    body = "## 趨勢\n程式代理成為標配。\n\n---\n\n## 新聞\n### A\nA 的內文。\n\n***\n"
+    assert [s.body for s in split_sections(body)] == ["程式代理成為標配。", "### A\nA 的內文。"]
+
+
+def test_a_rule_between_items_stays_inside_the_section() -> None:
+    body = "## 新聞\n### A\nA 的內文。\n\n---\n\n### B\nB 的內文。\n"
+    assert split_sections(body)[0].body == "### A\nA 的內文。\n\n---\n\n### B\nB 的內文。"
