@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -437,3 +438,24 @@ def test_pathological_yaml_is_rejected_not_crashing(extra: str) -> None:
     text = f"---\nmodel: gpt\ndate: 2025-11-03\n{extra}\n---\n"
     with contextlib.suppress(PostRejected):  # a clear rejection is fine, any other error is not
         parse_post(text, "x.md")
+
+
+LAYOUTS = ROOT / "tests" / "fixtures" / "layouts"
+"""Posts laid out as other sites and models lay out theirs, written by readers who had not seen
+the parser, with what each of them takes from every post (`expected.json`, written first)."""
+LAYOUT_EXPECTATIONS: dict[str, dict] = json.loads((LAYOUTS / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUT_EXPECTATIONS))
+def test_other_layouts_read_as_a_careful_reader_reads_them(name: str) -> None:
+    expected = LAYOUT_EXPECTATIONS[name]
+    post = parse_post(decode_post((LAYOUTS / name).read_bytes()), name)
+    assert (post.identity.model, post.identity.post_date.isoformat()) == (expected["model"], expected["date"])
+    assert [item.headline for item in post.items] == expected["headlines"]
+    assert len(post.key_points) == expected["key_points"]
+    assert len({link.link.url for link in post.links}) == expected["links"]
+    assert all(item.body for item in post.items), "every item keeps a body"
+
+
+def test_every_layout_fixture_has_its_expectations() -> None:
+    assert sorted(p.name for p in LAYOUTS.glob("*.md")) == sorted(LAYOUT_EXPECTATIONS)
