@@ -59,7 +59,11 @@ _ATTRIBUTION_LINE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 """An attribution on a line of its own: `來源：工商時報`, `**來源**：[OpenAI Blog](https://…)`."""
-_ATTRIBUTION_WORD = re.compile(r"來源|来源|出處|出处|source|via", re.IGNORECASE)
+_ATTRIBUTION_OPENINGS = tuple(
+    f"{lead}{word}"
+    for lead in ("", "資料", "消息", "新聞", "資訊")
+    for word in ("來源", "来源", "出處", "出处", "source", "Source", "SOURCE", "via", "Via", "VIA")
+)
 _MAX_OUTLET_NAME = 24
 """Longer than an outlet's name ("South China Morning Post"): a sentence after `來源：`, no name."""
 _CLAUSE = re.compile(r"[，。！？；]|\s(?:said|says|reported)\b")
@@ -232,7 +236,9 @@ def _finish(position: int, headline: str, body_lines: list[str], style: str) -> 
         headline, body = lead.group(2).strip(), f"{lead.group(3)}\n{body}".strip()
     elif not body:
         headline, body = _split_one_line(headline)
-    headline = _strip_emphasis(_INLINE_LINK.sub(r"\1", headline).rstrip("：: ").strip())
+    if "](" in headline:  # `### [A](url)`: the headline is the link's text
+        headline = _INLINE_LINK.sub(r"\1", headline)
+    headline = _strip_emphasis(headline.rstrip("：: ").strip())
     outlets = extract_outlets(f"{headline}\n{body}")
     return NewsItem(position, headline, body, outlets, style)
 
@@ -418,9 +424,13 @@ def extract_outlets(text: str) -> tuple[str, ...]:
 
     A line's name must read as one: not a clause, nor longer than a name can be."""
     names = [name for m in _ATTRIBUTION.finditer(text) for name in _OUTLET_SPLIT.split(m.group(1))]
-    for line in _ATTRIBUTION_LINE.finditer(text) if _ATTRIBUTION_WORD.search(text) else ():
-        written = _OUTLET_SPLIT.split(_strip_emphasis(_INLINE_LINK.sub(r"\1", line.group(1))))
-        names += [name for name in written if len(name) <= _MAX_OUTLET_NAME and not _CLAUSE.search(name)]
+    for line in text.split("\n"):
+        # Only a line that opens with an attribution word can be one: a cheap test before the regex.
+        if not line.lstrip(" \t-*•_").startswith(_ATTRIBUTION_OPENINGS):
+            continue
+        for match in _ATTRIBUTION_LINE.finditer(line):
+            written = _OUTLET_SPLIT.split(_strip_emphasis(_INLINE_LINK.sub(r"\1", match.group(1))))
+            names += [name for name in written if len(name) <= _MAX_OUTLET_NAME and not _CLAUSE.search(name)]
     outlets: list[str] = []
     for name in names:
         name = name.strip(" .。*_")

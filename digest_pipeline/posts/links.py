@@ -280,8 +280,13 @@ def extract_links(markdown: str) -> tuple[CitedLink, ...]:
     """Every link in a block of markdown, in order: `[title](url)`, `<url>`, `[n]: url` and bare URLs."""
     links: list[CitedLink] = []
     for line in markdown.splitlines():
+        # What every link has (`](`, `<url>`, `]:`, a scheme or `www.`): most lines of a post are
+        # prose with none, and plain `in` tests pass them by most cheaply.
+        signs = "](" in line or "://" in line or "<" in line or "]:" in line
+        if not (signs or "ww." in line or "WW." in line):
+            continue
         pairs = inline_links(line)
-        # Most lines of a post are prose without a URL: only a line with one is searched for it.
+        # A line with a link sign but no markdown link may hold a bare URL.
         if not pairs and ("://" in line or "ww." in line or "WW." in line):
             pairs = [("", m.group(0).rstrip(".,;:!?")) for m in _BARE_URL.finditer(line)]
         if len(pairs) == 1:

@@ -19,8 +19,20 @@ from digest_pipeline.posts.records import Section
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_TRAILING_RULES = re.compile(r"(?:\n[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*)+\Z")
-"""`---` lines closing a section before the next heading: layout, not the section's text."""
+_RULE_LINE = re.compile(r"[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*")
+
+
+def _without_closing_rules(text: str) -> str:
+    """The section's text without the `---` lines that close it before the next heading: layout,
+    not text. Looked at from the end, a line at a time (a regular expression anchored at the end
+    of the text would be tried from every position of it)."""
+    while text[-1:] in ("-", "*", "_", " ", "\t") and text:
+        cut = text.rfind("\n")
+        if not _RULE_LINE.fullmatch(text[cut + 1 :]):
+            break
+        text = text[: max(cut, 0)].rstrip("\n")
+    return text
+
 
 # First match wins, so the more specific kinds come first ("新聞焦點" is news, "重點摘要" key points).
 SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -140,7 +152,7 @@ def split_sections(body: str) -> tuple[Section, ...]:
         sections.append(Section(0, "", "preamble", preamble))
     for n, (start, heading) in enumerate(cuts):
         end = cuts[n + 1][0] if n + 1 < len(cuts) else len(lines)
-        text = _TRAILING_RULES.sub("", "\n" + "\n".join(lines[start + 1 : end]).strip("\n")).strip("\n")
+        text = _without_closing_rules("\n".join(lines[start + 1 : end]).strip("\n"))
         sections.append(Section(n + 1, heading, classify_heading(heading), text))
     return _news_by_shape(tuple(sections))
 
