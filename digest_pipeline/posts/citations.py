@@ -17,10 +17,11 @@ runs (the five seed posts cite 9 of their 50 links on two or three days),
 so the timeline reads an article cited by two items as a sign of one
 development reported twice (one link weight, as a link written in both).
 
-A link written in an item's own text (`（[Google Blog](url)）`, `### [headline](url)`)
-backs that item whatever its title says: where it is written is surer than
-any match of words, so it goes to every item that writes it, and only a
-link no item writes is matched by its title.
+A link written in an item's own text (`（[Google Blog](url)）`, `### [headline](url)`),
+or cited there by its label (a footnote `[1]`, `[Meta AI][1]`, for the sources
+line `[1]: url` or `1. [title](url)`), backs that item whatever its title says:
+where it is written is surer than any match of words, so it goes to every item
+that writes it, and only a link no item writes is matched by its title.
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ def _terms(text: str) -> set[str]:
     return terms
 
 
+_CITED_LABEL = re.compile(r"\[\^?(\d{1,3})\](?![(:])|\]\[([^\]\s][^\]]{0,19})\]")
+"""A footnote `[1]` (`[^1]`), or the label of a reference link `[Meta AI][1]`, `[Meta AI][meta]`."""
+
+
 def attribute_links(items: tuple[NewsItem, ...], links: tuple[CitedLink, ...]) -> tuple[NewsItem, ...]:
     """The items, each with the positions of the links it writes or is the clear best match for
     (`cited`)."""
@@ -77,9 +82,18 @@ def attribute_links(items: tuple[NewsItem, ...], links: tuple[CitedLink, ...]) -
         {link.link.url for link in extract_links(text)} if "://" in text or "www." in text else set()
         for text in written
     ]
+    labels = {link.label for link in links if link.label}
+    written_labels = [
+        {a or b for a, b in _CITED_LABEL.findall(text)} & labels if labels and "[" in text else set()
+        for text in written
+    ]
     cited: list[list[int]] = [[] for _ in items]
     for link in links:
-        writers = [index for index, urls in enumerate(written_urls) if link.link.url in urls]
+        writers = [
+            index
+            for index, (urls, cited_labels) in enumerate(zip(written_urls, written_labels, strict=True))
+            if link.link.url in urls or link.label in cited_labels
+        ]
         if writers:
             for index in writers:
                 cited[index].append(link.position)

@@ -266,6 +266,11 @@ _NAMED_URL_LINE = re.compile(
 )
 
 
+# How a line gives its one link a label the items cite it by: `[1]: url`, `[^1]: url`,
+# `[meta]: url`, `[1] [title](url)`, `1. [title](url)` (not `[title](url)`, a link itself).
+_LINK_LABEL = re.compile(r"^\s*(?:\[\^?([^\]\s]{1,20})\](?!\()|(\d{1,3})[.)、])")
+
+
 def _named_url_title(line: str, title: str, href: str) -> str:
     """The link's title, or the name the line gives its bare URL or `<url>` (which has none)."""
     if title and title != href:
@@ -289,11 +294,14 @@ def extract_links(markdown: str) -> tuple[CitedLink, ...]:
         # A line with a link sign but no markdown link may hold a bare URL.
         if not pairs and ("://" in line or "ww." in line or "WW." in line):
             pairs = [("", m.group(0).rstrip(".,;:!?")) for m in _BARE_URL.finditer(line)]
+        label = ""
         if len(pairs) == 1:
             pairs = [(_named_url_title(line, *pairs[0]), pairs[0][1])]
+            numbered = _LINK_LABEL.match(line)
+            label = (numbered.group(1) or numbered.group(2)) if numbered else ""
         for title, href in pairs:
             if href:
-                links.append(CitedLink(len(links) + 1, title, normalize_url(href)))
+                links.append(CitedLink(len(links) + 1, title, normalize_url(href), label))
     return tuple(links)
 
 

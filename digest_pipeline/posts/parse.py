@@ -18,7 +18,7 @@ from digest_pipeline.posts.links import post_links
 from digest_pipeline.posts.records import ParsedPost
 from digest_pipeline.posts.sections import news_sections, split_sections
 
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 """Bump when a change to parsing can change the rows of a post already stored.
 
 Each post date records the version that wrote it (`pipeline.parsed_dates`): a
@@ -30,7 +30,8 @@ headline leads with a category label keeps its headline. Version 3 (2026-12-03):
 each item records the sources-section links it backs (`events.cited_source_ids`). Version 4
 (2026-12-04): other sites' layouts (`#` sections over `##` items, the news split into category
 sections or found by its shape, keycap/（一）/① numbering, tables, bold labels inside an item,
-`——` one-liners) and every link of the post, not only the sources section's.
+`——` one-liners) and every link of the post, not only the sources section's. Version 5 (the
+same night): an item's footnotes (`[1]`, `[Meta AI][1]`) cite the links labelled so.
 """
 
 

@@ -55,6 +55,9 @@ class CitedLink:
     position: int
     title: str
     link: NormalizedUrl
+    label: str = ""
+    """What the post cites the link by, if anything: the `1` of `[1]: url`, `[1] [title](url)`
+    or `1. [title](url)`, so an item's `[1]` or `[Meta AI][1]` names it."""
 
 
 @dataclass(frozen=True)

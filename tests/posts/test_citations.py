@@ -1,4 +1,4 @@
-"""Which item each sources-section link backs: hand-written items and link titles, never the seeds."""
+"""Which item each link of a post backs: hand-written items, links and labels, never the seeds."""
 
 from __future__ import annotations
 
@@ -137,3 +137,32 @@ def test_a_link_written_in_an_item_backs_that_item_whatever_its_title_says():
     )
     attributed = attribute_links(items, (link(1, "Anthropic 發布 Claude Opus 5"),))
     assert cited(attributed) == {2: (1,), 3: (1,)}
+
+
+def test_an_item_cites_a_link_by_its_footnote_or_reference_label():
+    items = (
+        NewsItem(1, "A 發布", "A 的內文。[1][2]"),
+        NewsItem(2, "B 上線", "B 的內文。[B 官網][b]"),
+        NewsItem(3, "C 融資", "C 的內文，見 [^3]。"),
+    )
+    links = tuple(
+        dataclasses.replace(link(position, "無關的標題"), label=label)
+        for position, label in ((1, "1"), (2, "2"), (3, "3"), (4, "b"))
+    )
+    assert cited(attribute_links(items, links)) == {1: (1, 2), 2: (4,), 3: (3,)}
+
+
+def test_a_bracketed_number_that_labels_no_link_cites_nothing():
+    items = (NewsItem(1, "排名 [1] 的模型", "內文 [9]。"),)
+    assert cited(attribute_links(items, (link(1, "無關的標題"),))) == {}
+
+
+def test_footnotes_in_a_whole_post_cite_the_numbered_sources():
+    text = (
+        "---\nmodel: claude\ndate: 2026-02-05\n---\n## 新聞\n"
+        "**A 發布新政策**\nA 更新其政策。[1]\n\n**B 公布系統卡**\nB 說明測試結果。[2]\n\n"
+        "## 參考資料\n[1] [A: Policy v3](https://a.example.com/p)\n"
+        "[2] [B: System Card](https://b.example.com/c)\n"
+    )
+    post = parse_post(text, "post.md")
+    assert [item.cited for item in post.items] == [(1,), (2,)]

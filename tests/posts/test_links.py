@@ -438,3 +438,20 @@ def test_post_links_are_the_sources_section_then_every_other_link_once() -> None
 def test_a_list_line_names_its_bare_url(line: str, title: str) -> None:
     [link] = extract_links(line)
     assert link.title == title
+
+
+@pytest.mark.parametrize(
+    ("line", "label"),
+    [
+        ("[1]: https://a.example.com/x", "1"),
+        ('[^2]: https://a.example.com/x "Title"', "2"),
+        ("[meta]: https://a.example.com/x", "meta"),
+        ("[3] [A: Policy](https://a.example.com/x)", "3"),
+        ("4. [A: Policy](https://a.example.com/x)", "4"),
+        ("- [A: Policy](https://a.example.com/x)", ""),
+        ("[A: Policy](https://a.example.com/x)", ""),
+    ],
+)
+def test_a_link_keeps_the_label_the_post_cites_it_by(line: str, label: str) -> None:
+    [link] = extract_links(line)
+    assert link.label == label
