@@ -423,35 +423,26 @@ def test_post_links_are_the_sources_section_then_every_other_link_once() -> None
 
 
 @pytest.mark.parametrize(
-    ("line", "title"),
+    ("line", "title", "label"),
     [
-        ("1. GitHub Blog — <https://github.blog/x/>", "GitHub Blog"),
-        ("- 工商時報 - https://www.ctee.com.tw/news/1", "工商時報"),
-        ("[3] Reuters: https://www.reuters.com/x", "Reuters"),
-        ("- **經濟日報**｜https://money.udn.com/a/1", "經濟日報"),
+        # a list line's name before its bare URL is the URL's title
+        ("1. GitHub Blog — <https://github.blog/x/>", "GitHub Blog", "1"),
+        ("- 工商時報 - https://www.ctee.com.tw/news/1", "工商時報", ""),
+        ("[3] Reuters: https://www.reuters.com/x", "Reuters", "3"),
+        ("- **經濟日報**｜https://money.udn.com/a/1", "經濟日報", ""),
         # no name before the URL, or prose around it: no title is made up
-        ("- https://a.example.com/b", ""),
-        ("- 詳見 https://a.example.com/b 與其他報導", ""),
-        ("- [OpenAI](https://openai.com/x)", "OpenAI"),
+        ("- https://a.example.com/b", "", ""),
+        ("- 詳見 https://a.example.com/b 與其他報導", "", ""),
+        # the label the post's items cite a link by (`[1]`, `[Meta AI][meta]`)
+        ("[1]: https://a.example.com/x", "", "1"),
+        ('[^2]: https://a.example.com/x "Title"', "Title", "2"),
+        ("[meta]: https://a.example.com/x", "meta", "meta"),
+        ("[3] [A: Policy](https://a.example.com/x)", "A: Policy", "3"),
+        ("4. [A: Policy](https://a.example.com/x)", "A: Policy", "4"),
+        ("- [A: Policy](https://a.example.com/x)", "A: Policy", ""),
+        ("[A: Policy](https://a.example.com/x)", "A: Policy", ""),
     ],
 )
-def test_a_list_line_names_its_bare_url(line: str, title: str) -> None:
+def test_a_link_line_gives_its_link_a_title_and_a_label(line: str, title: str, label: str) -> None:
     [link] = extract_links(line)
-    assert link.title == title
-
-
-@pytest.mark.parametrize(
-    ("line", "label"),
-    [
-        ("[1]: https://a.example.com/x", "1"),
-        ('[^2]: https://a.example.com/x "Title"', "2"),
-        ("[meta]: https://a.example.com/x", "meta"),
-        ("[3] [A: Policy](https://a.example.com/x)", "3"),
-        ("4. [A: Policy](https://a.example.com/x)", "4"),
-        ("- [A: Policy](https://a.example.com/x)", ""),
-        ("[A: Policy](https://a.example.com/x)", ""),
-    ],
-)
-def test_a_link_keeps_the_label_the_post_cites_it_by(line: str, label: str) -> None:
-    [link] = extract_links(line)
-    assert link.label == label
+    assert (link.title, link.label) == (title, label)
