@@ -59,11 +59,11 @@ _ATTRIBUTION_LINE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 """An attribution on a line of its own: `來源：工商時報`, `**來源**：[OpenAI Blog](https://…)`."""
-_ATTRIBUTION_OPENINGS = tuple(
-    f"{lead}{word}"
-    for lead in ("", "資料", "消息", "新聞", "資訊")
-    for word in ("來源", "来源", "出處", "出处", "source", "Source", "SOURCE", "via", "Via", "VIA")
+_ATTRIBUTION_OPENINGS = (
+    *("來源", "来源", "出處", "出处", "資料來源", "消息來源", "新聞來源", "資訊來源"),
+    *("source", "Source", "SOURCE", "via", "Via", "VIA"),
 )
+"""How a line that `_ATTRIBUTION_LINE` can match opens, once bullets and emphasis are stripped."""
 _MAX_OUTLET_NAME = 24
 """Longer than an outlet's name ("South China Morning Post"): a sentence after `來源：`, no name."""
 _CLAUSE = re.compile(r"[，。！？；]|\s(?:said|says|reported)\b")
@@ -93,6 +93,18 @@ _MARKER_STARTS = frozenset(
 )
 """With the decimal digits, every character a marker, rule or stray emphasis can start with: a line
 starting with any other is text, and needs none of the regular expressions (most lines of a post)."""
+
+
+def is_rule(line: str) -> bool:
+    """Whether a line is a thematic break (`---`, `* * *`): layout, never text."""
+    return bool(_RULE.match(line))
+
+
+def opens_with_item_number(text: str) -> bool:
+    """Whether a headline opens with an item number in any style the items are read in
+    (`1.`, `(2)`, `四、`, `（一）`, `①`, `3️⃣`)."""
+    match = _NUMBERED.match(text)
+    return bool(match and match.group("text"))
 
 
 def _classify(raw: str) -> _Line | None:

@@ -14,21 +14,20 @@ import functools
 import re
 from collections.abc import Sequence
 
-from digest_pipeline.posts.items import parse_news_items
+from digest_pipeline.posts.items import is_rule, opens_with_item_number, parse_news_items
 from digest_pipeline.posts.records import Section
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_RULE_LINE = re.compile(r"[ \t]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*")
 
 
 def _without_closing_rules(text: str) -> str:
     """The section's text without the `---` lines that close it before the next heading: layout,
     not text. Looked at from the end, a line at a time (a regular expression anchored at the end
     of the text would be tried from every position of it)."""
-    while text[-1:] in ("-", "*", "_", " ", "\t") and text:
+    while text[-1:] in ("-", "*", "_", " ", "\t"):
         cut = text.rfind("\n")
-        if not _RULE_LINE.fullmatch(text[cut + 1 :]):
+        if not is_rule(text[cut + 1 :]):
             break
         text = text[: max(cut, 0)].rstrip("\n")
     return text
@@ -106,12 +105,6 @@ def _section_level(headings: list[tuple[int, int, str]]) -> int:
     return min(repeated or levels or [2])
 
 
-_ITEM_NUMBER = re.compile(
-    r"^(?:[(（]?\d{1,3}(?:[.．](?!\d)|[、)）]|\ufe0f?\u20e3)|[一二三四五六七八九十]{1,3}[、.．])"
-)
-"""How an item headline opens when it is numbered (`1.`, `(2)`, `3️⃣`, `四、`)."""
-
-
 def _level_one_holds_sections(headings: list[tuple[int, int, str]]) -> bool:
     """Whether `#` headings are the sections and `##` headings the items inside them.
 
@@ -125,7 +118,7 @@ def _level_one_holds_sections(headings: list[tuple[int, int, str]]) -> bool:
     second = [text for _, level, text in headings if level == 2]
     if len(first) < 2 or next(level for _, level, _ in headings if level <= 2) != 1:
         return False
-    if sum(bool(_ITEM_NUMBER.match(text)) for text in second) * 2 > len(second):
+    if sum(opens_with_item_number(text) for text in second) * 2 > len(second):
         return True
 
     def named(texts: list[str]) -> int:
