@@ -322,4 +322,28 @@ def post_links(sections: Sequence[Section]) -> tuple[CitedLink, ...]:
         if link.link.url not in seen:
             seen.add(link.link.url)
             links.append(dataclasses.replace(link, position=len(links) + 1))
-    return tuple(links)
+    return _titled_by_use(links, elsewhere)
+
+
+_REFERENCE_USE = re.compile(r"\[([^\[\]\n]{1,80})\]\[([^\]\s][^\]]{0,19})\]")
+"""A reference link as an item writes it: `[Meta AI][1]`, the words and the label."""
+
+
+def _titled_by_use(links: list[CitedLink], text: str) -> tuple[CitedLink, ...]:
+    """The links, each labelled one without a title taking the words the post first cites it
+    by: `[1]: https://ai.meta.com/…` gets "Meta AI" from an item's `[Meta AI][1]`, as a
+    reader of the post would name it."""
+    untitled = {link.label for link in links if link.label and not link.title}
+    if not untitled or "][" not in text:
+        return tuple(links)
+    titles: dict[str, str] = {}
+    for words, label in _REFERENCE_USE.findall(text):
+        words = words.strip()
+        if label in untitled and label not in titles and words and not words.isdigit():
+            titles[label] = words
+    return tuple(
+        dataclasses.replace(link, title=titles[link.label])
+        if not link.title and link.label in titles
+        else link
+        for link in links
+    )

@@ -18,7 +18,7 @@ from digest_pipeline.posts.links import post_links
 from digest_pipeline.posts.records import ParsedPost
 from digest_pipeline.posts.sections import news_sections, split_sections
 
-PARSER_VERSION = "5"
+PARSER_VERSION = "6"
 """Bump when a change to parsing can change the rows of a post already stored.
 
 Each post date records the version that wrote it (`pipeline.parsed_dates`): a
@@ -31,7 +31,9 @@ each item records the sources-section links it backs (`events.cited_source_ids`)
 (2026-12-04): other sites' layouts (`#` sections over `##` items, the news split into category
 sections or found by its shape, keycap/（一）/① numbering, tables, bold labels inside an item,
 `——` one-liners) and every link of the post, not only the sources section's. Version 5 (the
-same night): an item's footnotes (`[1]`, `[Meta AI][1]`) cite the links labelled so.
+same night): an item's footnotes (`[1]`, `[Meta AI][1]`) cite the links labelled so. Version 6
+(2026-12-04): a later section named as news is read too when it holds a list of headlines
+(`## 國內新聞` then `## 國際新聞`), not only the first.
 """
 
 
@@ -78,7 +80,10 @@ def parse_post(text: str, source_file: str, front_matter: dict[str, object] | No
     elif not items:
         warnings.append("news section has no items")
     if len(news) > len(read):
-        warnings.append(f"{len(news)} news sections; items read from the first")
+        warnings.append(
+            f"{len(news)} news sections; items read from {len(read)}: the others hold no list "
+            "of headlines or repeat one read"
+        )
     return ParsedPost(
         identity=identity,
         front_matter=meta,

@@ -207,11 +207,20 @@ def _news_by_shape(sections: tuple[Section, ...]) -> tuple[Section, ...]:
 def news_sections(sections: Sequence[Section]) -> tuple[Section, ...]:
     """The sections to read the news items from, in order.
 
-    A heading that names the news marks the news section: a second one is a
-    slip or a repeat, so only the first is read (a warning says so). Sections
-    found to be the news by their shape alone are one news list cut into
-    categories: all of them are read.
+    Sections found to be the news by their shape alone are one news list cut
+    into categories: all of them are read. Where headings name the news, the
+    first such section is read, and a later one too when it holds a list of
+    headlines (`## 國內新聞` then `## 國際新聞`, `## 今日要聞` then `## 更多新聞`:
+    one news list cut in two). A later one that does not (`## 新聞背景` in
+    prose), or that repeats a section already read word for word, is left out;
+    the post's warnings say so.
     """
     news = [s for s in sections if s.kind == "news"]
     named = [s for s in news if classify_heading(s.heading) == "news"]
-    return tuple(named[:1] if named else news)
+    if not named:
+        return tuple(news)
+    read = [named[0]]
+    for section in named[1:]:
+        if all(section.body != s.body for s in read) and _headline_items(section.body):
+            read.append(section)
+    return tuple(read)

@@ -446,3 +446,22 @@ def test_post_links_are_the_sources_section_then_every_other_link_once() -> None
 def test_a_link_line_gives_its_link_a_title_and_a_label(line: str, title: str, label: str) -> None:
     [link] = extract_links(line)
     assert (link.title, link.label) == (title, label)
+
+
+def test_a_numbered_reference_takes_its_title_from_the_words_an_item_cites_it_by() -> None:
+    sections = (
+        Section(1, "News", "news", "Meta 發布 Llama。[Meta AI][1] 另見 [2][2]\nOllama 更新。[Ollama][3]"),
+        Section(
+            2,
+            "References",
+            "sources",
+            "[1]: https://ai.meta.com/blog/x\n[2]: https://b.example.com/\n"
+            '[3]: https://ollama.com/blog "Ollama Blog"\n[4]: https://d.example.com/',
+        ),
+    )
+    assert [(link.title, link.label) for link in post_links(sections)] == [
+        ("Meta AI", "1"),
+        ("", "2"),  # cited by its number alone: no words to name it by
+        ("Ollama Blog", "3"),  # a title of its own is kept
+        ("", "4"),
+    ]

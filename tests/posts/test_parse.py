@@ -374,11 +374,19 @@ def test_empty_news_section_is_warned_about() -> None:
     assert post.warnings == ("news section has no items",)
 
 
-def test_items_come_from_the_first_news_section_only() -> None:
+def test_items_of_a_second_news_section_follow_the_first_ones() -> None:
     text = VALID + "\n## 更多新聞\n1) B 發布\n內文\n2) C 發布\n內文\n"
     post = parse_post(text, "x.md")
+    assert [(i.position, i.headline) for i in post.items] == [(1, "A 發布"), (2, "B 發布"), (3, "C 發布")]
+    assert post.warnings == ()
+
+
+def test_a_news_section_not_read_is_warned_about() -> None:
+    post = parse_post(VALID + "\n## 新聞背景\n一段文字。\n又一段。\n", "x.md")
     assert [i.headline for i in post.items] == ["A 發布"]
-    assert post.warnings == ("2 news sections; items read from the first",)
+    assert post.warnings == (
+        "2 news sections; items read from 1: the others hold no list of headlines or repeat one read",
+    )
 
 
 def test_links_come_from_the_whole_body_when_there_is_no_sources_section() -> None:

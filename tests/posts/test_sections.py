@@ -194,9 +194,20 @@ def test_category_split_items_are_read_from_every_section_and_numbered_through()
     assert post.warnings == ()
 
 
-def test_named_news_sections_are_still_read_from_the_first_only() -> None:
-    body = "## 今日要聞\n1) A\n內文\n\n## 更多新聞\n1) B\n內文\n"
-    assert [s.heading for s in news_sections(split_sections(body))] == ["今日要聞"]
+@pytest.mark.parametrize(
+    ("body", "read"),
+    [
+        # one news list cut into categories that each name the news: all of it is read
+        ("## 國內新聞\n1) A\n內文\n\n## 國際新聞\n1) B\n內文\n", ["國內新聞", "國際新聞"]),
+        ("## 今日要聞\n1) A\n內文\n\n## 更多新聞\n- **B**\n  內文\n", ["今日要聞", "更多新聞"]),
+        # a later section named like the news but holding prose is no list of headlines
+        ("## 今日要聞\n1) A\n內文\n\n## 新聞背景\n一段文字。\n又一段。\n", ["今日要聞"]),
+        # a section repeated word for word is read once
+        ("## 今日要聞\n1) A\n內文\n\n## 今日要聞\n1) A\n內文\n", ["今日要聞"]),
+    ],
+)
+def test_later_named_news_sections_are_read_when_they_hold_headlines(body: str, read: list[str]) -> None:
+    assert [s.heading for s in news_sections(split_sections(body))] == read
 
 
 def test_news_by_shape_needs_headline_and_body_items() -> None:
