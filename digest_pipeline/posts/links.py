@@ -281,8 +281,26 @@ def _named_url_title(line: str, title: str, href: str) -> str:
     return title
 
 
+# An HTML anchor (`<a href="url">title</a>`), which markdown keeps as raw HTML: some sites write
+# their links so, or whole posts in HTML.
+_HTML_ANCHOR = re.compile(
+    r"""<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))[^>]*>(.*?)</a\s*>""",
+    re.IGNORECASE,
+)
+_HTML_TAG = re.compile(r"<[^>]*>")
+
+
+def html_links(line: str) -> list[tuple[str, str]]:
+    """(title, href) of every HTML anchor on a line, the title without its inner tags."""
+    return [
+        (_HTML_TAG.sub("", text).strip(), double or single or bare)
+        for double, single, bare, text in _HTML_ANCHOR.findall(line)
+    ]
+
+
 def extract_links(markdown: str) -> tuple[CitedLink, ...]:
-    """Every link in a block of markdown, in order: `[title](url)`, `<url>`, `[n]: url` and bare URLs."""
+    """Every link in a block of markdown, in order: `[title](url)`, `<url>`, `[n]: url`, bare URLs
+    and HTML anchors. An in-page anchor (`[目錄](#news-1)`) points at no page: not a link."""
     links: list[CitedLink] = []
     for line in markdown.splitlines():
         # What every link has (`](`, `<url>`, `]:`, a scheme or `www.`): most lines of a post are
@@ -291,6 +309,8 @@ def extract_links(markdown: str) -> tuple[CitedLink, ...]:
         if not (signs or "ww." in line or "WW." in line):
             continue
         pairs = inline_links(line)
+        if "<a" in line or "<A" in line:
+            pairs = [*pairs, *html_links(line)]
         # A line with a link sign but no markdown link may hold a bare URL.
         if not pairs and ("://" in line or "ww." in line or "WW." in line):
             pairs = [("", m.group(0).rstrip(".,;:!?")) for m in _BARE_URL.finditer(line)]
@@ -300,7 +320,7 @@ def extract_links(markdown: str) -> tuple[CitedLink, ...]:
             numbered = _LINK_LABEL.match(line)
             label = (numbered.group(1) or numbered.group(2)) if numbered else ""
         for title, href in pairs:
-            if href:
+            if href and not href.startswith("#"):
                 links.append(CitedLink(len(links) + 1, title, normalize_url(href), label))
     return tuple(links)
 

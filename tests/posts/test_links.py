@@ -465,3 +465,23 @@ def test_a_numbered_reference_takes_its_title_from_the_words_an_item_cites_it_by
         ("Ollama Blog", "3"),  # a title of its own is kept
         ("", "4"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "links"),
+    [
+        (
+            '<a href="https://a.example.com/x">Google <b>Blog</b></a><br>',
+            [("Google Blog", "https://a.example.com/x")],
+        ),
+        (
+            "<p><a href=https://b.example.com/y>B</a> 與 <A HREF='https://c.example.com/'>C</A></p>",
+            [("B", "https://b.example.com/y"), ("C", "https://c.example.com/")],
+        ),
+        # an in-page anchor (a table of contents, 回到目錄) points at no page
+        ("[第一則](#news-1) 與 [A](https://a.example.com/)", [("A", "https://a.example.com/")]),
+        ('<a href="#top">回到目錄</a>', []),
+    ],
+)
+def test_html_anchors_are_links_and_in_page_anchors_are_not(line: str, links: list[tuple[str, str]]) -> None:
+    assert [(link.title, link.link.url) for link in extract_links(line)] == links
