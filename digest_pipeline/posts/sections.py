@@ -14,10 +14,15 @@ import functools
 import re
 from collections.abc import Sequence
 
+import opencc
+
 from digest_pipeline.posts.items import is_rule, opens_with_item_number, parse_news_items
 from digest_pipeline.posts.records import Section
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_ATTRIBUTES = re.compile(r"[ \t]*\{:?[ \t]*[#.][^{}]*\}$")
+"""A kramdown or pandoc attribute list closing a heading (`## 標題 {#news-1}`, `{: .lead}`): the
+anchor a table of contents links to, layout and not heading text."""
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
@@ -64,15 +69,41 @@ SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+EMOJI_KINDS: tuple[tuple[str, str], ...] = (
+    ("news", "📰🗞📢📣🆕"),
+    ("key_points", "🔑📌📝"),
+    ("sources", "🔗📚📎🔖"),
+    ("trend", "📈📊🌐"),
+    ("analysis", "🔍🔎🧠"),
+    ("outlook", "🔮🔭"),
+)
+"""What an emoji names when it is a heading's only content (`## 📰`, `## 🔑`, `## 🔗`). With words
+beside it, the words decide: the seeds' `## 💡 延伸思考` is the outlook, not key points."""
+
+
+@functools.lru_cache(maxsize=1)
+def _to_traditional() -> opencc.OpenCC:
+    # Built on first use, not at import; one per process.
+    return opencc.OpenCC("s2t")
+
+
 @functools.lru_cache(maxsize=4096)
 def classify_heading(heading: str) -> str:
     """The kind of a section from its heading text; 'other' when no kind fits.
 
+    The vocabulary is written in Traditional characters; a heading is read as written and in
+    Traditional characters too, so `## 要点速览` and `## 参考来源` name what `## 要點速覽` and
+    `## 參考來源` do. A heading of emoji alone is read by its emoji (`EMOJI_KINDS`).
     Cached: a site repeats its few headings in every post, and six case-insensitive
     searches cost more than the rest of reading a section."""
+    texts = (heading,) if heading.isascii() else (heading, _to_traditional().convert(heading))
     for kind, pattern in SECTION_KINDS:
-        if pattern.search(heading):
+        if any(pattern.search(text) for text in texts):
             return kind
+    if not any(char.isalnum() for char in heading):
+        for kind, emoji in EMOJI_KINDS:
+            if any(char in emoji for char in heading):
+                return kind
     return "other"
 
 
@@ -87,7 +118,7 @@ def _headings(lines: list[str], fenced: bool) -> list[tuple[int, int, str]]:
         # A heading starts with '#': the other lines (most of them) need no regular expression.
         match = None if in_fence or not line.startswith("#") else _HEADING.match(line)
         if match:
-            found.append((index, len(match.group(1)), match.group(2).strip()))
+            found.append((index, len(match.group(1)), _ATTRIBUTES.sub("", match.group(2)).strip()))
     return found
 
 

@@ -40,8 +40,23 @@ from digest_pipeline.posts.sections import classify_heading, news_sections, spli
         ("Sources", "sources"),
         ("References", "sources"),
         ("出處", "sources"),
+        # Simplified characters read as their Traditional forms
+        ("要点速览", "key_points"),
+        ("参考来源", "sources"),
+        ("今日要闻", "news"),
+        ("本周趋势", "trend"),
+        ("延伸阅读", "sources"),
+        # a heading of emoji alone names its kind by them; words beside an emoji decide
+        ("📰", "news"),
+        ("🗞️", "news"),
+        ("🔑", "key_points"),
+        ("🔗", "sources"),
+        ("📚 ", "sources"),
+        ("📌 公司動態", "trend"),
         # nothing fits
         ("結語", "other"),
+        ("📌 結語", "other"),
+        ("🎉", "other"),
         ("關於本站", "other"),
         ("", "other"),
     ],
@@ -127,6 +142,13 @@ def test_heading_text_is_trimmed_of_spaces_and_closing_hashes(line: str, heading
     (section,) = split_sections(f"{line}\n- A\n")
     assert section.heading == heading
     assert section.kind == "news"
+
+
+@pytest.mark.parametrize("attributes", ["{#takeaways}", "{: #takeaways}", "{#takeaways .toc}", "{.lead}"])
+def test_an_attribute_list_closing_a_heading_is_not_its_text(attributes: str) -> None:
+    """`{#news-1}` is the anchor a table of contents links to, not a word naming the news."""
+    (section,) = split_sections(f"## 三個重點 {attributes}\n- A\n")
+    assert (section.heading, section.kind) == ("三個重點", "key_points")
 
 
 @pytest.mark.parametrize("line", ["#hashtag", "##沒有空格", "####### 七個井號"])
