@@ -209,20 +209,17 @@ def _news_by_shape(sections: tuple[Section, ...]) -> tuple[Section, ...]:
     `## 產業與投資`) or title it in words no vocabulary foresees: the news is
     then the first run of consecutive sections, unnamed or named as a trend,
     holding headline+body items (two or more in all); failing one, the first
-    key points section that holds several (`## Today's Highlights`: a summary
-    is one line a point, the news a headline and its body).
+    run of two or more consecutive sections that are each one item (a headline
+    as the heading, prose under it: see `_reads_as_one_item`); failing that, the
+    first key points section that holds several (`## Today's Highlights`: a
+    summary is one line a point, the news a headline and its body).
     """
     if any(s.kind == "news" for s in sections):
         return sections
     counts = [_headline_items(s.body) if s.kind in _MAY_HOLD_NEWS else 0 for s in sections]
-    run: list[int] = []
-    for index, count in enumerate([*counts, 0]):
-        if count:
-            run.append(index)
-        elif sum(counts[i] for i in run) >= 2:
-            break
-        else:
-            run = []
+    run = _first_run(counts, least=2)
+    if not run:
+        run = _first_run([int(_reads_as_one_item(s)) for s in sections], least=2)
     if not run:
         run = next(
             (
@@ -235,11 +232,62 @@ def _news_by_shape(sections: tuple[Section, ...]) -> tuple[Section, ...]:
     return tuple(dataclasses.replace(s, kind="news") if i in run else s for i, s in enumerate(sections))
 
 
+def _first_run(counts: list[int], least: int) -> list[int]:
+    """Indexes of the first run of consecutive non-zero counts summing to `least` or more."""
+    run: list[int] = []
+    for index, count in enumerate([*counts, 0]):
+        if count:
+            run.append(index)
+        elif sum(counts[i] for i in run) >= least:
+            return run
+        else:
+            run = []
+    return []
+
+
+_CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9][\w.+\-]*")
+_HEADLINE_WEIGHT = 10
+"""How long a heading runs when it is a headline, a CJK character counting 1 and a Latin word 2:
+`X 平台將 Grok 整合至私訊` is 11, `Llama Stack 1.0 reaches general availability` 12. A section's
+name is a few words (`模型發布` 4, `產業與投資動向` 7, `Closing remarks` 4)."""
+_LEADING_PICTOGRAPHS = re.compile(
+    r"^(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF][\ufe0f\u200d]*)+\s*"
+)
+
+
+def _reads_as_one_item(section: Section) -> bool:
+    """Whether a section is one news item: its heading the headline, its body the item's text.
+
+    Sites that give each item a section of its own (`## Anthropic 完成 300 億美元 G 輪融資`
+    next to `## 重點` and `## 來源`) have no news heading. Such a section's heading names no
+    kind of section and runs as long as a headline (`_HEADLINE_WEIGHT`); its body is prose
+    (paragraphs, a quoted `> 來源：…` line, a hashtag line): no list, heading or table, which
+    make a section of items or of analysis.
+    """
+    if section.kind == "preamble" or classify_heading(section.heading) != "other":
+        return False
+    heading = section.heading
+    if len(_CJK_CHAR.findall(heading)) + 2 * len(_LATIN_WORD.findall(heading)) < _HEADLINE_WEIGHT:
+        return False
+    items = parse_news_items(section.body)
+    return bool(items) and all(item.list_style == "paragraph" for item in items)
+
+
+def _as_one_item(section: Section) -> Section:
+    """A section that is one item, written as the item list it is: its heading the item's headline
+    (without the emoji that decorates it, as in `### 🚀 ChatGPT 開始測試廣告`)."""
+    return dataclasses.replace(
+        section, body=f"### {_LEADING_PICTOGRAPHS.sub('', section.heading)}\n{section.body}"
+    )
+
+
 def news_sections(sections: Sequence[Section]) -> tuple[Section, ...]:
     """The sections to read the news items from, in order.
 
     Sections found to be the news by their shape alone are one news list cut
-    into categories: all of them are read. Where headings name the news, the
+    into categories, or one item each: all of them are read, a one-item section
+    with its heading as the headline. Where headings name the news, the
     first such section is read, and a later one too when it holds a list of
     headlines (`## 國內新聞` then `## 國際新聞`, `## 今日要聞` then `## 更多新聞`:
     one news list cut in two). A later one that does not (`## 新聞背景` in
@@ -249,7 +297,7 @@ def news_sections(sections: Sequence[Section]) -> tuple[Section, ...]:
     news = [s for s in sections if s.kind == "news"]
     named = [s for s in news if classify_heading(s.heading) == "news"]
     if not named:
-        return tuple(news)
+        return tuple(_as_one_item(s) if _reads_as_one_item(s) else s for s in news)
     read = [named[0]]
     for section in named[1:]:
         if all(section.body != s.body for s in read) and _headline_items(section.body):

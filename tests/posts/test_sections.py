@@ -288,3 +288,45 @@ def test_a_rule_closing_a_section_is_not_part_of_its_text() -> None:
 def test_a_rule_between_items_stays_inside_the_section() -> None:
     body = "## 新聞\n### A\nA 的內文。\n\n---\n\n### B\nB 的內文。\n"
     assert split_sections(body)[0].body == "### A\nA 的內文。\n\n---\n\n### B\nB 的內文。"
+
+
+ONE_ITEM_SECTIONS = (
+    "> **更正**：本文稍早版本誤植金額，已修正。\n\n"
+    "## Anthropic 完成 300 億美元 G 輪融資 {#news-1}\nAnthropic 宣布完成融資。\n#Anthropic #融資\n\n"
+    "## 🏗️ Stargate 阿比林園區第二期啟用\nOracle 宣布第二期上線。\n\n> 來源：[X](https://x.com/a)\n\n"
+    "## 重點 {#takeaways}\n- 估值升至 3,800 億美元。\n- 第二期上線。\n\n"
+    "## 來源\n- [A](https://a.com)\n"
+)
+
+
+def test_sections_that_are_one_item_each_are_the_news() -> None:
+    """No heading names the news: a run of headline headings over prose is it, item by item."""
+    sections = split_sections(ONE_ITEM_SECTIONS)
+    assert [s.kind for s in sections] == ["preamble", "news", "news", "key_points", "sources"]
+    post = parse_post("---\nmodel: claude\ndate: 2026-02-05\n---\n" + ONE_ITEM_SECTIONS, "x.md")
+    assert [(i.position, i.headline) for i in post.items] == [
+        (1, "Anthropic 完成 300 億美元 G 輪融資"),
+        (2, "Stargate 阿比林園區第二期啟用"),
+    ]
+    assert post.items[1].body.startswith("Oracle 宣布第二期上線。")
+    assert len(post.key_points) == 2
+    assert post.warnings == ()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # names of sections, not headlines
+        "## 結語\n今天的新聞到此。\n\n## 編者按\n本報由 AI 整理。\n",
+        "## Closing remarks\nThat is all.\n\n## About us\nWe write daily.\n",
+        # one headline section alone is no run
+        "## Anthropic 完成 300 億美元 G 輪融資\n內文。\n\n## 結語\n今天到此。\n",
+        # named sections, even long-named ones, stay what they are
+        "## 本週開源模型發展趨勢觀察\n一段。\n\n## 今日 AI 產業動態深度分析\n一段。\n",
+        # a headline section holding a list is not one item
+        "## Anthropic 完成 300 億美元 G 輪融資\n- 一\n- 二\n\n## Claude 取得美國 FedRAMP High 授權\n- 一\n",
+    ],
+    ids=["short-names", "english-names", "lone", "named-kinds", "lists"],
+)
+def test_sections_that_are_not_one_item_each_stay_as_they_are(body: str) -> None:
+    assert all(s.kind != "news" for s in split_sections(body))
