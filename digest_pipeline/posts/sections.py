@@ -170,15 +170,79 @@ def split_sections(body: str) -> tuple[Section, ...]:
     headings = _headings(lines, fenced="```" in body or "~~~" in body)
     section_level = _section_level(headings)
     cuts = [(i, text) for i, level, text in headings if level == section_level]
-    sections: list[Section] = []
-    preamble = "\n".join(lines[: cuts[0][0]] if cuts else lines).strip()
-    if preamble:
-        sections.append(Section(0, "", "preamble", preamble))
+    sections = _preamble_sections(lines[: cuts[0][0]] if cuts else lines)
+    labelled = len(sections) - (1 if sections and sections[0].kind == "preamble" else 0)
     for n, (start, heading) in enumerate(cuts):
         end = cuts[n + 1][0] if n + 1 < len(cuts) else len(lines)
         text = _without_closing_rules("\n".join(lines[start + 1 : end]).strip("\n"))
-        sections.append(Section(n + 1, heading, classify_heading(heading), text))
+        sections.append(Section(labelled + n + 1, heading, classify_heading(heading), text))
     return _news_by_shape(tuple(sections))
+
+
+_ALERT = re.compile(r"^[ \t]{0,3}>[ \t]*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(.*?)[ \t]*$", re.I)
+_QUOTE_MARK = re.compile(r"^[ \t]{0,3}>[ \t]?")
+_BOLD_LABEL = re.compile(r"^(\*\*|__)([^*_]+?)[ \t]*[：:]?[ \t]*\1[ \t]*[：:]?$")
+_COLON_LABEL = re.compile(r"^([^：:*_#>\-\s][^：:]*?)[ \t]*[：:]$")
+_LIST_LINE = re.compile(r"^[ \t]{0,3}(?:[-*+•][ \t]|\d{1,3}[.)、])")
+_MAX_LABEL = 12
+"""Longer than a label (`今日重點`, `Key takeaways`): a sentence ending in a colon."""
+_LABEL_KINDS = frozenset({"key_points", "sources"})
+
+
+def _label(line: str) -> str | None:
+    """The name a line gives the list under it, if it is a label naming key points or sources:
+    a bold paragraph (`**重點**`) or a short one ending in a colon (`今日重點：`, `資料來源：`)."""
+    match = _BOLD_LABEL.match(line.strip()) or _COLON_LABEL.match(line.strip())
+    name = match.group(match.lastindex or 1).strip() if match else ""
+    return name if 0 < len(name) <= _MAX_LABEL and classify_heading(name) in _LABEL_KINDS else None
+
+
+def _alert_label(alert: re.Match[str]) -> str | None:
+    """The title of a GitHub alert (`> [!TIP] 今日重點`) when it names key points or sources."""
+    return alert.group(1) if classify_heading(alert.group(1)) in _LABEL_KINDS else None
+
+
+def _new_paragraph(line: str) -> bool:
+    """Whether a line after a blank one starts a paragraph of its own rather than continuing a
+    list: it is neither a list item nor indented under one."""
+    return bool(line.strip()) and not line[:1].isspace() and not _LIST_LINE.match(line)
+
+
+def _preamble_sections(lines: list[str]) -> list[Section]:
+    """The text before the first heading, with the key points or sources it names by a label.
+
+    A post with few headings or none may still name its parts: a GitHub alert titled so
+    (`> [!TIP] 今日重點` over quoted bullets), or a label paragraph over a list (`今日重點：`,
+    `**重點**`, `資料來源：`). Each such part is a section under its label, to the end of the
+    alert or of the list (a paragraph that does not continue it ends it); the rest of the text
+    is the preamble. Only labels naming key points or sources count: a preamble's `以下是今日
+    新聞：` introduces the headings after it, and labels inside a section belong to its text.
+    """
+    rest: list[str] = []
+    parts: list[tuple[str, list[str]]] = []
+    current: list[str] | None = None  # the lines of the labelled part being read, if any
+    in_alert = after_blank = False
+    for line in lines:
+        alert = _ALERT.match(line)
+        opens_paragraph = after_blank or not (rest or parts)
+        name = _alert_label(alert) if alert else _label(line) if opens_paragraph else None
+        if name is not None:
+            current, in_alert = [], bool(alert)
+            parts.append((name, current))
+        elif current is not None and in_alert and _QUOTE_MARK.match(line):
+            current.append(_QUOTE_MARK.sub("", line))
+        elif current is not None and not in_alert and not (after_blank and _new_paragraph(line)):
+            current.append(line)
+        else:
+            current = None
+            rest.append(line)
+        after_blank = not line.strip()
+    preamble = "\n".join(rest).strip()
+    sections = [Section(0, "", "preamble", preamble)] if preamble else []
+    return sections + [
+        Section(n, name, classify_heading(name), "\n".join(body).strip())
+        for n, (name, body) in enumerate(parts, 1)
+    ]
 
 
 _MAY_HOLD_NEWS = frozenset({"other", "trend"})

@@ -330,3 +330,39 @@ def test_sections_that_are_one_item_each_are_the_news() -> None:
 )
 def test_sections_that_are_not_one_item_each_stay_as_they_are(body: str) -> None:
     assert all(s.kind != "news" for s in split_sections(body))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "> [!TIP] 今日重點\n> - A 發布。\n> - B 融資。\n\n### 🚀 A 發布新模型\n內文。\n",
+        "早安！\n\n今日重點：\n- A 發布。\n- B 融資。\n\n資料來源：\n- [A](https://a.com)\n",
+        "今日消息共兩則。\n\n**重點**\n\n* A 發布。\n* B 融資。\n\n來源：[A](https://a.com)\n",
+    ],
+    ids=["alert", "colon-labels", "bold-label"],
+)
+def test_key_points_named_by_a_label_before_the_first_heading(body: str) -> None:
+    post = parse_post("---\nmodel: qwen\ndate: 2026-02-11\n---\n" + body, "x.md")
+    assert post.key_points == ("A 發布。", "B 融資。")
+
+
+def test_a_labelled_list_ends_at_the_paragraph_after_it() -> None:
+    sections = split_sections("導言。\n\n資料來源：\n- [A](https://a.com)\n\n以上。\n\n## 結語\n完。\n")
+    assert [(s.position, s.heading, s.kind, s.body) for s in sections] == [
+        (0, "", "preamble", "導言。\n\n以上。"),
+        (1, "資料來源", "sources", "- [A](https://a.com)"),
+        (2, "結語", "other", "完。"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "preamble",
+    [
+        "> [!NOTE]\n> 本文由 AI 彙整。\n",
+        "以下是今日新聞：\n- A\n",
+        "這是一個很長很長的句子說明今日的重點如下：\n- A\n",
+    ],
+    ids=["untitled-alert", "news-label", "sentence"],
+)
+def test_text_that_labels_no_key_points_or_sources_stays_in_the_preamble(preamble: str) -> None:
+    assert [s.kind for s in split_sections(preamble + "\n## 今日要聞\n- A\n")] == ["preamble", "news"]
