@@ -2,9 +2,12 @@
 
 Sections are recognised by the meaning of their heading words, not by the
 exact emoji or wording of the seeds, so `## 📰 本週新聞焦點`, `## 今日要聞`
-and `## Top News` are all the news section. Where no heading names the news,
-the shape of the bodies does: the news is the section(s) holding a list of
-headlines with their bodies.
+and `## Top News` are all the news section, in either script (`## 今日要闻`),
+and a heading of emoji alone by its emoji (`## 📰`). Where no heading names the
+news, the shape of the bodies does: the news is the section(s) holding a list of
+headlines with their bodies, or a run of sections that are one item each. Before
+the first heading, a label may name key points or sources as a heading would
+(`> [!TIP] 今日重點`, `資料來源：`).
 """
 
 from __future__ import annotations
