@@ -2,9 +2,12 @@
 
 Sections are recognised by the meaning of their heading words, not by the
 exact emoji or wording of the seeds, so `## 📰 本週新聞焦點`, `## 今日要聞`
-and `## Top News` are all the news section. Where no heading names the news,
-the shape of the bodies does: the news is the section(s) holding a list of
-headlines with their bodies.
+and `## Top News` are all the news section, in either script (`## 今日要闻`),
+and a heading of emoji alone by its emoji (`## 📰`). Where no heading names the
+news, the shape of the bodies does: the news is the section(s) holding a list of
+headlines with their bodies, or a run of sections that are one item each. Before
+the first heading, a label may name key points or sources as a heading would
+(`> [!TIP] 今日重點`, `資料來源：`).
 """
 
 from __future__ import annotations
@@ -14,10 +17,15 @@ import functools
 import re
 from collections.abc import Sequence
 
+import opencc
+
 from digest_pipeline.posts.items import is_rule, opens_with_item_number, parse_news_items
 from digest_pipeline.posts.records import Section
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_ATTRIBUTES = re.compile(r"[ \t]*\{:?[ \t]*[#.][^{}]*\}$")
+"""A kramdown or pandoc attribute list closing a heading (`## 標題 {#news-1}`, `{: .lead}`): the
+anchor a table of contents links to, layout and not heading text."""
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
@@ -64,15 +72,41 @@ SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+EMOJI_KINDS: tuple[tuple[str, str], ...] = (
+    ("news", "📰🗞📢📣🆕"),
+    ("key_points", "🔑📌📝"),
+    ("sources", "🔗📚📎🔖"),
+    ("trend", "📈📊🌐"),
+    ("analysis", "🔍🔎🧠"),
+    ("outlook", "🔮🔭"),
+)
+"""What an emoji names when it is a heading's only content (`## 📰`, `## 🔑`, `## 🔗`). With words
+beside it, the words decide: the seeds' `## 💡 延伸思考` is the outlook, not key points."""
+
+
+@functools.lru_cache(maxsize=1)
+def _to_traditional() -> opencc.OpenCC:
+    # Built on first use, not at import; one per process.
+    return opencc.OpenCC("s2t")
+
+
 @functools.lru_cache(maxsize=4096)
 def classify_heading(heading: str) -> str:
     """The kind of a section from its heading text; 'other' when no kind fits.
 
+    The vocabulary is written in Traditional characters; a heading is read as written and in
+    Traditional characters too, so `## 要点速览` and `## 参考来源` name what `## 要點速覽` and
+    `## 參考來源` do. A heading of emoji alone is read by its emoji (`EMOJI_KINDS`).
     Cached: a site repeats its few headings in every post, and six case-insensitive
     searches cost more than the rest of reading a section."""
+    texts = (heading,) if heading.isascii() else (heading, _to_traditional().convert(heading))
     for kind, pattern in SECTION_KINDS:
-        if pattern.search(heading):
+        if any(pattern.search(text) for text in texts):
             return kind
+    if not any(char.isalnum() for char in heading):
+        for kind, emoji in EMOJI_KINDS:
+            if any(char in emoji for char in heading):
+                return kind
     return "other"
 
 
@@ -87,7 +121,7 @@ def _headings(lines: list[str], fenced: bool) -> list[tuple[int, int, str]]:
         # A heading starts with '#': the other lines (most of them) need no regular expression.
         match = None if in_fence or not line.startswith("#") else _HEADING.match(line)
         if match:
-            found.append((index, len(match.group(1)), match.group(2).strip()))
+            found.append((index, len(match.group(1)), _ATTRIBUTES.sub("", match.group(2)).strip()))
     return found
 
 
@@ -139,15 +173,79 @@ def split_sections(body: str) -> tuple[Section, ...]:
     headings = _headings(lines, fenced="```" in body or "~~~" in body)
     section_level = _section_level(headings)
     cuts = [(i, text) for i, level, text in headings if level == section_level]
-    sections: list[Section] = []
-    preamble = "\n".join(lines[: cuts[0][0]] if cuts else lines).strip()
-    if preamble:
-        sections.append(Section(0, "", "preamble", preamble))
+    sections = _preamble_sections(lines[: cuts[0][0]] if cuts else lines)
+    labelled = len(sections) - (1 if sections and sections[0].kind == "preamble" else 0)
     for n, (start, heading) in enumerate(cuts):
         end = cuts[n + 1][0] if n + 1 < len(cuts) else len(lines)
         text = _without_closing_rules("\n".join(lines[start + 1 : end]).strip("\n"))
-        sections.append(Section(n + 1, heading, classify_heading(heading), text))
+        sections.append(Section(labelled + n + 1, heading, classify_heading(heading), text))
     return _news_by_shape(tuple(sections))
+
+
+_ALERT = re.compile(r"^[ \t]{0,3}>[ \t]*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(.*?)[ \t]*$", re.I)
+_QUOTE_MARK = re.compile(r"^[ \t]{0,3}>[ \t]?")
+_BOLD_LABEL = re.compile(r"^(\*\*|__)([^*_]+?)[ \t]*[：:]?[ \t]*\1[ \t]*[：:]?$")
+_COLON_LABEL = re.compile(r"^([^：:*_#>\-\s][^：:]*?)[ \t]*[：:]$")
+_LIST_LINE = re.compile(r"^[ \t]{0,3}(?:[-*+•][ \t]|\d{1,3}[.)、])")
+_MAX_LABEL = 12
+"""Longer than a label (`今日重點`, `Key takeaways`): a sentence ending in a colon."""
+_LABEL_KINDS = frozenset({"key_points", "sources"})
+
+
+def _label(line: str) -> str | None:
+    """The name a line gives the list under it, if it is a label naming key points or sources:
+    a bold paragraph (`**重點**`) or a short one ending in a colon (`今日重點：`, `資料來源：`)."""
+    match = _BOLD_LABEL.match(line.strip()) or _COLON_LABEL.match(line.strip())
+    name = match.group(match.lastindex or 1).strip() if match else ""
+    return name if 0 < len(name) <= _MAX_LABEL and classify_heading(name) in _LABEL_KINDS else None
+
+
+def _alert_label(alert: re.Match[str]) -> str | None:
+    """The title of a GitHub alert (`> [!TIP] 今日重點`) when it names key points or sources."""
+    return alert.group(1) if classify_heading(alert.group(1)) in _LABEL_KINDS else None
+
+
+def _new_paragraph(line: str) -> bool:
+    """Whether a line after a blank one starts a paragraph of its own rather than continuing a
+    list: it is neither a list item nor indented under one."""
+    return bool(line.strip()) and not line[:1].isspace() and not _LIST_LINE.match(line)
+
+
+def _preamble_sections(lines: list[str]) -> list[Section]:
+    """The text before the first heading, with the key points or sources it names by a label.
+
+    A post with few headings or none may still name its parts: a GitHub alert titled so
+    (`> [!TIP] 今日重點` over quoted bullets), or a label paragraph over a list (`今日重點：`,
+    `**重點**`, `資料來源：`). Each such part is a section under its label, to the end of the
+    alert or of the list (a paragraph that does not continue it ends it); the rest of the text
+    is the preamble. Only labels naming key points or sources count: a preamble's `以下是今日
+    新聞：` introduces the headings after it, and labels inside a section belong to its text.
+    """
+    rest: list[str] = []
+    parts: list[tuple[str, list[str]]] = []
+    current: list[str] | None = None  # the lines of the labelled part being read, if any
+    in_alert = after_blank = False
+    for line in lines:
+        alert = _ALERT.match(line)
+        opens_paragraph = after_blank or not (rest or parts)
+        name = _alert_label(alert) if alert else _label(line) if opens_paragraph else None
+        if name is not None:
+            current, in_alert = [], bool(alert)
+            parts.append((name, current))
+        elif current is not None and in_alert and _QUOTE_MARK.match(line):
+            current.append(_QUOTE_MARK.sub("", line))
+        elif current is not None and not in_alert and not (after_blank and _new_paragraph(line)):
+            current.append(line)
+        else:
+            current = None
+            rest.append(line)
+        after_blank = not line.strip()
+    preamble = "\n".join(rest).strip()
+    sections = [Section(0, "", "preamble", preamble)] if preamble else []
+    return sections + [
+        Section(n, name, classify_heading(name), "\n".join(body).strip())
+        for n, (name, body) in enumerate(parts, 1)
+    ]
 
 
 _MAY_HOLD_NEWS = frozenset({"other", "trend"})
@@ -178,20 +276,17 @@ def _news_by_shape(sections: tuple[Section, ...]) -> tuple[Section, ...]:
     `## 產業與投資`) or title it in words no vocabulary foresees: the news is
     then the first run of consecutive sections, unnamed or named as a trend,
     holding headline+body items (two or more in all); failing one, the first
-    key points section that holds several (`## Today's Highlights`: a summary
-    is one line a point, the news a headline and its body).
+    run of two or more consecutive sections that are each one item (a headline
+    as the heading, prose under it: see `_reads_as_one_item`); failing that, the
+    first key points section that holds several (`## Today's Highlights`: a
+    summary is one line a point, the news a headline and its body).
     """
     if any(s.kind == "news" for s in sections):
         return sections
     counts = [_headline_items(s.body) if s.kind in _MAY_HOLD_NEWS else 0 for s in sections]
-    run: list[int] = []
-    for index, count in enumerate([*counts, 0]):
-        if count:
-            run.append(index)
-        elif sum(counts[i] for i in run) >= 2:
-            break
-        else:
-            run = []
+    run = _first_run(counts, least=2)
+    if not run:
+        run = _first_run([int(_reads_as_one_item(s)) for s in sections], least=2)
     if not run:
         run = next(
             (
@@ -204,11 +299,62 @@ def _news_by_shape(sections: tuple[Section, ...]) -> tuple[Section, ...]:
     return tuple(dataclasses.replace(s, kind="news") if i in run else s for i, s in enumerate(sections))
 
 
+def _first_run(counts: list[int], least: int) -> list[int]:
+    """Indexes of the first run of consecutive non-zero counts summing to `least` or more."""
+    run: list[int] = []
+    for index, count in enumerate([*counts, 0]):
+        if count:
+            run.append(index)
+        elif sum(counts[i] for i in run) >= least:
+            return run
+        else:
+            run = []
+    return []
+
+
+_CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9][\w.+\-]*")
+_HEADLINE_WEIGHT = 10
+"""How long a heading runs when it is a headline, a CJK character counting 1 and a Latin word 2:
+`X 平台將 Grok 整合至私訊` is 11, `Llama Stack 1.0 reaches general availability` 12. A section's
+name is a few words (`模型發布` 4, `產業與投資動向` 7, `Closing remarks` 4)."""
+_LEADING_PICTOGRAPHS = re.compile(
+    r"^(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF][\ufe0f\u200d]*)+\s*"
+)
+
+
+def _reads_as_one_item(section: Section) -> bool:
+    """Whether a section is one news item: its heading the headline, its body the item's text.
+
+    Sites that give each item a section of its own (`## Anthropic 完成 300 億美元 G 輪融資`
+    next to `## 重點` and `## 來源`) have no news heading. Such a section's heading names no
+    kind of section and runs as long as a headline (`_HEADLINE_WEIGHT`); its body is prose
+    (paragraphs, a quoted `> 來源：…` line, a hashtag line): no list, heading or table, which
+    make a section of items or of analysis.
+    """
+    if section.kind == "preamble" or classify_heading(section.heading) != "other":
+        return False
+    heading = section.heading
+    if len(_CJK_CHAR.findall(heading)) + 2 * len(_LATIN_WORD.findall(heading)) < _HEADLINE_WEIGHT:
+        return False
+    items = parse_news_items(section.body)
+    return bool(items) and all(item.list_style == "paragraph" for item in items)
+
+
+def _as_one_item(section: Section) -> Section:
+    """A section that is one item, written as the item list it is: its heading the item's headline
+    (without the emoji that decorates it, as in `### 🚀 ChatGPT 開始測試廣告`)."""
+    return dataclasses.replace(
+        section, body=f"### {_LEADING_PICTOGRAPHS.sub('', section.heading)}\n{section.body}"
+    )
+
+
 def news_sections(sections: Sequence[Section]) -> tuple[Section, ...]:
     """The sections to read the news items from, in order.
 
     Sections found to be the news by their shape alone are one news list cut
-    into categories: all of them are read. Where headings name the news, the
+    into categories, or one item each: all of them are read, a one-item section
+    with its heading as the headline. Where headings name the news, the
     first such section is read, and a later one too when it holds a list of
     headlines (`## 國內新聞` then `## 國際新聞`, `## 今日要聞` then `## 更多新聞`:
     one news list cut in two). A later one that does not (`## 新聞背景` in
@@ -218,7 +364,7 @@ def news_sections(sections: Sequence[Section]) -> tuple[Section, ...]:
     news = [s for s in sections if s.kind == "news"]
     named = [s for s in news if classify_heading(s.heading) == "news"]
     if not named:
-        return tuple(news)
+        return tuple(_as_one_item(s) if _reads_as_one_item(s) else s for s in news)
     read = [named[0]]
     for section in named[1:]:
         if all(section.body != s.body for s in read) and _headline_items(section.body):

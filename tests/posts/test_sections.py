@@ -40,8 +40,23 @@ from digest_pipeline.posts.sections import classify_heading, news_sections, spli
         ("Sources", "sources"),
         ("References", "sources"),
         ("出處", "sources"),
+        # Simplified characters read as their Traditional forms
+        ("要点速览", "key_points"),
+        ("参考来源", "sources"),
+        ("今日要闻", "news"),
+        ("本周趋势", "trend"),
+        ("延伸阅读", "sources"),
+        # a heading of emoji alone names its kind by them; words beside an emoji decide
+        ("📰", "news"),
+        ("🗞️", "news"),
+        ("🔑", "key_points"),
+        ("🔗", "sources"),
+        ("📚 ", "sources"),
+        ("📌 公司動態", "trend"),
         # nothing fits
         ("結語", "other"),
+        ("📌 結語", "other"),
+        ("🎉", "other"),
         ("關於本站", "other"),
         ("", "other"),
     ],
@@ -127,6 +142,13 @@ def test_heading_text_is_trimmed_of_spaces_and_closing_hashes(line: str, heading
     (section,) = split_sections(f"{line}\n- A\n")
     assert section.heading == heading
     assert section.kind == "news"
+
+
+@pytest.mark.parametrize("attributes", ["{#takeaways}", "{: #takeaways}", "{#takeaways .toc}", "{.lead}"])
+def test_an_attribute_list_closing_a_heading_is_not_its_text(attributes: str) -> None:
+    """`{#news-1}` is the anchor a table of contents links to, not a word naming the news."""
+    (section,) = split_sections(f"## 三個重點 {attributes}\n- A\n")
+    assert (section.heading, section.kind) == ("三個重點", "key_points")
 
 
 @pytest.mark.parametrize("line", ["#hashtag", "##沒有空格", "####### 七個井號"])
@@ -266,3 +288,81 @@ def test_a_rule_closing_a_section_is_not_part_of_its_text() -> None:
 def test_a_rule_between_items_stays_inside_the_section() -> None:
     body = "## 新聞\n### A\nA 的內文。\n\n---\n\n### B\nB 的內文。\n"
     assert split_sections(body)[0].body == "### A\nA 的內文。\n\n---\n\n### B\nB 的內文。"
+
+
+ONE_ITEM_SECTIONS = (
+    "> **更正**：本文稍早版本誤植金額，已修正。\n\n"
+    "## Anthropic 完成 300 億美元 G 輪融資 {#news-1}\nAnthropic 宣布完成融資。\n#Anthropic #融資\n\n"
+    "## 🏗️ Stargate 阿比林園區第二期啟用\nOracle 宣布第二期上線。\n\n> 來源：[X](https://x.com/a)\n\n"
+    "## 重點 {#takeaways}\n- 估值升至 3,800 億美元。\n- 第二期上線。\n\n"
+    "## 來源\n- [A](https://a.com)\n"
+)
+
+
+def test_sections_that_are_one_item_each_are_the_news() -> None:
+    """No heading names the news: a run of headline headings over prose is it, item by item."""
+    sections = split_sections(ONE_ITEM_SECTIONS)
+    assert [s.kind for s in sections] == ["preamble", "news", "news", "key_points", "sources"]
+    post = parse_post("---\nmodel: claude\ndate: 2026-02-05\n---\n" + ONE_ITEM_SECTIONS, "x.md")
+    assert [(i.position, i.headline) for i in post.items] == [
+        (1, "Anthropic 完成 300 億美元 G 輪融資"),
+        (2, "Stargate 阿比林園區第二期啟用"),
+    ]
+    assert post.items[1].body.startswith("Oracle 宣布第二期上線。")
+    assert len(post.key_points) == 2
+    assert post.warnings == ()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # names of sections, not headlines
+        "## 結語\n今天的新聞到此。\n\n## 編者按\n本報由 AI 整理。\n",
+        "## Closing remarks\nThat is all.\n\n## About us\nWe write daily.\n",
+        # one headline section alone is no run
+        "## Anthropic 完成 300 億美元 G 輪融資\n內文。\n\n## 結語\n今天到此。\n",
+        # named sections, even long-named ones, stay what they are
+        "## 本週開源模型發展趨勢觀察\n一段。\n\n## 今日 AI 產業動態深度分析\n一段。\n",
+        # a headline section holding a list is not one item
+        "## Anthropic 完成 300 億美元 G 輪融資\n- 一\n- 二\n\n## Claude 取得美國 FedRAMP High 授權\n- 一\n",
+    ],
+    ids=["short-names", "english-names", "lone", "named-kinds", "lists"],
+)
+def test_sections_that_are_not_one_item_each_stay_as_they_are(body: str) -> None:
+    assert all(s.kind != "news" for s in split_sections(body))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "> [!TIP] 今日重點\n> - A 發布。\n> - B 融資。\n\n### 🚀 A 發布新模型\n內文。\n",
+        "早安！\n\n今日重點：\n- A 發布。\n- B 融資。\n\n資料來源：\n- [A](https://a.com)\n",
+        "今日消息共兩則。\n\n**重點**\n\n* A 發布。\n* B 融資。\n\n來源：[A](https://a.com)\n",
+    ],
+    ids=["alert", "colon-labels", "bold-label"],
+)
+def test_key_points_named_by_a_label_before_the_first_heading(body: str) -> None:
+    post = parse_post("---\nmodel: qwen\ndate: 2026-02-11\n---\n" + body, "x.md")
+    assert post.key_points == ("A 發布。", "B 融資。")
+
+
+def test_a_labelled_list_ends_at_the_paragraph_after_it() -> None:
+    sections = split_sections("導言。\n\n資料來源：\n- [A](https://a.com)\n\n以上。\n\n## 結語\n完。\n")
+    assert [(s.position, s.heading, s.kind, s.body) for s in sections] == [
+        (0, "", "preamble", "導言。\n\n以上。"),
+        (1, "資料來源", "sources", "- [A](https://a.com)"),
+        (2, "結語", "other", "完。"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "preamble",
+    [
+        "> [!NOTE]\n> 本文由 AI 彙整。\n",
+        "以下是今日新聞：\n- A\n",
+        "這是一個很長很長的句子說明今日的重點如下：\n- A\n",
+    ],
+    ids=["untitled-alert", "news-label", "sentence"],
+)
+def test_text_that_labels_no_key_points_or_sources_stays_in_the_preamble(preamble: str) -> None:
+    assert [s.kind for s in split_sections(preamble + "\n## 今日要聞\n- A\n")] == ["preamble", "news"]
