@@ -390,9 +390,12 @@ def _colon_headlines(paragraphs: list[list[str]]) -> set[int]:
 
     So read only when there are two or more, all different (a label that recurs under every
     item, `Why it matters:`, heads none), each with a paragraph under it, the first at the
-    top or under one introduction: a lone `以下是今日新聞：` introduces paragraph items.
+    top or under one introduction (`今日三則：` too): a lone `以下是今日新聞：` introduces
+    paragraph items.
     """
     indexes = [i for i, p in enumerate(paragraphs) if len(p) == 1 and p[0].endswith(("：", ":"))]
+    if indexes[:2] == [0, 1]:
+        indexes = indexes[1:]
     texts = {paragraphs[i][0] for i in indexes}
     if len(indexes) < 2 or len(texts) < len(indexes) or indexes[0] > 1:
         return set()
