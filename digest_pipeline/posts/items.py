@@ -5,16 +5,22 @@ Digest writers mark items in many ways. All of these are one item each:
     1) headline            - headline           - headline          1) headline
     body paragraph           indented body        - nested body     - body as a top-level bullet
 
-and `1) headline：body` on one line, with `1.` `1、` `(1)` `（一）` `①` `1️⃣` `*` `•`
-`### headline` or a bold line as the marker. The rule: the first top-level
-marker in the section fixes which marker starts an item; every other line,
-whatever it looks like, belongs to the item above it. A section with no
-markers but a table (`| # | 新聞 | 說明 |`) reads one item per table row.
+and `1) headline：body` on one line, with `1.` `1、` `1｜` `(1)` `（一）` `①` `1️⃣` `*` `•`
+`### headline`, a bold line or a definition list's term (`headline` then `: body`) as the
+marker. The rule: the first top-level marker in the section fixes which marker starts an
+item; every other line, whatever it looks like, belongs to the item above it. A section with
+no markers but a table (`| # | 新聞 | 說明 |`) reads one item per table row; one with neither
+reads its paragraphs (see `_paragraph_items`).
+
+What a headline opens with but a reader would not copy is dropped: the item's number
+(`#### 1｜`, `### 2.1` under a section numbered 2), a time of day (`**08:15**`) and a
+decorative emoji (`### 🚀`).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -22,8 +28,10 @@ from markdown_it import MarkdownIt
 
 from digest_pipeline.posts.records import NewsItem
 
+# `1｜headline` (a bar after the number) too, but not a pipe-less table row (`1 | A | B`).
 _NUMBERED = re.compile(
-    r"^(?:[(（]\s*\d{1,3}\s*[)）]|\d{1,3}(?:[)）、]|[.．](?!\d))|[一二三四五六七八九十]{1,3}[、.．]"
+    r"^(?:[(（]\s*\d{1,3}\s*[)）]|\d{1,3}(?:[)）、]|[.．](?!\d)|\s*[|｜](?![^|｜]*[|｜]))"
+    r"|[一二三四五六七八九十]{1,3}[、.．]"
     r"|(?P<paren_cjk>[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）])"
     r"|(?P<keycap>\d\ufe0f?\u20e3|\U0001f51f)"  # 1️⃣ … 9️⃣, 🔟
     r"|(?P<circled>[\u2460-\u2473\u2776-\u277f]))"  # ①…⑳, ❶…❿
@@ -76,16 +84,29 @@ _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _TITLE_LABEL = re.compile(r"標題|题目|題目|title|headline", re.IGNORECASE)
 """A field label before the headline itself (`**標題**：…` then `**摘要**：…`)."""
 _ROW_NUMBER = re.compile(r"[#№]?\s*\d{1,3}[.)、]?")
+_DEFINITION = re.compile(r"^\s{0,3}:[ \t]+(\S.*)$")
+"""A definition list's definition (Markdown Extra, Pandoc): `: body` under its term's line."""
+_TIME_OF_DAY = re.compile(
+    r"^(?:\*\*|__)?[\[【(（]?(?:[01]?\d|2[0-3])[:：][0-5]\d(?:\s?[AaPp][Mm]\b)?[\]】)）]?(?:\*\*|__)?"
+    r"[ \t]*[-–—|｜·]?[ \t]*(?=\S)"
+)
+"""A time of day before a headline (`**08:15** headline`, `[14:05] headline`): when it happened."""
+_SUB_NUMBER = re.compile(r"^(\d{1,2})[.．-](\d{1,2})[.．、]?\s*(?=\S)")
+"""A sub-number (`2.1`, `1.1.`, `2-1`): item 1 of a document's section 2."""
+_EMOJI_JOINERS = frozenset("\ufe0e\ufe0f\u200d\u20e3")
+"""What an emoji is spelled with besides its symbol: variation selectors (🏗️), the joiner, the
+keycap; skin tones are modifier symbols (category Sk)."""
 
 
 class _Line(NamedTuple):
     """One classified line (a tuple: a post has dozens, and a frozen dataclass is slow to make)."""
 
     indent: int
-    marker: str | None  # numbered | bullet | heading | bold | None
+    marker: str | None  # numbered | bullet | heading | bold | definition (a term) | None
     text: str  # the line without indentation and without its marker
     level: int = 0  # a heading's depth: 3 for `###`
-    family: str = ""  # a numbering style that never mixes with `1.` (keycap, circled, paren_cjk); label
+    family: str = ""  # a numbering style that never mixes with `1.` (keycap, circled, paren_cjk); label;
+    # definition: the body of a term (`: body`, its colon dropped)
 
 
 _MARKER_STARTS = frozenset(
@@ -141,14 +162,33 @@ def _classify(raw: str) -> _Line | None:
 
 
 def _classified_lines(markdown: str) -> list[_Line | None]:
-    lines, in_fence = [], False
+    lines: list[_Line | None] = []
+    in_fence = False
     for raw in markdown.replace("\r\n", "\n").split("\n"):
         if _FENCE.match(raw):
             in_fence = not in_fence
             lines.append(_Line(0, None, raw.strip()))
             continue
+        definition = None if in_fence or ":" not in raw[:4] else _DEFINITION.match(raw)
+        if definition:
+            _mark_definition_term(lines)
+            lines.append(_Line(0, None, definition.group(1).strip(), family="definition"))
+            continue
         lines.append(_Line(0, None, raw.rstrip()) if in_fence else _classify(raw))
     return lines
+
+
+def _mark_definition_term(lines: list[_Line | None]) -> None:
+    """Mark the term of the definition (`: body`) that follows `lines`: the text line above it,
+    or above one blank line. A definition list is a list of headlines, each term the headline
+    of the definition(s) under it; a line that is itself a definition is no term."""
+    above = len(lines) - 1 if lines and lines[-1] else len(lines) - 2
+    term = lines[above] if above >= 0 else None
+    if term is not None and term.marker in (None, "bold") and term.family != "definition":
+        lines[above] = term._replace(marker="definition", family="")
+
+
+_ITEM_MARKERS = ("heading", "numbered", "bullet", "bold", "definition")
 
 
 class _ItemMarker(NamedTuple):
@@ -178,7 +218,7 @@ def _item_marker(lines: list[_Line | None]) -> _ItemMarker:
     Bold lines count as headlines only when the section opens with one and
     has several; otherwise a lone bold line is an intro and lists decide.
     """
-    marked = [ln for ln in lines if ln and ln.marker in ("heading", "numbered", "bullet", "bold")]
+    marked = [ln for ln in lines if ln and ln.marker in _ITEM_MARKERS]
     if not marked:
         return _ItemMarker(None)
     bold = [ln for ln in marked if ln.marker == "bold"]
@@ -237,7 +277,7 @@ def _strip_emphasis(text: str) -> str:
 
 def _finish(position: int, headline: str, body_lines: list[str], style: str) -> NewsItem:
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(body_lines)).strip()
-    headline = _strip_emphasis(headline)
+    headline = _strip_emphasis(_TIME_OF_DAY.sub("", headline, count=1))
     if style in ("heading", "bold"):  # `#### 1. 標題`, `**1. 標題**`: the number is the marker's
         numbered = _NUMBERED.match(headline)
         headline = (numbered and numbered.group("text").strip()) or headline
@@ -250,9 +290,41 @@ def _finish(position: int, headline: str, body_lines: list[str], style: str) -> 
         headline, body = _split_one_line(headline)
     if "](" in headline:  # `### [A](url)`: the headline is the link's text
         headline = _INLINE_LINK.sub(r"\1", headline)
-    headline = _strip_emphasis(headline.rstrip("：: ").strip())
+    headline = _without_leading_emoji(_strip_emphasis(headline.rstrip("：: ").strip()))
     outlets = extract_outlets(f"{headline}\n{body}")
     return NewsItem(position, headline, body, outlets, style)
+
+
+def _without_leading_emoji(headline: str) -> str:
+    """The headline without the emoji that decorate its start (`🚀 ChatGPT …`, `🏗️ Stargate …`).
+
+    An emoji is a symbol (Unicode category So, or Sk for skin tones) with its joiners; the
+    words after it are the headline. A keycap `1️⃣` starts with a digit, so it stays.
+    """
+    start = 0
+    while start < len(headline) and (
+        headline[start] in _EMOJI_JOINERS or unicodedata.category(headline[start]) in ("So", "Sk")
+    ):
+        start += 1
+    rest = headline[start:].lstrip()
+    return rest if start and rest else headline
+
+
+def _without_sub_numbers(headlines: list[str]) -> list[str]:
+    """Headlines without the sub-numbers of a numbered document (`### 2.1 …`, `### 2.2 …`
+    under `## 2. 新聞`; `1.1.`, `2-1`).
+
+    Read as numbering only when every headline has one, all under the same section number,
+    counting 1, 2, 3… over two items or more: a lone `### 3.5 億美元…` is a figure.
+    """
+    numbers = [_SUB_NUMBER.match(headline) for headline in headlines]
+    if len(headlines) < 2 or not all(numbers):
+        return headlines
+    sections = {match.group(1) for match in numbers if match}
+    counts = [int(match.group(2)) for match in numbers if match]
+    if len(sections) > 1 or counts != list(range(1, len(headlines) + 1)):
+        return headlines
+    return [headline[match.end() :] for headline, match in zip(headlines, numbers, strict=True) if match]
 
 
 def _split_one_line(line: str) -> tuple[str, str]:
@@ -279,16 +351,58 @@ def _split_one_line(line: str) -> tuple[str, str]:
     return (head, rest) if head and rest else (line, "")
 
 
+def _finished(drafts: list[tuple[str, list[str]]], style: str) -> tuple[NewsItem, ...]:
+    """The items from their (headline, body lines) as marked, numbered from 1."""
+    headlines = _without_sub_numbers([headline for headline, _ in drafts])
+    return tuple(
+        _finish(position, headline, body, style)
+        for position, (headline, (_, body)) in enumerate(zip(headlines, drafts, strict=True), 1)
+    )
+
+
 def _paragraph_items(lines: list[_Line | None]) -> tuple[NewsItem, ...]:
-    """Items of a section with no list markers: each paragraph, its first line the headline."""
-    items, block = [], []
+    """Items of a section with no list markers: each paragraph, its first line the headline;
+    or, where headlines stand alone ending in a colon (see `_colon_headlines`), each such
+    line with the paragraphs under it."""
+    paragraphs: list[list[str]] = []
+    paragraph: list[str] = []
     for line in [*lines, None]:
         if line is not None and line.marker != "rule":
-            block.append(line.text)
-        elif block:
-            items.append(_finish(len(items) + 1, block[0], block[1:], "paragraph"))
-            block = []
-    return tuple(items)
+            paragraph.append(line.text)
+        elif paragraph:
+            paragraphs.append(paragraph)
+            paragraph = []
+    headlines = _colon_headlines(paragraphs)
+    if not headlines:
+        return _finished([(p[0], p[1:]) for p in paragraphs], "paragraph")
+    drafts: list[tuple[str, list[str]]] = []
+    for index, paragraph in enumerate(paragraphs):
+        if index in headlines:
+            drafts.append((paragraph[0], []))
+        elif drafts:  # a paragraph before the first headline introduces the items
+            drafts[-1][1].extend(["", *paragraph])
+    return _finished(drafts, "paragraph")
+
+
+def _colon_headlines(paragraphs: list[list[str]]) -> set[int]:
+    """Indexes of the paragraphs that are headlines over the paragraphs below them: one line
+    ending in a colon (`Gemini 在 Google Maps 推出對話式導航：`, then its body paragraph).
+
+    So read only when there are two or more, all different (a label that recurs under every
+    item, `Why it matters:`, heads none), each with a paragraph under it, the first at the
+    top or under one introduction (`今日三則：` too): a lone `以下是今日新聞：` introduces
+    paragraph items.
+    """
+    indexes = [i for i, p in enumerate(paragraphs) if len(p) == 1 and p[0].endswith(("：", ":"))]
+    if indexes[:2] == [0, 1]:
+        indexes = indexes[1:]
+    texts = {paragraphs[i][0] for i in indexes}
+    if len(indexes) < 2 or len(texts) < len(indexes) or indexes[0] > 1:
+        return set()
+    following = [*indexes[1:], len(paragraphs)]
+    if any(after == index + 1 for index, after in zip(indexes, following, strict=True)):
+        return set()
+    return set(indexes)
 
 
 class _TableRow(NamedTuple):
@@ -378,7 +492,7 @@ def parse_news_items(markdown: str) -> tuple[NewsItem, ...]:
         tables = _read_tables(markdown.replace("\r\n", "\n"))
         return _table_items(tables) if tables else _paragraph_items(lines)
     groups = _group_headings(lines) if marker == "heading" else set()
-    items: list[NewsItem] = []
+    drafts: list[tuple[str, list[str]]] = []
     headline: str | None = None
     body: list[str] = []
     for index, line in enumerate(lines):
@@ -386,17 +500,17 @@ def parse_news_items(markdown: str) -> tuple[NewsItem, ...]:
             body.append("")
         elif item_marker.starts_item(line) and index not in groups:
             if headline is not None:
-                items.append(_finish(len(items) + 1, headline, body, marker))
+                drafts.append((headline, body))
             headline, body = line.text, []
         elif line.marker == "rule" or index in groups:
             if headline is not None:
-                items.append(_finish(len(items) + 1, headline, body, marker))
+                drafts.append((headline, body))
             headline, body = None, []  # text after a rule is a footer, not part of an item
         elif headline is not None:
             body.append(line.text)
     if headline is not None:
-        items.append(_finish(len(items) + 1, headline, body, marker))
-    return tuple(items)
+        drafts.append((headline, body))
+    return _finished(drafts, marker)
 
 
 def _row_as_point(row: _TableRow) -> str:

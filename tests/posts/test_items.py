@@ -6,7 +6,12 @@ import re
 
 import pytest
 
-from digest_pipeline.posts.items import extract_outlets, parse_key_points, parse_news_items
+from digest_pipeline.posts.items import (
+    extract_outlets,
+    opens_with_item_number,
+    parse_key_points,
+    parse_news_items,
+)
 
 H1, B1 = "OpenAI 發布 GPT-5 與 ChatGPT 新介面", "OpenAI 宣布 GPT-5 正式上線，Plus 用戶可優先使用。"
 H2, B2 = "Sora 2 登上 App Store 榜首", "Sora 2 iOS App 上架一週即衝上美國區免費榜第一。"
@@ -99,6 +104,34 @@ STYLES = [
         f"### [{H1}](https://a.example/1)\n{B1}\n\n### [{H2}](https://a.example/2)\n{B2}\n\n"
         f"### [{H3}](https://a.example/(3))\n{B3}\n",
         "heading",
+    ),
+    ("bar after the number", f"#### 1｜{H1}\n{B1}\n\n#### 2 | {H2}\n{B2}\n\n#### 3｜{H3}\n{B3}\n", "heading"),
+    (
+        "sub-numbered headings of a numbered document",
+        f"### 2.1 {H1}\n{B1}\n\n### 2.2. {H2}\n{B2}\n\n### 2.3 {H3}\n{B3}\n",
+        "heading",
+    ),
+    ("dash sub-numbers", f"### 2-1 {H1}\n{B1}\n\n### 2-2 {H2}\n{B2}\n\n### 2-3 {H3}\n{B3}\n", "heading"),
+    (
+        "time of day before the headline",
+        f"**08:15** {H1}\n{B1}\n\n**10:40** {H2}\n{B2}\n\n**21:00** {H3}\n{B3}\n",
+        "paragraph",
+    ),
+    (
+        "bracketed time in a list",
+        f"- [08:15] {H1}\n  {B1}\n- [9:05 AM] {H2}\n  {B2}\n- 14:05 {H3}\n  {B3}\n",
+        "bullet",
+    ),
+    (
+        "emoji before heading words",
+        f"### 🚀 {H1}\n{B1}\n\n### 🏗\ufe0f {H2}\n{B2}\n\n### 👩\u200d💻{H3}\n{B3}\n",
+        "heading",
+    ),
+    ("definition list", f"{H1}\n: {B1}\n\n{H2}\n: {B2}\n\n{H3}\n\n: {B3}\n", "definition"),
+    (
+        "colon-ended headline paragraphs",
+        f"今日三則：\n\n{H1}：\n\n{B1}\n\n{H2}：\n\n{B2}\n\n{H3}:\n\n{B3}\n",
+        "paragraph",
     ),
     (
         "table with a number column",
@@ -450,3 +483,42 @@ def test_symbol_bullets_mark_items() -> None:
         ("A 發布新模型", "A 的內文。"),
         ("B 完成融資", "B 的內文。"),
     ]
+
+
+def test_a_definition_list_item_keeps_every_definition_and_an_intro_is_no_item() -> None:
+    md = "今日消息共兩則。\n\nA 發布新模型\n: 第一段。\n: 第二段。\n\nB 完成融資\n: B 的內文。\n"
+    assert [(i.headline, i.body) for i in parse_news_items(md)] == [
+        ("A 發布新模型", "第一段。\n第二段。"),
+        ("B 完成融資", "B 的內文。"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("markdown", "headlines"),
+    [
+        ("### 3.5 億美元融資完成\n內文\n", ["3.5 億美元融資完成"]),  # a lone figure, no numbering
+        ("### 1.5 倍速度\n內文\n\n### 3.2 億用戶\n內文\n", ["1.5 倍速度", "3.2 億用戶"]),  # not 1, 2
+        ("### 2.1 A 上線\n內文\n\n### 3.2 B 上線\n內文\n", ["2.1 A 上線", "3.2 B 上線"]),  # two sections
+        ("- 16:9 螢幕版上線\n  內文\n- 1:1 對話\n  內文\n", ["16:9 螢幕版上線", "1:1 對話"]),  # ratios
+        ("### 1 | 2 | 3 名次\n內文\n", ["1 | 2 | 3 名次"]),  # a pipe-less table row is no number
+    ],
+)
+def test_figures_that_look_like_numbering_or_times_stay_in_the_headline(
+    markdown: str, headlines: list
+) -> None:
+    assert [i.headline for i in parse_news_items(markdown)] == headlines
+
+
+def test_a_lone_colon_ended_intro_or_a_recurring_label_heads_no_paragraph() -> None:
+    intro = "以下是今日新聞：\n\nA 發布新模型\nA 的內文。\n\nB 完成融資\nB 的內文。\n"
+    assert [i.headline for i in parse_news_items(intro)] == ["以下是今日新聞", "A 發布新模型", "B 完成融資"]
+    label = (
+        "A 發布新模型\nA 的內文。\n\nWhy it matters:\n\n影響一。\n\n"
+        "B 完成融資\nB 的內文。\n\nWhy it matters:\n\n影響二。\n"
+    )
+    assert [i.headline for i in parse_news_items(label)][:2] == ["A 發布新模型", "Why it matters"]
+
+
+def test_item_numbers_with_a_bar_are_item_numbers() -> None:
+    assert opens_with_item_number("1｜Qwen3.5-Max 登頂")
+    assert not opens_with_item_number("1 | 2 | 3")
