@@ -87,10 +87,13 @@ _ROW_NUMBER = re.compile(r"[#№]?\s*\d{1,3}[.)、]?")
 _DEFINITION = re.compile(r"^\s{0,3}:[ \t]+(\S.*)$")
 """A definition list's definition (Markdown Extra, Pandoc): `: body` under its term's line."""
 _TIME_OF_DAY = re.compile(
-    r"^(?:\*\*|__)?[\[【(（]?(?:[01]?\d|2[0-3])[:：][0-5]\d(?:\s?[AaPp][Mm]\b)?[\]】)）]?(?:\*\*|__)?"
+    r"^(?:(?:\*\*|__|[\[【(（])(?:[01]?\d|2[0-3])[:：][0-5]\d(?:\s?[AaPp][Mm])?(?:\*\*|__|[\]】)）])"
+    r"|(?:[01]\d|2[0-3])[:：][0-5]\d(?:\s?[AaPp][Mm]\b)?|\d[:：][0-5]\d\s?[AaPp][Mm]\b)"
     r"[ \t]*[-–—|｜·]?[ \t]*(?=\S)"
 )
-"""A time of day before a headline (`**08:15** headline`, `[14:05] headline`): when it happened."""
+"""A time of day before a headline (`**08:15** headline`, `[9:05] headline`, `14:05 headline`,
+`9:05 AM headline`): when it happened. An hour of one digit counts only when the time is set off
+(bold, brackets) or has AM/PM, so an aspect ratio (`9:16 直式影片`) stays in its headline."""
 _SUB_NUMBER = re.compile(r"^(\d{1,2})[.．-](\d{1,2})[.．、]?\s*(?=\S)")
 """A sub-number (`2.1`, `1.1.`, `2-1`): item 1 of a document's section 2."""
 _EMOJI_JOINERS = frozenset("\ufe0e\ufe0f\u200d\u20e3")

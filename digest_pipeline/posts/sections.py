@@ -318,9 +318,6 @@ _HEADLINE_WEIGHT = 10
 """How long a heading runs when it is a headline, a CJK character counting 1 and a Latin word 2:
 `X 平台將 Grok 整合至私訊` is 11, `Llama Stack 1.0 reaches general availability` 12. A section's
 name is a few words (`模型發布` 4, `產業與投資動向` 7, `Closing remarks` 4)."""
-_LEADING_PICTOGRAPHS = re.compile(
-    r"^(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF][\ufe0f\u200d]*)+\s*"
-)
 
 
 def _reads_as_one_item(section: Section) -> bool:
@@ -343,10 +340,8 @@ def _reads_as_one_item(section: Section) -> bool:
 
 def _as_one_item(section: Section) -> Section:
     """A section that is one item, written as the item list it is: its heading the item's headline
-    (without the emoji that decorates it, as in `### 🚀 ChatGPT 開始測試廣告`)."""
-    return dataclasses.replace(
-        section, body=f"### {_LEADING_PICTOGRAPHS.sub('', section.heading)}\n{section.body}"
-    )
+    (`items` drops an emoji that decorates it, as in `### 🚀 ChatGPT 開始測試廣告`)."""
+    return dataclasses.replace(section, body=f"### {section.heading}\n{section.body}")
 
 
 def news_sections(sections: Sequence[Section]) -> tuple[Section, ...]:

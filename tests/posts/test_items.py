@@ -500,6 +500,7 @@ def test_a_definition_list_item_keeps_every_definition_and_an_intro_is_no_item()
         ("### 1.5 倍速度\n內文\n\n### 3.2 億用戶\n內文\n", ["1.5 倍速度", "3.2 億用戶"]),  # not 1, 2
         ("### 2.1 A 上線\n內文\n\n### 3.2 B 上線\n內文\n", ["2.1 A 上線", "3.2 B 上線"]),  # two sections
         ("- 16:9 螢幕版上線\n  內文\n- 1:1 對話\n  內文\n", ["16:9 螢幕版上線", "1:1 對話"]),  # ratios
+        ("- 9:16 直式影片上線\n  內文\n- 4:30 長片\n  內文\n", ["9:16 直式影片上線", "4:30 長片"]),
         ("### 1 | 2 | 3 名次\n內文\n", ["1 | 2 | 3 名次"]),  # a pipe-less table row is no number
     ],
 )
