@@ -377,7 +377,7 @@ def _paragraph_items(lines: list[_Line | None]) -> tuple[NewsItem, ...]:
             paragraph = []
     headlines = _colon_headlines(paragraphs)
     if not headlines:
-        return _finished([(p[0], p[1:]) for p in paragraphs], "paragraph")
+        return _finished([(p[0], p[1:]) for p in _without_introduction(paragraphs)], "paragraph")
     drafts: list[tuple[str, list[str]]] = []
     for index, paragraph in enumerate(paragraphs):
         if index in headlines:
@@ -385,6 +385,24 @@ def _paragraph_items(lines: list[_Line | None]) -> tuple[NewsItem, ...]:
         elif drafts:  # a paragraph before the first headline introduces the items
             drafts[-1][1].extend(["", *paragraph])
     return _finished(drafts, "paragraph")
+
+
+_SENTENCE_END = ("。", "！", "!", "：", ":", "…", "？", "?")
+
+
+def _without_introduction(paragraphs: list[list[str]]) -> list[list[str]]:
+    """The paragraphs without the line that introduces them: a one-line paragraph at the top
+    that ends as a sentence or a colon (`早安！以下是今天的新聞。`, `以下是今日新聞：`), when
+    two or more paragraphs with a body (a headline line over its text) follow. A headline
+    does not end so; the introduction stays in the section's text."""
+    first = paragraphs[0] if paragraphs else []
+    if (
+        len(first) == 1
+        and first[0].rstrip().endswith(_SENTENCE_END)
+        and sum(len(paragraph) > 1 for paragraph in paragraphs[1:]) >= 2
+    ):
+        return paragraphs[1:]
+    return paragraphs
 
 
 def _colon_headlines(paragraphs: list[list[str]]) -> set[int]:

@@ -279,7 +279,9 @@ def _news_by_shape(sections: tuple[Section, ...]) -> tuple[Section, ...]:
     run of two or more consecutive sections that are each one item (a headline
     as the heading, prose under it: see `_reads_as_one_item`); failing that, the
     first key points section that holds several (`## Today's Highlights`: a
-    summary is one line a point, the news a headline and its body).
+    summary is one line a point, the news a headline and its body); failing
+    that, the text before the first heading when it is paragraphs of a headline
+    over its text (`_paragraph_news`: a post with no headings at all).
     """
     if any(s.kind == "news" for s in sections):
         return sections
@@ -296,7 +298,28 @@ def _news_by_shape(sections: tuple[Section, ...]) -> tuple[Section, ...]:
             ),
             [],
         )
+    if not run:
+        run = [index for index, s in enumerate(sections) if s.kind == "preamble" and _paragraph_news(s.body)]
     return tuple(dataclasses.replace(s, kind="news") if i in run else s for i, s in enumerate(sections))
+
+
+_HEADLINE_END = ("。", ".", "．")
+
+
+def _paragraph_news(body: str) -> bool:
+    """Whether the text before any heading is the news written as paragraphs: two or more of
+    a headline line over its text (`Qwen Chat 推出深度研究 2.0` then a sentence), as in a post
+    with no headings at all. A headline line is short and does not end a sentence."""
+    items = parse_news_items(body)
+    headlines = [
+        item
+        for item in items
+        if item.list_style == "paragraph"
+        and item.body
+        and len(item.headline) <= 80
+        and not item.headline.endswith(_HEADLINE_END)
+    ]
+    return len(headlines) >= 2 and len(headlines) * 2 >= len(items)
 
 
 def _first_run(counts: list[int], least: int) -> list[int]:

@@ -512,7 +512,7 @@ def test_figures_that_look_like_numbering_or_times_stay_in_the_headline(
 
 def test_a_lone_colon_ended_intro_or_a_recurring_label_heads_no_paragraph() -> None:
     intro = "以下是今日新聞：\n\nA 發布新模型\nA 的內文。\n\nB 完成融資\nB 的內文。\n"
-    assert [i.headline for i in parse_news_items(intro)] == ["以下是今日新聞", "A 發布新模型", "B 完成融資"]
+    assert [i.headline for i in parse_news_items(intro)] == ["A 發布新模型", "B 完成融資"]
     label = (
         "A 發布新模型\nA 的內文。\n\nWhy it matters:\n\n影響一。\n\n"
         "B 完成融資\nB 的內文。\n\nWhy it matters:\n\n影響二。\n"
