@@ -2,8 +2,9 @@
 
 Sites disagree on small things: tags quoted or bare or a comma string, a
 date as a YAML date, a datetime or a string, `ai_summary` missing, `image`
-as `/`, a path or a mapping. These functions accept all of that and say
-clearly when a post cannot be identified at all.
+as `/`, a path or a mapping, the model under `llm:` or the date under
+`pubDate:`. These functions accept all of that and say clearly when a post
+cannot be identified at all.
 """
 
 from __future__ import annotations
