@@ -2,8 +2,9 @@
 
 Sites disagree on small things: tags quoted or bare or a comma string, a
 date as a YAML date, a datetime or a string, `ai_summary` missing, `image`
-as `/`, a path or a mapping. These functions accept all of that and say
-clearly when a post cannot be identified at all.
+as `/`, a path or a mapping, the model under `llm:` or the date under
+`pubDate:`. These functions accept all of that and say clearly when a post
+cannot be identified at all.
 """
 
 from __future__ import annotations
@@ -31,6 +32,29 @@ _DAY_MONTH_YEAR = re.compile(rf"(?<!\d){_ORDINAL_DAY}\s+{_MONTH},?\s+(\d{{4}})(?
 _NUMERIC_YEAR_LAST = re.compile(r"(?<!\d)(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?!\d)")
 """`25/08/2025` or `08/25/2025`: read only when one part cannot be a month."""
 _MODEL_SLUG = re.compile(r"[^0-9a-z.+]+")
+_KEY_SEPARATORS = re.compile(r"[\s_-]+")
+
+MODEL_KEYS = ("model", "ai_model", "model_name", "llm", "models")
+"""Front matter keys a post's model is read from, most preferred first.
+
+`model` is what our sites write; the others are spellings other sites use. `models` (or any of
+them) may be a list naming exactly one model; a list naming several is refused, not guessed."""
+DATE_KEYS = (
+    "date",
+    "pub_date",
+    "publish_date",
+    "published",
+    "published_at",
+    "date_published",
+    "created",
+    "created_at",
+    "date_created",
+)
+"""Front matter keys a post's date is read from, most preferred first.
+
+`date` is what our sites write; the others say when the post was published or written, so each
+is the post's date when no earlier key gives one. Keys that say when it was last changed
+(`updated`, `lastmod`) are not read: a post edited a day later still reports its own day."""
 
 
 IDENTITY_VERSION = "2"
@@ -164,6 +188,71 @@ def _model_from_file_name(path: str) -> str:
     return model_key(words[0]) if len(words) == 1 else ""
 
 
+def _key_name(key: str) -> str:
+    """The form key names are compared by, so `pubDate`, `pub_date` and `pub-date` are one key."""
+    return _KEY_SEPARATORS.sub("", key).casefold()
+
+
+def _keyed_values(meta: dict[str, object], preferred: tuple[str, ...]) -> list[tuple[str, object]]:
+    """(key as written, value) for each front matter key spelling one of `preferred`, in its order.
+
+    Where two keys spell the same name (`date` and `Date`), the exact spelling comes first, so a
+    post that has `date:` is read from it as before.
+    """
+    found: list[tuple[str, object]] = []
+    for name in preferred:
+        spellings = [key for key in meta if _key_name(str(key)) == _key_name(name)]
+        spellings.sort(key=lambda key: key != name)
+        found.extend((str(key), meta[key]) for key in spellings)
+    return found
+
+
+def _model_from_value(key: str, value: object) -> str:
+    """The model a front matter value names: a scalar, or a list naming exactly one model.
+
+    A list naming several (`models: [gpt, claude]`) is refused: the post is filed under one model,
+    and picking one of several would be a guess.
+    """
+    if not isinstance(value, list | tuple):
+        return model_key(value if value is not None else "")
+    models = list(dict.fromkeys(m for m in (model_key(v) for v in value if v is not None) if m))
+    if len(models) > 1:
+        raise PostRejected(
+            f"ambiguous model: front matter {key!r} names several ({', '.join(models)}); "
+            "a post is filed under one model"
+        )
+    return models[0] if models else ""
+
+
+def _model_from_front_matter(meta: dict[str, object]) -> tuple[str, str]:
+    """The model and the key it was read from: the first of `MODEL_KEYS` that names one."""
+    for key, value in _keyed_values(meta, MODEL_KEYS):
+        if model := _model_from_value(key, value):
+            return model, key
+    return "", ""
+
+
+def _date_from_front_matter(meta: dict[str, object]) -> tuple[dt.date | None, str]:
+    """The date and the key it was read from: the first of `DATE_KEYS` that holds a date.
+
+    A key whose date is impossible (2025-13-45) rejects the post, as a written date that is wrong
+    should not be replaced by a guess; one that reads two ways (05/08/2025) lets the later keys,
+    then the file name and title, settle it, and is raised only if none does.
+    """
+    ambiguous: AmbiguousDate | None = None
+    for key, value in _keyed_values(meta, DATE_KEYS):
+        try:
+            found = coerce_date(value)
+        except AmbiguousDate as err:
+            ambiguous = ambiguous or err
+            continue
+        if found:
+            return found, key
+    if ambiguous:
+        raise ambiguous
+    return None, ""
+
+
 def _date_fallback(meta: dict[str, object], source_file: str) -> tuple[dt.date | None, str]:
     for label, value in (("file name", PurePath(source_file).name), ("title", meta.get("title"))):
         try:
@@ -176,25 +265,46 @@ def _date_fallback(meta: dict[str, object], source_file: str) -> tuple[dt.date |
 
 
 def post_identity(meta: dict[str, object], source_file: str) -> PostIdentity:
-    """Model and date from front matter; the file name (then the title) only as a fallback."""
-    notes: list[str] = []
-    model = model_key(meta.get("model") or "")
-    if not model:
-        model = _model_from_file_name(source_file)
-        notes.append("model from file name")
-    if not model:
-        raise PostRejected("no model: front matter has no 'model' and the file name names none")
+    """Model and date from front matter; the file name (then the title) only as a fallback.
+
+    The model is read from the first of `MODEL_KEYS` that names one, the date from the first of
+    `DATE_KEYS` that holds one; a datetime keeps the calendar date written in its own time zone.
+    `identity_source` is `front_matter` when both come from `model` and `date`, else it says
+    where each came from: `model from 'llm'`, `date from 'pubDate'`, `date from file name`.
+    """
+    model, model_note = _post_model(meta, source_file)
+    post_date, date_note = _post_date(meta, source_file)
+    notes = [note for note in (model_note, date_note) if note]
+    return PostIdentity(model, post_date, "; ".join(notes) or "front_matter")
+
+
+def _post_model(meta: dict[str, object], source_file: str) -> tuple[str, str]:
+    """The post's model and a note saying where it came from unless that was `model`."""
+    model, key = _model_from_front_matter(meta)
+    if model:
+        return model, "" if key == "model" else f"model from {key!r}"
+    if model := _model_from_file_name(source_file):
+        return model, "model from file name"
+    keys = ", ".join(MODEL_KEYS[1:])
+    raise PostRejected(f"no model: front matter has no 'model' (nor {keys}) and the file name names none")
+
+
+def _post_date(meta: dict[str, object], source_file: str) -> tuple[dt.date, str]:
+    """The post's date and a note saying where it came from unless that was `date`."""
     ambiguous: AmbiguousDate | None = None
     try:
-        post_date = coerce_date(meta.get("date"))
+        post_date, key = _date_from_front_matter(meta)
     except AmbiguousDate as err:  # the file name or title may say which way round it is
-        post_date, ambiguous = None, err
-    if post_date is None:
-        post_date, note = _date_fallback(meta, source_file)
-        notes.append(note)
-    if post_date is None:
-        raise ambiguous or PostRejected("no date: front matter has no usable 'date' and no fallback has one")
-    return PostIdentity(model, post_date, "; ".join(notes) or "front_matter")
+        post_date, key, ambiguous = None, "", err
+    if post_date:
+        return post_date, "" if key == "date" else f"date from {key!r}"
+    post_date, note = _date_fallback(meta, source_file)
+    if post_date:
+        return post_date, note
+    keys = ", ".join(DATE_KEYS[1:])
+    raise ambiguous or PostRejected(
+        f"no date: front matter has no usable 'date' (nor {keys}) and no fallback has one"
+    )
 
 
 def as_text(value: object) -> str | None:

@@ -226,6 +226,76 @@ def test_model_from_file_name_with_date_from_front_matter() -> None:
 
 
 @pytest.mark.parametrize(
+    ("yaml", "model", "date", "source"),
+    [
+        # what our sites write: identities stay exactly as they were
+        ("model: gpt\ndate: 2025-11-03", "gpt", "2025-11-03", "front_matter"),
+        # other spellings of the model key; a one-element list is that model
+        ("llm: claude\ndate: 2026-02-18", "claude", "2026-02-18", "model from 'llm'"),
+        ("ai_model: Gemini\ndate: 2026-02-18", "gemini", "2026-02-18", "model from 'ai_model'"),
+        ("modelName: Grok 4\ndate: 2026-02-18", "grok-4", "2026-02-18", "model from 'modelName'"),
+        ("models: [mistral]\ndate: 2026-02-10", "mistral", "2026-02-10", "model from 'models'"),
+        (
+            "models:\n  - Mistral\n  - mistral\ndate: 2026-02-10",
+            "mistral",
+            "2026-02-10",
+            "model from 'models'",
+        ),
+        ("model: [gpt]\ndate: 2025-11-03", "gpt", "2025-11-03", "front_matter"),
+        ("model: ''\nllm: qwen\ndate: 2025-11-03", "qwen", "2025-11-03", "model from 'llm'"),
+        # `model` is preferred to every other spelling
+        ("llm: claude\nmodel: gpt\ndate: 2025-11-03", "gpt", "2025-11-03", "front_matter"),
+        # other spellings of the date key; a datetime keeps the day written in its own zone
+        ("model: qwen\npubDate: 2026-02-15", "qwen", "2026-02-15", "date from 'pubDate'"),
+        ("model: qwen\npub_date: 2026-02-15", "qwen", "2026-02-15", "date from 'pub_date'"),
+        ("model: qwen\npublished: 2026-02-16T00:30:00+08:00", "qwen", "2026-02-16", "date from 'published'"),
+        ("model: qwen\npublish_date: '2026/02/15'", "qwen", "2026-02-15", "date from 'publish_date'"),
+        ("model: qwen\ndate_published: Feb 15, 2026", "qwen", "2026-02-15", "date from 'date_published'"),
+        ("model: qwen\ncreated: 2026-02-15 09:00:00", "qwen", "2026-02-15", "date from 'created'"),
+        ("model: qwen\nDate: 2026-02-15", "qwen", "2026-02-15", "date from 'Date'"),
+        # `date` is preferred; an unusable or two-way date lets the next key settle it
+        ("model: qwen\ndate: 2026-02-15\ncreated: 2026-01-01", "qwen", "2026-02-15", "front_matter"),
+        ("model: qwen\npublished: true\ncreated: 2026-02-15", "qwen", "2026-02-15", "date from 'created'"),
+        ("model: qwen\ndate: '05/08/2025'\npubDate: 2025-08-05", "qwen", "2025-08-05", "date from 'pubDate'"),
+        # a date only in the last-changed key is not the post's date: the title gives it
+        (
+            "model: qwen\nupdated: 2026-03-01\ntitle: 千問日報 2026-02-15",
+            "qwen",
+            "2026-02-15",
+            "date from title",
+        ),
+        (
+            "llm: claude\ntitle: Claude 日報 2026-02-18",
+            "claude",
+            "2026-02-18",
+            "model from 'llm'; date from title",
+        ),
+    ],
+)
+def test_identity_from_other_sites_front_matter_keys(yaml: str, model: str, date: str, source: str) -> None:
+    meta, _ = split_front_matter(f"---\n{yaml}\n---\n")
+    identity = post_identity(meta, "digest.md")
+    assert (identity.model, identity.post_date.isoformat()) == (model, date)
+    assert identity.identity_source == source
+
+
+@pytest.mark.parametrize(
+    "yaml",
+    ["models: [gpt, claude]", "llm:\n  - Gemini\n  - Grok", "model: [gpt, claude]\nllm: gpt"],
+)
+def test_a_front_matter_naming_several_models_is_refused_not_guessed(yaml: str) -> None:
+    meta, _ = split_front_matter(f"---\n{yaml}\ndate: 2025-11-03\n---\n")
+    with pytest.raises(PostRejected, match=r"ambiguous model: front matter '.+' names several"):
+        post_identity(meta, "gpt-2025-11-03.md")
+
+
+def test_an_impossible_date_in_another_date_key_is_rejected_not_replaced() -> None:
+    meta, _ = split_front_matter("---\nmodel: gpt\npubDate: '2025-13-45'\n---\n")
+    with pytest.raises(PostRejected, match="impossible date"):
+        post_identity(meta, "gpt-2025-11-03.md")
+
+
+@pytest.mark.parametrize(
     ("meta", "file_name", "reason"),
     [
         ({"date": dt.date(2025, 11, 3)}, "000_8579b6bdf493af60.txt", "no model"),
