@@ -57,14 +57,15 @@ is the post's date when no earlier key gives one. Keys that say when it was last
 (`updated`, `lastmod`) are not read: a post edited a day later still reports its own day."""
 
 
-IDENTITY_VERSION = "2"
+IDENTITY_VERSION = "3"
 """Bump when a change to reading a post's identity (model, date) can accept a file rejected before.
 
 A scan does not read a file again while its size and mtime stay the same, so a reject would
 stay one after such a change; when the version the warehouse's last scan identified with
 differs, the next scan reads its rejected files again (`warehouse.versions.record_scan`).
 Version 2 (2026-12-04): dates with an English month name, and year-last dates that read only
-one way."""
+one way. Version 3 (the same day): the model and date under other sites' key names (`llm`,
+`models: [x]`, `pubDate`, `published`, ...; `MODEL_KEYS`, `DATE_KEYS`)."""
 
 
 class PostRejected(ValueError):

@@ -387,7 +387,7 @@ def _paragraph_items(lines: list[_Line | None]) -> tuple[NewsItem, ...]:
     return _finished(drafts, "paragraph")
 
 
-_SENTENCE_END = ("。", "！", "!", "：", ":", "…", "？", "?")
+_INTRODUCTION_END = ("。", "！", "!", "：", ":", "…", "？", "?")
 
 
 def _without_introduction(paragraphs: list[list[str]]) -> list[list[str]]:
@@ -398,7 +398,7 @@ def _without_introduction(paragraphs: list[list[str]]) -> list[list[str]]:
     first = paragraphs[0] if paragraphs else []
     if (
         len(first) == 1
-        and first[0].rstrip().endswith(_SENTENCE_END)
+        and first[0].rstrip().endswith(_INTRODUCTION_END)
         and sum(len(paragraph) > 1 for paragraph in paragraphs[1:]) >= 2
     ):
         return paragraphs[1:]

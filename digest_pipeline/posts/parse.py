@@ -32,8 +32,13 @@ each item records the sources-section links it backs (`events.cited_source_ids`)
 sections or found by its shape, keycap/（一）/① numbering, tables, bold labels inside an item,
 `——` one-liners) and every link of the post, not only the sources section's. Version 5 (the
 same night): an item's footnotes (`[1]`, `[Meta AI][1]`) cite the links labelled so. Version 6
-(2026-12-04): a later section named as news is read too when it holds a list of headlines
-(`## 國內新聞` then `## 國際新聞`), not only the first.
+(2026-12-04): more sites' layouts, from a third probe (`tests/fixtures/layouts/c*.md`): a later
+section named as news is read too when it holds a list of headlines (`## 國內新聞` then
+`## 國際新聞`); headings in Simplified characters or of emoji alone; a run of sections that are one
+item each; key points and sources named by a label (`今日重點：`, `> [!TIP] 今日重點`); news written
+as paragraphs (no headings at all, `**08:15** headline` lines, definition lists); `1｜` and `2.1`
+numbering, a time of day and a decorative emoji dropped from headlines; HTML anchors as links and
+in-page anchors not; a numbered reference titled by the words an item cites it by.
 """
 
 

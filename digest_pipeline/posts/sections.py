@@ -280,8 +280,8 @@ def _news_by_shape(sections: tuple[Section, ...]) -> tuple[Section, ...]:
     as the heading, prose under it: see `_reads_as_one_item`); failing that, the
     first key points section that holds several (`## Today's Highlights`: a
     summary is one line a point, the news a headline and its body); failing
-    that, the text before the first heading when it is paragraphs of a headline
-    over its text (`_paragraph_news`: a post with no headings at all).
+    that, the first section (or the text before the first heading) written as
+    paragraphs of a headline over its text (`_paragraph_news`).
     """
     if any(s.kind == "news" for s in sections):
         return sections
@@ -299,25 +299,31 @@ def _news_by_shape(sections: tuple[Section, ...]) -> tuple[Section, ...]:
             [],
         )
     if not run:
-        run = [index for index, s in enumerate(sections) if s.kind == "preamble" and _paragraph_news(s.body)]
+        run = _first_run(
+            [int(s.kind in _MAY_HOLD_PARAGRAPH_NEWS and _paragraph_news(s.body)) for s in sections], least=1
+        )
     return tuple(dataclasses.replace(s, kind="news") if i in run else s for i, s in enumerate(sections))
 
 
+_MAY_HOLD_PARAGRAPH_NEWS = _MAY_HOLD_NEWS | {"preamble"}
 _HEADLINE_END = ("。", ".", "．")
 
 
 def _paragraph_news(body: str) -> bool:
-    """Whether the text before any heading is the news written as paragraphs: two or more of
-    a headline line over its text (`Qwen Chat 推出深度研究 2.0` then a sentence), as in a post
-    with no headings at all. A headline line is short and does not end a sentence."""
+    """Whether a section with no list markers is the news written as paragraphs: two or more
+    of a headline line over its text (`Qwen Chat 推出深度研究 2.0` then a sentence, or a
+    definition list's term over `: its text`), as in a post with no headings at all or a
+    `## 今日時間軸` of `**08:15** headline` lines. A headline line is short, does not end a
+    sentence and is no HTML (a post written in HTML is not read as markdown paragraphs)."""
     items = parse_news_items(body)
     headlines = [
         item
         for item in items
-        if item.list_style == "paragraph"
+        if item.list_style in ("paragraph", "definition")
         and item.body
         and len(item.headline) <= 80
         and not item.headline.endswith(_HEADLINE_END)
+        and not item.headline.startswith("<")
     ]
     return len(headlines) >= 2 and len(headlines) * 2 >= len(items)
 
