@@ -1,4 +1,4 @@
-"""Front matter: safe YAML loading, identity (model + date) and field coercion.
+"""Front matter: safe YAML (or Hugo's TOML) loading, identity (model + date) and field coercion.
 
 Sites disagree on small things: tags quoted or bare or a comma string, a
 date as a YAML date, a datetime or a string, `ai_summary` missing, `image`
@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import tomllib
 import unicodedata
 from pathlib import PurePath
 
@@ -21,6 +22,8 @@ import yaml
 from digest_pipeline.posts.records import PostIdentity
 
 _YAML = frontmatter.YAMLHandler()
+_TOML_BOUNDARY = re.compile(r"^\+{3}[ \t]*\r?$", re.MULTILINE)
+"""Hugo's TOML front matter opens and closes with `+++` lines instead of YAML's `---`."""
 _DATE_IN_TEXT = re.compile(r"(?<!\d)(\d{4})[-/._年](\d{1,2})[-/._月](\d{1,2})(?!\d)")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
@@ -57,7 +60,7 @@ is the post's date when no earlier key gives one. Keys that say when it was last
 (`updated`, `lastmod`) are not read: a post edited a day later still reports its own day."""
 
 
-IDENTITY_VERSION = "3"
+IDENTITY_VERSION = "4"
 """Bump when a change to reading a post's identity (model, date) can accept a file rejected before.
 
 A scan does not read a file again while its size and mtime stay the same, so a reject would
@@ -65,7 +68,8 @@ stay one after such a change; when the version the warehouse's last scan identif
 differs, the next scan reads its rejected files again (`warehouse.versions.record_scan`).
 Version 2 (2026-12-04): dates with an English month name, and year-last dates that read only
 one way. Version 3 (the same day): the model and date under other sites' key names (`llm`,
-`models: [x]`, `pubDate`, `published`, ...; `MODEL_KEYS`, `DATE_KEYS`)."""
+`models: [x]`, `pubDate`, `published`, ...; `MODEL_KEYS`, `DATE_KEYS`). Version 4: Hugo's TOML
+front matter between `+++` lines."""
 
 
 class PostRejected(ValueError):
@@ -84,8 +88,12 @@ def split_front_matter(text: str) -> tuple[dict[str, object], str]:
     and dates ISO strings as written (no time-zone conversion), so the
     mapping can be stored whole and dates still read as the writer meant.
     """
+    if text.startswith("+++"):
+        return _split_toml_front_matter(text)
     if not _YAML.detect(text):
-        raise PostRejected("no front matter: the file does not start with a '---' YAML block")
+        raise PostRejected(
+            "no front matter: the file does not start with a '---' YAML block (or a '+++' TOML one)"
+        )
     try:
         raw_yaml, body = _YAML.split(text)
     except ValueError as err:  # an opening '---' with no closing one
@@ -113,8 +121,24 @@ def split_front_matter(text: str) -> tuple[dict[str, object], str]:
         ) from err
 
 
+def _split_toml_front_matter(text: str) -> tuple[dict[str, object], str]:
+    """Front matter in TOML between `+++` lines, as Hugo sites write it; read with the standard
+    library's `tomllib` (python-frontmatter's TOML handler needs the `toml` package)."""
+    boundaries = list(_TOML_BOUNDARY.finditer(text, 0, len(text)))
+    if len(boundaries) < 2 or boundaries[0].start() != 0:
+        raise PostRejected("front matter is not closed: no second '+++' line")
+    opening, closing = boundaries[0], boundaries[1]
+    try:
+        meta = tomllib.loads(text[opening.end() : closing.start()])
+    except tomllib.TOMLDecodeError as err:
+        raise PostRejected(f"front matter is not valid TOML: {_first_line(err)}") from err
+    return front_matter_json(meta), text[closing.end() :].lstrip("\r\n")
+
+
 def front_matter_body(text: str) -> str:
     """The markdown after the front matter, for a text `split_front_matter` has already accepted."""
+    if text.startswith("+++"):
+        return _split_toml_front_matter(text)[1]
     return _YAML.split(text)[1]
 
 

@@ -10,6 +10,7 @@ from digest_pipeline.posts import PostRejected, tag_key
 from digest_pipeline.posts.front_matter import (
     as_list,
     coerce_date,
+    front_matter_body,
     model_key,
     post_identity,
     split_front_matter,
@@ -21,6 +22,23 @@ def test_split_front_matter_returns_mapping_and_body() -> None:
     # JSON-ready: the YAML date comes back as its ISO string, ready to store whole
     assert meta == {"model": "gpt", "date": "2025-11-03"}
     assert body.strip() == "## 今日要聞\n- A"
+
+
+def test_hugo_toml_front_matter_is_read_like_yaml() -> None:
+    text = (
+        '+++\ntitle = "Grok 日報"\ndate = 2026-02-14T07:00:00+08:00\nmodel = "grok"\ntags = ["xAI"]\n'
+        "+++\n\n## 今日要聞\n- A\n"
+    )
+    meta, body = split_front_matter(text)
+    assert meta == {
+        "title": "Grok 日報",
+        "date": "2026-02-14T07:00:00+08:00",
+        "model": "grok",
+        "tags": ["xAI"],
+    }
+    assert body == "## 今日要聞\n- A\n"
+    assert front_matter_body(text) == body
+    assert post_identity(meta, "x.md").post_id == "grok-2026-02-14"
 
 
 def test_empty_front_matter_is_an_empty_mapping() -> None:
@@ -57,6 +75,8 @@ def test_non_string_keys_become_strings() -> None:
         ("---\njust a sentence\n---\n", "front matter is a str, not a mapping"),
         ("---\nmodel: gpt\ndate: 2025-13-45\n---\n", "impossible value"),
         ("---\nmodel: gpt\ndate: 2025-02-29\n---\n", "impossible value"),
+        ('+++\nmodel = "grok\n+++\n', "not valid TOML"),
+        ('+++\nmodel = "grok"\n', "no second '\\+\\+\\+' line"),
     ],
 )
 def test_split_front_matter_rejects(text: str, reason: str) -> None:
