@@ -7,7 +7,9 @@ and a heading of emoji alone by its emoji (`## 📰`). Where no heading names th
 news, the shape of the bodies does: the news is the section(s) holding a list of
 headlines with their bodies, or a run of sections that are one item each. Before
 the first heading, a label may name key points or sources as a heading would
-(`> [!TIP] 今日重點`, `資料來源：`).
+(`> [!TIP] 今日重點`, `資料來源：`, `📝 三句話總結` over a list); anywhere, a bracketed
+label line over a list does (`**【本日重點】**`). Layout lines are no text (`{: .summary}`,
+`<!--more-->`), and an HTML heading line (`<h2>今日焦點</h2>`) is a heading.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Callable, Sequence
 
 import opencc
 
@@ -41,6 +44,8 @@ def _without_closing_rules(text: str) -> str:
     return text
 
 
+_KEY_POINTS = re.compile(r"重點|摘要|要點|key\s*points?|takeaways?|tl;?dr|highlights?|summary", re.I)
+
 # First match wins, so the more specific kinds come first ("新聞焦點" is news, "重點摘要" key points).
 SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -56,16 +61,13 @@ SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "news",
         re.compile(
             r"新聞|焦點|要聞|快訊|頭條|亮點|精選|大事|熱門|熱點|news|headlines?|stories|top\s+items"
-            r"|what[’']?s\s+new\b",
+            r"|what[’']?s\s+new\b|\b(?:today|this\s+week)\s+in\s",
             re.I,
         ),
     ),
     # A summary of the trend (「今日趨勢摘要」) is the trend, not the key points.
     ("trend", re.compile(r"趨勢(?:摘要|總結|概要|速覽)|trends?\s+summary", re.I)),
-    (
-        "key_points",
-        re.compile(r"重點|摘要|要點|key\s*points?|takeaways?|tl;?dr|highlights?|summary", re.I),
-    ),
+    ("key_points", _KEY_POINTS),
     ("analysis", re.compile(r"分析|解讀|洞察|觀點|analysis|insights?|deep\s*dive", re.I)),
     ("outlook", re.compile(r"延伸|思考|展望|啟示|影響|outlook|implications?|what'?s\s+next", re.I)),
     ("trend", re.compile(r"趨勢|動態|概覽|總覽|綜述|脈絡|trends?|overview", re.I)),
@@ -108,6 +110,34 @@ def classify_heading(heading: str) -> str:
             if any(char in emoji for char in heading):
                 return kind
     return "other"
+
+
+_RECAP = re.compile(r"小結|總結|懶人包|recap|wrap[\s-]?up", re.I)
+"""Words naming a recap of the post (`## 小結`, `## 總結`, `📝 三句話總結`, `## Recap`): its key
+points when it holds a list. A closing paragraph of prose so named is no list of points, and a
+heading alone (`## 結語`) does not say whether it is one, so these words name no kind by
+themselves (see `section_kind`). `回顧` is not one: `## 本週回顧` lists the week's earlier posts."""
+_LIST_LINE = re.compile(r"^[ \t]{0,3}(?:[-*+•][ \t]|\d{1,3}[.)、])")
+
+
+def _names_recap(heading: str) -> bool:
+    return bool(
+        _RECAP.search(heading)
+        or (not heading.isascii() and _RECAP.search(_to_traditional().convert(heading)))
+    )
+
+
+def _holds_list(body: str) -> bool:
+    return any(_LIST_LINE.match(line) for line in body.split("\n"))
+
+
+def section_kind(heading: str, body: str) -> str:
+    """The kind of a section from its heading (`classify_heading`), and from its body where the
+    heading names a recap: a list under `## 小結` is the key points, prose under `## 總結` is not."""
+    kind = classify_heading(heading)
+    if kind == "other" and _names_recap(heading) and _holds_list(body):
+        return "key_points"
+    return kind
 
 
 def _headings(lines: list[str], fenced: bool) -> list[tuple[int, int, str]]:
@@ -167,37 +197,132 @@ def split_sections(body: str) -> tuple[Section, ...]:
     Sections are level-2 headings (`## `), or level-1 ones when those hold
     the `## ` headings as items. A site that uses another level throughout is
     read at its shallowest heading level instead, so deeper headings stay
-    inside their section (they may be news item headlines).
+    inside their section (they may be news item headlines). A labelled list
+    (see `_labelled_parts`) is a section of its own, after the text it sits in.
     """
     lines = body.split("\n")
+    if "{:" in body or "<" in body:
+        lines = _markdown_lines(lines)
     headings = _headings(lines, fenced="```" in body or "~~~" in body)
     section_level = _section_level(headings)
     cuts = [(i, text) for i, level, text in headings if level == section_level]
-    sections = _preamble_sections(lines[: cuts[0][0]] if cuts else lines)
-    labelled = len(sections) - (1 if sections and sections[0].kind == "preamble" else 0)
+    preamble, parts = _labelled_parts(lines[: cuts[0][0]] if cuts else lines, _preamble_label, alerts=True)
+    found = [*([("", "preamble", preamble.strip())] if preamble.strip() else []), *parts]
     for n, (start, heading) in enumerate(cuts):
         end = cuts[n + 1][0] if n + 1 < len(cuts) else len(lines)
-        text = _without_closing_rules("\n".join(lines[start + 1 : end]).strip("\n"))
-        sections.append(Section(labelled + n + 1, heading, classify_heading(heading), text))
+        text, parts = "\n".join(lines[start + 1 : end]).strip("\n"), []
+        if "【" in text:  # a bracketed label (`**【資料來源】**`) may mark a part inside the section
+            text, parts = _labelled_parts(lines[start + 1 : end], _bracket_label)
+        found += [(heading, section_kind(heading, text), _without_closing_rules(text)), *parts]
+    numbered = [s for s in found if s[1] != "preamble"]
+    sections = [Section(0, *s) for s in found if s[1] == "preamble"]
+    sections += [Section(n, *s) for n, s in enumerate(numbered, 1)]
     return _news_by_shape(tuple(sections))
+
+
+_LAYOUT_LINE = re.compile(r"^[ \t]{0,3}(?:\{:[^{}]*\}|<!--.*?-->)[ \t]*$")
+"""A line of layout, not text: a kramdown attribute or extension list of its own (`{: .summary}`,
+`{:toc}`) or an HTML comment (`<!--more-->`, Jekyll's excerpt separator)."""
+_TOC_PLACEHOLDER = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,3}\.)[ \t]+\S")
+_HTML_HEADING = re.compile(r"^[ \t]{0,3}<h([1-6])(?:[ \t][^>]*)?>(.*?)</h\1>[ \t]*$", re.I)
+_HTML_TAG = re.compile(r"<[^>]*>")
+
+
+def _markdown_lines(lines: list[str]) -> list[str]:
+    """The body's lines as a reader sees them: layout lines dropped (with the list item a
+    kramdown `{:toc}` replaces by the table of contents, `* TOC`), and an HTML heading line
+    (`<h2>今日焦點</h2>`, as a CMS exports) over markdown text written as the heading of its
+    level it is. One over HTML blocks (`<details>`, `<ul>`) stays: that part of the post is
+    written in HTML, which is not read as markdown."""
+    read: list[str] = []
+    in_fence = False
+    for index, line in enumerate(lines):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif in_fence or line.lstrip(" \t")[:1] not in ("{", "<"):
+            pass
+        elif _LAYOUT_LINE.match(line):
+            if (
+                line.strip().replace(" ", "").lower() == "{:toc}"
+                and read
+                and _TOC_PLACEHOLDER.match(read[-1])
+            ):
+                read.pop()
+            continue
+        elif (heading := _HTML_HEADING.match(line)) and _markdown_follows(lines, index):
+            line = f"{'#' * int(heading.group(1))} {_HTML_TAG.sub('', heading.group(2)).strip()}"
+        read.append(line)
+    return read
+
+
+def _markdown_follows(lines: list[str], index: int) -> bool:
+    """Whether the first line with text under an HTML heading, past other HTML headings, is
+    markdown rather than an HTML block's tag."""
+    following = (line for line in lines[index + 1 :] if line.strip() and not _HTML_HEADING.match(line))
+    return not next(following, "").lstrip().startswith("<")
 
 
 _ALERT = re.compile(r"^[ \t]{0,3}>[ \t]*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(.*?)[ \t]*$", re.I)
 _QUOTE_MARK = re.compile(r"^[ \t]{0,3}>[ \t]?")
 _BOLD_LABEL = re.compile(r"^(\*\*|__)([^*_]+?)[ \t]*[：:]?[ \t]*\1[ \t]*[：:]?$")
 _COLON_LABEL = re.compile(r"^([^：:*_#>\-\s][^：:]*?)[ \t]*[：:]$")
-_LIST_LINE = re.compile(r"^[ \t]{0,3}(?:[-*+•][ \t]|\d{1,3}[.)、])")
+_BRACKET_LABEL = re.compile(r"^(\*\*|__|)【([^【】]+)】[ \t]*[：:]?[ \t]*\1[ \t]*[：:]?$")
+"""A bracketed label on a line of its own (`**【本日重點】**`, `【資料來源】`)."""
+_EMOJI_JOINERS = frozenset("\ufe0e\ufe0f\u200d")
 _MAX_LABEL = 12
 """Longer than a label (`今日重點`, `Key takeaways`): a sentence ending in a colon."""
 _LABEL_KINDS = frozenset({"key_points", "sources"})
 
 
-def _label(line: str) -> str | None:
-    """The name a line gives the list under it, if it is a label naming key points or sources:
-    a bold paragraph (`**重點**`) or a short one ending in a colon (`今日重點：`, `資料來源：`)."""
-    match = _BOLD_LABEL.match(line.strip()) or _COLON_LABEL.match(line.strip())
+def _names_label_kind(name: str) -> bool:
+    return 0 < len(name) <= _MAX_LABEL and classify_heading(name) in _LABEL_KINDS
+
+
+def _list_follows(lines: list[str], index: int) -> bool:
+    """Whether the first line with text after `lines[index]` is a list item."""
+    following = next((line for line in lines[index + 1 :] if line.strip()), "")
+    return bool(_LIST_LINE.match(following))
+
+
+def _bracket_label(lines: list[str], index: int) -> str | None:
+    """The name of a bracketed label line over a list, if it names key points or sources:
+    `**【本日重點】**`, `【資料來源】`. Such a line marks a part of the post wherever it stands,
+    as a heading would; a bracketed line naming anything else (`**【產品】**`, a category of
+    the news) stays in its text, and so does one over no list."""
+    match = _BRACKET_LABEL.match(lines[index].strip())
+    name = match.group(2).strip() if match else ""
+    return name if _names_label_kind(name) and _list_follows(lines, index) else None
+
+
+def _preamble_label(lines: list[str], index: int) -> str | None:
+    """The name a line before the first heading gives the list under it, if it names key points
+    or sources: a bold paragraph (`**重點**`), a short one ending in a colon (`今日重點：`,
+    `資料來源：`), or one over a list that is an emoji and a name (`🔗 來源`) or a bracketed
+    label (`【本日重點】`). A recap's name (`📝 三句話總結`, `小結：`) counts over a list only."""
+    line = lines[index].strip()
+    match = _BOLD_LABEL.match(line) or _COLON_LABEL.match(line)
     name = match.group(match.lastindex or 1).strip() if match else ""
-    return name if 0 < len(name) <= _MAX_LABEL and classify_heading(name) in _LABEL_KINDS else None
+    if _names_label_kind(name):
+        return name
+    if not match:
+        name = _after_emoji(line).rstrip("：: \t")
+    if (
+        0 < len(name) <= _MAX_LABEL
+        and (_names_label_kind(name) or _names_recap(name))
+        and _list_follows(lines, index)
+    ):
+        return name
+    return _bracket_label(lines, index)
+
+
+def _after_emoji(line: str) -> str:
+    """The words after the emoji a line opens with (`📝 三句話總結`); empty when it opens with none."""
+    start = 0
+    while start < len(line) and (
+        line[start] in _EMOJI_JOINERS or unicodedata.category(line[start]) in ("So", "Sk")
+    ):
+        start += 1
+    return line[start:].strip() if start else ""
 
 
 def _alert_label(alert: re.Match[str]) -> str | None:
@@ -211,24 +336,31 @@ def _new_paragraph(line: str) -> bool:
     return bool(line.strip()) and not line[:1].isspace() and not _LIST_LINE.match(line)
 
 
-def _preamble_sections(lines: list[str]) -> list[Section]:
-    """The text before the first heading, with the key points or sources it names by a label.
+LabelReader = Callable[[list[str], int], str | None]
+"""Reads the name a label line gives the part under it: (the lines, the line's index) → name or None."""
 
-    A post with few headings or none may still name its parts: a GitHub alert titled so
+
+def _labelled_parts(
+    lines: list[str], label: LabelReader, alerts: bool = False
+) -> tuple[str, list[tuple[str, str, str]]]:
+    """A text's labelled parts, as (name, kind, body), and the rest of the text.
+
+    A post may name its parts without headings: a GitHub alert titled so
     (`> [!TIP] 今日重點` over quoted bullets), or a label paragraph over a list (`今日重點：`,
-    `**重點**`, `資料來源：`). Each such part is a section under its label, to the end of the
-    alert or of the list (a paragraph that does not continue it ends it); the rest of the text
-    is the preamble. Only labels naming key points or sources count: a preamble's `以下是今日
-    新聞：` introduces the headings after it, and labels inside a section belong to its text.
+    `**重點**`, `資料來源：`; see `_preamble_label`, and `_bracket_label` for the labels read
+    anywhere). Each such part is a section under its label, to the end of the alert or of the
+    list (a paragraph that does not continue it ends it). Only labels naming key points or
+    sources count: a preamble's `以下是今日新聞：` introduces the headings after it, and the
+    plain labels inside a section belong to its text (`**來源**：` under an item).
     """
     rest: list[str] = []
     parts: list[tuple[str, list[str]]] = []
     current: list[str] | None = None  # the lines of the labelled part being read, if any
     in_alert = after_blank = False
-    for line in lines:
-        alert = _ALERT.match(line)
+    for index, line in enumerate(lines):
+        alert = _ALERT.match(line) if alerts else None
         opens_paragraph = after_blank or not (rest or parts)
-        name = _alert_label(alert) if alert else _label(line) if opens_paragraph else None
+        name = _alert_label(alert) if alert else label(lines, index) if opens_paragraph else None
         if name is not None:
             current, in_alert = [], bool(alert)
             parts.append((name, current))
@@ -240,12 +372,8 @@ def _preamble_sections(lines: list[str]) -> list[Section]:
             current = None
             rest.append(line)
         after_blank = not line.strip()
-    preamble = "\n".join(rest).strip()
-    sections = [Section(0, "", "preamble", preamble)] if preamble else []
-    return sections + [
-        Section(n, name, classify_heading(name), "\n".join(body).strip())
-        for n, (name, body) in enumerate(parts, 1)
-    ]
+    bodies = [(name, "\n".join(body).strip()) for name, body in parts]
+    return "\n".join(rest).strip("\n"), [(name, section_kind(name, body), body) for name, body in bodies]
 
 
 _MAY_HOLD_NEWS = frozenset({"other", "trend"})
@@ -281,7 +409,10 @@ def _news_by_shape(sections: tuple[Section, ...]) -> tuple[Section, ...]:
     first key points section that holds several (`## Today's Highlights`: a
     summary is one line a point, the news a headline and its body); failing
     that, the first section (or the text before the first heading) written as
-    paragraphs of a headline over its text (`_paragraph_news`).
+    paragraphs of a headline over its text (`_paragraph_news`); failing that,
+    the text before the first heading when it holds two or more headline+body
+    items (a post of no headings whose labels name only its key points and
+    sources: `🔹 headline` over `↳ body` lines, then `📝 三句話總結`).
     """
     if any(s.kind == "news" for s in sections):
         return sections
@@ -302,6 +433,12 @@ def _news_by_shape(sections: tuple[Section, ...]) -> tuple[Section, ...]:
         run = _first_run(
             [int(s.kind in _MAY_HOLD_PARAGRAPH_NEWS and _paragraph_news(s.body)) for s in sections], least=1
         )
+    if not run:
+        run = [
+            index
+            for index, s in enumerate(sections[:1])
+            if s.kind == "preamble" and _headline_items(s.body) >= 2
+        ]
     return tuple(dataclasses.replace(s, kind="news") if i in run else s for i, s in enumerate(sections))
 
 
@@ -391,6 +528,25 @@ def news_sections(sections: Sequence[Section]) -> tuple[Section, ...]:
         return tuple(_as_one_item(s) if _reads_as_one_item(s) else s for s in news)
     read = [named[0]]
     for section in named[1:]:
-        if all(section.body != s.body for s in read) and _headline_items(section.body):
+        if all(section.body != s.body for s in read) and (
+            _headline_items(section.body) or _one_line_headlines(section)
+        ):
             read.append(section)
     return tuple(read)
+
+
+_SENTENCE_END = ("。", "！", "？", ".", "!", "?", "．")
+
+
+def _one_line_headlines(section: Section) -> bool:
+    """Whether a news section is a list of one-line headlines (`## 快訊` under a lead story:
+    `- headline ｜ [source](url)`): two or more list items, most not ending as a sentence does.
+    A heading that names key points besides the news (`## 新聞重點`) is a summary of it, whose
+    one-line points are no headlines."""
+    texts = (section.heading, _to_traditional().convert(section.heading))
+    if any(_KEY_POINTS.search(text) for text in texts):
+        return False
+    items = parse_news_items(section.body)
+    if len(items) < 2 or any(item.list_style not in ("bullet", "numbered") for item in items):
+        return False
+    return sum(not item.headline.endswith(_SENTENCE_END) for item in items) * 2 > len(items)

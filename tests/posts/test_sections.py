@@ -366,3 +366,93 @@ def test_a_labelled_list_ends_at_the_paragraph_after_it() -> None:
 )
 def test_text_that_labels_no_key_points_or_sources_stays_in_the_preamble(preamble: str) -> None:
     assert [s.kind for s in split_sections(preamble + "\n## 今日要聞\n- A\n")] == ["preamble", "news"]
+
+
+FRONT = "---\nmodel: gpt\ndate: 2026-02-03\n---\n"
+
+
+@pytest.mark.parametrize(
+    ("heading", "body", "kind"),
+    [
+        ("小結", "- A 發布。\n- B 融資。", "key_points"),
+        ("總結", "1. A 發布。\n2. B 融資。", "key_points"),
+        ("Recap", "- A ships.\n- B raises.", "key_points"),
+        ("小结", "- A 发布。", "key_points"),
+        # a recap of prose is no list of points; `回顧` may list earlier posts
+        ("總結", "今天的新聞顯示 A 與 B 持續競爭。", "other"),
+        ("本週回顧", "- 02/03：[A](/2026/02/03/)", "other"),
+        ("Today in AI", "### A ships\nA body.", "news"),
+    ],
+)
+def test_section_kind_reads_a_recap_heading_by_its_list(heading: str, body: str, kind: str) -> None:
+    assert [s.kind for s in split_sections(f"## {heading}\n{body}\n")] == [kind]
+
+
+def test_a_one_line_headline_list_after_the_lead_story_is_news_too() -> None:
+    body = (
+        "## 今日頭條\n### A 開放免費使用\nA 宣布免費。\n\n"
+        "## 快訊\n- B 推出 Windows 版 ｜ [V](https://v.com/b)\n- C 開始營運 ｜ [N](https://n.com/c)\n\n"
+        "## 新聞重點\n- A 免費\n- B 登陸 Windows\n"
+    )
+    assert [s.heading for s in news_sections(split_sections(body))] == ["今日頭條", "快訊"]
+    # a later news list of sentences is no list of headlines
+    sentences = "## 今日要聞\n### A 開放\nA 宣布。\n\n## 更多新聞\n- A 免費了。\n- B 登陸 Windows。\n"
+    assert [s.heading for s in news_sections(split_sections(sentences))] == ["今日要聞"]
+
+
+def test_bracketed_labels_over_a_list_are_sections_anywhere() -> None:
+    body = (
+        "# 日報\n\n**【產品】**\n\n- A 發布\n  A 的內文。\n- C 更新\n  C 的內文。\n\n"
+        "**【本日重點】**\n- A 發布\n- B 融資\n\n【資料來源】\n- [A](https://a.com)\n"
+    )
+    sections = split_sections(body)
+    assert [(s.position, s.heading, s.kind) for s in sections] == [
+        (1, "日報", "news"),
+        (2, "本日重點", "key_points"),
+        (3, "資料來源", "sources"),
+    ]
+    assert sections[0].body == "**【產品】**\n\n- A 發布\n  A 的內文。\n- C 更新\n  C 的內文。"
+    assert sections[1].body == "- A 發布\n- B 融資"
+    # over no list, a bracketed label stays in its text
+    no_list = "## 今日新聞\n### A 發布\n內文。\n\n**【資料來源】**\nOpenAI 官方部落格。\n"
+    assert [s.kind for s in split_sections(no_list)] == ["news"]
+
+
+def test_emoji_labels_before_the_first_heading_name_key_points_and_sources() -> None:
+    body = (
+        "今天的新聞有兩則：\n\n🔹 A 延長推理時間\n  ↳ A 的內文。\n\n🔹 B 開放微調\n  ↳ B 的內文。\n\n"
+        "📝 三句話總結\n• A 想更久。\n• B 可微調。\n\n🔗 來源\n• https://a.com\n"
+    )
+    post = parse_post(FRONT + body, "x.md")
+    assert [(s.heading, s.kind) for s in post.sections] == [
+        ("", "news"),
+        ("三句話總結", "key_points"),
+        ("來源", "sources"),
+    ]
+    assert post.key_points == ("A 想更久。", "B 可微調。")
+    assert [i.headline for i in post.items] == ["A 延長推理時間", "B 開放微調"]
+
+
+@pytest.mark.parametrize(
+    "layout",
+    ["{: .summary}\n", "{:toc}\n", "<!--more-->\n", "<!-- 註解 -->\n"],
+)
+def test_layout_lines_are_no_text(layout: str) -> None:
+    sections = split_sections(f"導言。\n{layout}\n## 重點摘要\n{layout}\n- A\n- B\n")
+    assert [s.body for s in sections] == ["導言。", "- A\n- B"]
+
+
+def test_a_kramdown_toc_placeholder_is_layout() -> None:
+    assert split_sections("導言。\n\n* TOC\n{:toc}\n\n## 新聞\n- A\n")[0].body == "導言。"
+
+
+def test_an_html_heading_over_markdown_is_a_heading() -> None:
+    body = (
+        "<h2>今日焦點</h2>\n\n<h3>A 開源</h3>\nA 的內文。<br>\n\n<h2 class='kp'>重點整理</h2>\n\n- A 開源\n"
+    )
+    sections = split_sections(body)
+    assert [(s.heading, s.kind) for s in sections] == [("今日焦點", "news"), ("重點整理", "key_points")]
+    assert sections[0].body == "### A 開源\nA 的內文。<br>"
+    # one over HTML blocks stays HTML: that part of the post is not read as markdown
+    html = "<h2>今日新聞</h2>\n\n<details>\n<summary>A</summary>\nA 的內文。\n</details>\n"
+    assert [s.kind for s in split_sections(html)] == ["preamble"]
