@@ -5,16 +5,18 @@ Digest writers mark items in many ways. All of these are one item each:
     1) headline            - headline           - headline          1) headline
     body paragraph           indented body        - nested body     - body as a top-level bullet
 
-and `1) headline：body` on one line, with `1.` `1、` `1｜` `(1)` `（一）` `①` `1️⃣` `*` `•`
-`### headline`, a bold line or a definition list's term (`headline` then `: body`) as the
-marker. The rule: the first top-level marker in the section fixes which marker starts an
-item; every other line, whatever it looks like, belongs to the item above it. A section with
-no markers but a table (`| # | 新聞 | 說明 |`) reads one item per table row; one with neither
-reads its paragraphs (see `_paragraph_items`).
+and `1) headline：body` on one line, with `1.` `1、` `1｜` `(1)` `（一）` `①` `1️⃣` `[1/4]` `#1`
+`No.1` `第一則：` `*` `•`, any symbol (`🔹` `▸` `✅`), `### headline`, a bold line or a definition
+list's term (`headline` then `: body`) as the marker. The rule: the first top-level marker in
+the section fixes which marker starts an item; every other line, whatever it looks like (a
+`↳ body` line too, its arrow dropped), belongs to the item above it. A section with no markers
+but a table (`| # | 新聞 | 說明 |`) reads one item per table row; one made of quote blocks one
+item per block (`_quote_blocks`); one with neither reads its paragraphs (`_paragraph_items`).
 
 What a headline opens with but a reader would not copy is dropped: the item's number
-(`#### 1｜`, `### 2.1` under a section numbered 2), a time of day (`**08:15**`) and a
-decorative emoji (`### 🚀`).
+(`#### 1｜`, `### 2.1` under a section numbered 2, `### II.` after `### I.`), a time of day
+(`**08:15**`) and a decorative emoji (`### 🚀`); so is a source linked after a bar at its end
+(`headline ｜ [The Verge](url)`), which goes to the body.
 """
 
 from __future__ import annotations
