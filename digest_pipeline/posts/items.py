@@ -312,8 +312,10 @@ def _strip_emphasis(text: str) -> str:
 def _finish(position: int, headline: str, body_lines: list[str], style: str) -> NewsItem:
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(body_lines)).strip()
     source = _TRAILING_SOURCE.search(headline)
-    if source:  # the link names where the item is from: the headline is what comes before the bar
+    if source and headline[: source.start()].strip():  # the link names where the item is from
         headline = headline[: source.start()]
+    else:
+        source = None
     headline = _strip_emphasis(_TIME_OF_DAY.sub("", headline, count=1))
     if style in ("heading", "bold"):  # `#### 1. 標題`, `**1. 標題**`: the number is the marker's
         numbered = _NUMBERED.match(headline)
