@@ -5,22 +5,25 @@ Digest writers mark items in many ways. All of these are one item each:
     1) headline            - headline           - headline          1) headline
     body paragraph           indented body        - nested body     - body as a top-level bullet
 
-and `1) headline：body` on one line, with `1.` `1、` `1｜` `(1)` `（一）` `①` `1️⃣` `*` `•`
-`### headline`, a bold line or a definition list's term (`headline` then `: body`) as the
-marker. The rule: the first top-level marker in the section fixes which marker starts an
-item; every other line, whatever it looks like, belongs to the item above it. A section with
-no markers but a table (`| # | 新聞 | 說明 |`) reads one item per table row; one with neither
-reads its paragraphs (see `_paragraph_items`).
+and `1) headline：body` on one line, with `1.` `1、` `1｜` `(1)` `（一）` `①` `1️⃣` `[1/4]` `#1`
+`No.1` `第一則：` `*` `•`, any symbol (`🔹` `▸` `✅`), `### headline`, a bold line or a definition
+list's term (`headline` then `: body`) as the marker. The rule: the first top-level marker in
+the section fixes which marker starts an item; every other line, whatever it looks like (a
+`↳ body` line too, its arrow dropped), belongs to the item above it. A section with no markers
+but a table (`| # | 新聞 | 說明 |`) reads one item per table row; one made of quote blocks one
+item per block (`_quote_blocks`); one with neither reads its paragraphs (`_paragraph_items`).
 
 What a headline opens with but a reader would not copy is dropped: the item's number
-(`#### 1｜`, `### 2.1` under a section numbered 2), a time of day (`**08:15**`) and a
-decorative emoji (`### 🚀`).
+(`#### 1｜`, `### 2.1` under a section numbered 2, `### II.` after `### I.`), a time of day
+(`**08:15**`) and a decorative emoji (`### 🚀`); so is a source linked after a bar at its end
+(`headline ｜ [The Verge](url)`), which goes to the body.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -34,14 +37,21 @@ _NUMBERED = re.compile(
     r"|[一二三四五六七八九十]{1,3}[、.．]"
     r"|(?P<paren_cjk>[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）])"
     r"|(?P<keycap>\d\ufe0f?\u20e3|\U0001f51f)"  # 1️⃣ … 9️⃣, 🔟
-    r"|(?P<circled>[\u2460-\u2473\u2776-\u277f]))"  # ①…⑳, ❶…❿
+    r"|(?P<circled>[\u2460-\u2473\u2776-\u277f])"  # ①…⑳, ❶…❿
+    r"|(?P<fraction>[\[(（【]\s*\d{1,3}\s*/\s*\d{1,3}\s*[\])）】](?!\())"  # [1/4]: item 1 of 4
+    r"|(?P<number_sign>(?:#|№|[Nn][Oo][.．]\s?)\d{1,3}(?:[.．:：、)）]|(?=\s)))"  # #1, No.1
+    r"|(?P<ordinal>第\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[則则條条項项篇](?:新聞|新闻|消息)?"
+    r"(?:\s*[：:、.．]|\s)))"  # 第一則：, 第 1 條
     r"\s*(?P<text>.*)$"
 )
-_NUMBER_FAMILIES = ("paren_cjk", "keycap", "circled")
-_EMOJI_BULLETS = "✅✔☑✓➤▶►👉🔹🔸🔷🔶◆◇■□★☆✦"
-_BULLET = re.compile(rf"^(?:[-*+•·▪‣◦●]\s+|[{_EMOJI_BULLETS}]\ufe0f?\s*)(.*)$")
-"""A bullet: an ASCII or typographic one before a space (`-5%` is no bullet), or a symbol digests
-use as one (`✅ 種子輪規模創新高`, `👉`), space or not."""
+"""An item number before its headline. `#1 headline` has no space after the `#`, so it is no
+markdown heading; `第一則：` counts only with a separator after it (`第一則消息指出` is prose)."""
+_NUMBER_FAMILIES = ("paren_cjk", "keycap", "circled", "fraction", "number_sign", "ordinal")
+_BULLET = re.compile(r"^[-*+•·▪‣◦●]\s+(.*)$")
+"""A bullet: an ASCII or typographic one before a space (`-5%` is no bullet); see also
+`_symbol_bullet`."""
+_CONTINUATION_MARKS = frozenset("↳↪└╰├→⤷⮑")
+"""Marks that open a line continuing the item above (`🔹 headline` then `  ↳ body`): its body."""
 _HEADING = re.compile(r"^#{1,6}\s+(.*?)[\s#]*$")
 _BOLD_LINE = re.compile(r"^(\*\*|__)(.+?)\1\s*[：:]?\s*$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
@@ -51,6 +61,8 @@ _BOLD_LEAD = re.compile(r"^(\*\*|__)(.+?)\1\s*[：:—–-]*\s*(.*)$")
 # `——` (the CJK dash, two em dashes) needs no spaces; a lone dash does, or it would cut `2024–2025`.
 _ONE_LINE_SPLIT = re.compile(r"[：]|:\s|\s[—–]\s|\s*—{2,}\s*")
 _INLINE_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()\s]|\([^()\s]*\))+(?:\s+\"[^\"]*\")?\)")
+_TRAILING_SOURCE = re.compile(rf"\s*[|｜]\s*((?:{_INLINE_LINK.pattern}[\s、,，/]*)+)$")
+"""The source a one-liner names after a bar: `headline ｜ [The Verge](url)`."""
 # A category label before a headline's colon: a few words, no digits or punctuation (價格戰, 用戶信號).
 _LABEL = re.compile(r"[^\W\d_]{1,8}(?: [^\W\d_]{1,12})?")
 # A paragraph label: a short run of letters or up to four plain words, no digits (為什麼重要, Why it matters).
@@ -108,15 +120,15 @@ class _Line(NamedTuple):
     marker: str | None  # numbered | bullet | heading | bold | definition (a term) | None
     text: str  # the line without indentation and without its marker
     level: int = 0  # a heading's depth: 3 for `###`
-    family: str = ""  # a numbering style that never mixes with `1.` (keycap, circled, paren_cjk); label;
+    family: str = ""  # a numbering style that never mixes with `1.` (keycap, circled, …); label;
+    # a symbol bullet's symbol;
     # definition: the body of a term (`: body`, its colon dropped)
 
 
-_MARKER_STARTS = frozenset(
-    "#-*+_•·▪‣◦●(（一二三四五六七八九十🔟①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳❶❷❸❹❺❻❼❽❾❿" + _EMOJI_BULLETS
-)
-"""With the decimal digits, every character a marker, rule or stray emphasis can start with: a line
-starting with any other is text, and needs none of the regular expressions (most lines of a post)."""
+_MARKER_STARTS = frozenset("#-*+_•·▪‣◦●(（[【№Nn第一二三四五六七八九十🔟①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳❶❷❸❹❺❻❼❽❾❿")
+"""With the decimal digits and the symbols (Unicode category So), every character a marker, rule or
+stray emphasis can start with: a line starting with any other is text, and needs none of the
+regular expressions (most lines of a post)."""
 
 
 def is_rule(line: str) -> bool:
@@ -138,7 +150,11 @@ def _classify(raw: str) -> _Line | None:
     if not stripped:
         return None
     indent = len(expanded) - len(stripped)
-    if stripped[0] not in _MARKER_STARTS and not stripped[0].isdecimal():  # `\d` is any decimal digit
+    first = stripped[0]
+    if first in _CONTINUATION_MARKS and stripped[1:].strip():
+        return _Line(indent, None, stripped[1:].lstrip())
+    is_symbol = unicodedata.category(first) == "So"
+    if first not in _MARKER_STARTS and not first.isdecimal() and not is_symbol:  # `\d`: any decimal digit
         return _Line(indent, None, stripped)
     if _STRAY.match(stripped):
         return None
@@ -155,6 +171,8 @@ def _classify(raw: str) -> _Line | None:
     bullet = _BULLET.match(stripped)
     if bullet:
         return _Line(indent, "bullet", bullet.group(1).strip())
+    if is_symbol:
+        return _symbol_bullet(indent, stripped)
     bold = _BOLD_LINE.match(stripped)
     if bold:
         text = bold.group(2).strip()
@@ -162,6 +180,16 @@ def _classify(raw: str) -> _Line | None:
         label = "label" if stripped.endswith(("：", ":")) or text.endswith(("：", ":")) else ""
         return _Line(indent, "bold", text, family=label)
     return _Line(indent, None, stripped)
+
+
+def _symbol_bullet(indent: int, stripped: str) -> _Line:
+    """A line opened by a symbol (`🔹 headline`, `✅`, `▸`, `➤`; Unicode category So), read as a
+    bullet whose family is the symbol: a list is written with one symbol, so a `🔗 [原文](url)`
+    line under `🔹` items is no item of its own (see `_ItemMarker`)."""
+    text = _without_leading_emoji(stripped)
+    if text == stripped:  # symbols and nothing after them
+        return _Line(indent, None, stripped)
+    return _Line(indent, "bullet", text, family=stripped[0])
 
 
 def _classified_lines(markdown: str) -> list[_Line | None]:
@@ -205,12 +233,12 @@ class _ItemMarker(NamedTuple):
     def starts_item(self, line: _Line) -> bool:
         """Only the first item's own style starts an item.
 
-        `①` sub-points under `1.` items, or a `**為什麼重要：**` label under
-        bold headlines, are the body of the item above.
+        `①` sub-points under `1.` items, `🔗` lines under `🔹` items, or a
+        `**為什麼重要：**` label under bold headlines, are the body of the item above.
         """
         if line.marker != self.marker or line.indent > self.base + 1:
             return False
-        if self.marker == "numbered":
+        if self.marker in ("numbered", "bullet"):
             return line.family == self.family
         return not (line.family == "label" and line.text in self.labels)
 
@@ -222,6 +250,9 @@ def _item_marker(lines: list[_Line | None]) -> _ItemMarker:
     has several; otherwise a lone bold line is an intro and lists decide.
     """
     marked = [ln for ln in lines if ln and ln.marker in _ITEM_MARKERS]
+    symbols = Counter(ln.family for ln in marked if ln.marker == "bullet" and ln.family)
+    # A symbol that opens one line only (`📰 今日新聞`, `🔗 原文`) decorates it: no list is made of it.
+    marked = [ln for ln in marked if not (ln.marker == "bullet" and symbols[ln.family] == 1)]
     if not marked:
         return _ItemMarker(None)
     bold = [ln for ln in marked if ln.marker == "bold"]
@@ -280,6 +311,11 @@ def _strip_emphasis(text: str) -> str:
 
 def _finish(position: int, headline: str, body_lines: list[str], style: str) -> NewsItem:
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(body_lines)).strip()
+    source = _TRAILING_SOURCE.search(headline)
+    if source and headline[: source.start()].strip():  # the link names where the item is from
+        headline = headline[: source.start()]
+    else:
+        source = None
     headline = _strip_emphasis(_TIME_OF_DAY.sub("", headline, count=1))
     if style in ("heading", "bold"):  # `#### 1. 標題`, `**1. 標題**`: the number is the marker's
         numbered = _NUMBERED.match(headline)
@@ -294,6 +330,8 @@ def _finish(position: int, headline: str, body_lines: list[str], style: str) -> 
     if "](" in headline:  # `### [A](url)`: the headline is the link's text
         headline = _INLINE_LINK.sub(r"\1", headline)
     headline = _without_leading_emoji(_strip_emphasis(headline.rstrip("：: ").strip()))
+    if source:
+        body = f"{body}\n{source.group(1).strip()}".strip()
     outlets = extract_outlets(f"{headline}\n{body}")
     return NewsItem(position, headline, body, outlets, style)
 
@@ -330,6 +368,35 @@ def _without_sub_numbers(headlines: list[str]) -> list[str]:
     return [headline[match.end() :] for headline, match in zip(headlines, numbers, strict=True) if match]
 
 
+_ROMAN_NUMBER = re.compile(r"^([IVXLC]{1,7}|[ivxlc]{1,7}|[\u2160-\u217f])(?:[.．]\s+|[、)）]\s*)(?=\S)")
+"""A Roman item number (`I. `, `IV、`, `Ⅲ、`): a dot needs a space after it (`I.B.M.`)."""
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+
+
+def _roman_value(numeral: str) -> int:
+    """The value of a Roman numeral (`IV` → 4; `Ⅳ`, one character, by its Unicode value)."""
+    if len(numeral) == 1 and not numeral.isascii():
+        return int(unicodedata.numeric(numeral))
+    values = [_ROMAN_VALUES[char] for char in numeral.lower()]
+    following = [*values[1:], 0]
+    return sum(-value if value < after else value for value, after in zip(values, following, strict=True))
+
+
+def _without_roman_numbers(headlines: list[str]) -> list[str]:
+    """Headlines without their Roman item numbers (`### I. …`, `### II. …`).
+
+    Read as numbering only when every headline has one, counting I, II, III… over two items or
+    more: a headline that opens with a word (`V.` alone, `I.B.M.`) or a model (`V3`) keeps it.
+    """
+    numbers = [_ROMAN_NUMBER.match(headline) for headline in headlines]
+    if len(headlines) < 2 or not all(numbers):
+        return headlines
+    counts = [_roman_value(match.group(1)) for match in numbers if match]
+    if counts != list(range(1, len(headlines) + 1)):
+        return headlines
+    return [headline[match.end() :] for headline, match in zip(headlines, numbers, strict=True) if match]
+
+
 def _split_one_line(line: str) -> tuple[str, str]:
     """`headline：body` → (headline, body), ignoring colons inside attributions （來源：…）.
 
@@ -356,7 +423,7 @@ def _split_one_line(line: str) -> tuple[str, str]:
 
 def _finished(drafts: list[tuple[str, list[str]]], style: str) -> tuple[NewsItem, ...]:
     """The items from their (headline, body lines) as marked, numbered from 1."""
-    headlines = _without_sub_numbers([headline for headline, _ in drafts])
+    headlines = _without_roman_numbers(_without_sub_numbers([headline for headline, _ in drafts]))
     return tuple(
         _finish(position, headline, body, style)
         for position, (headline, (_, body)) in enumerate(zip(headlines, drafts, strict=True), 1)
@@ -500,17 +567,62 @@ def _table_items(tables: list[_Table]) -> tuple[NewsItem, ...]:
     )
 
 
+_QUOTED = re.compile(r"^\s{0,3}>")
+
+
+def _quote_blocks(markdown: str) -> list[list[str]]:
+    """The quote blocks a section is made of, their lines without quote marks; none when it is
+    not: two or more blocks (`> **headline**` over `> body`), nothing outside them but an
+    introduction above the first that marks no item. A quote inside an item (a listed or
+    headed item over `> 引述`) stays quoted in its body."""
+    lines = markdown.split("\n")
+    quoted = [bool(_QUOTED.match(line)) for line in lines]
+    if not any(quoted):
+        return []
+    first = quoted.index(True)
+    after_first = zip(lines[first:], quoted[first:], strict=True)
+    introduction = (_classify(line) for line in lines[:first])
+    if any(line.strip() and not is_quoted for line, is_quoted in after_first) or any(
+        ln and ln.marker in _ITEM_MARKERS for ln in introduction
+    ):
+        return []
+    blocks: list[list[str]] = []
+    for line, is_quoted, was_quoted in zip(lines, quoted, [False, *quoted[:-1]], strict=True):
+        if is_quoted and was_quoted:
+            blocks[-1].append(_BLOCKQUOTE.sub("", line))
+        elif is_quoted:
+            blocks.append([_BLOCKQUOTE.sub("", line)])
+    return blocks if len(blocks) >= 2 else []
+
+
+def _quote_block_items(blocks: list[list[str]]) -> tuple[NewsItem, ...]:
+    """One item per quote block, read as a paragraph: its first line the headline (without the
+    marker it may have, `**headline**`, `### headline`), the rest its body."""
+    drafts: list[tuple[str, list[str]]] = []
+    for block in blocks:
+        lines = [line for line in block if line.strip()]
+        if lines:
+            first = _classify(lines[0])
+            drafts.append((first.text if first else lines[0].strip(), [line.strip() for line in lines[1:]]))
+    return _finished(drafts, "paragraph")
+
+
 def parse_news_items(markdown: str) -> tuple[NewsItem, ...]:
     """The news items of a news section, in order, whatever list style marks them.
 
     A section with no list markers but a table reads one item per table row;
-    a table inside a listed item stays in that item's body.
+    a table inside a listed item stays in that item's body. A section made of
+    quote blocks reads one item per block (see `_quote_blocks`).
     """
+    markdown = markdown.replace("\r\n", "\n")
+    blocks = _quote_blocks(markdown)
+    if blocks:
+        return _quote_block_items(blocks)
     lines = _classified_lines(markdown)
     item_marker = _item_marker(lines)
     marker = item_marker.marker
     if marker is None:
-        tables = _read_tables(markdown.replace("\r\n", "\n"))
+        tables = _read_tables(markdown)
         return _table_items(tables) if tables else _paragraph_items(lines)
     groups = _group_headings(lines) if marker == "heading" else set()
     drafts: list[tuple[str, list[str]]] = []

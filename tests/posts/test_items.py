@@ -523,3 +523,77 @@ def test_a_lone_colon_ended_intro_or_a_recurring_label_heads_no_paragraph() -> N
 def test_item_numbers_with_a_bar_are_item_numbers() -> None:
     assert opens_with_item_number("1｜Qwen3.5-Max 登頂")
     assert not opens_with_item_number("1 | 2 | 3")
+
+
+def test_a_section_of_quote_blocks_reads_one_item_per_block() -> None:
+    md = "今天共整理兩則。\n\n> **A 發布新模型**\n> A 的內文。\n\n> **B 完成融資**\n> B 的內文。\n"
+    assert [(i.headline, i.body, i.list_style) for i in parse_news_items(md)] == [
+        ("A 發布新模型", "A 的內文。", "paragraph"),
+        ("B 完成融資", "B 的內文。", "paragraph"),
+    ]
+    # A quote inside a listed item is no block item: it stays quoted in the item's body.
+    in_item = "- A 發布新模型\n\n> 執行長說：很快。\n\n> 分析師說：很貴。\n"
+    (item,) = parse_news_items(in_item)
+    assert item.body == "> 執行長說：很快。\n\n> 分析師說：很貴。"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "headlines"),
+    [
+        (
+            "### I. A 上線\n內文\n\n### II. B 上線\n內文\n\n### III. C 上線\n內文\n",
+            ["A 上線", "B 上線", "C 上線"],
+        ),
+        ("### Ⅰ、A 上線\n內文\n\n### Ⅱ、B 上線\n內文\n", ["A 上線", "B 上線"]),
+        ("### [1/2] A 上線\n內文\n\n### [2/2] B 上線\n內文\n", ["A 上線", "B 上線"]),
+        ("#1 A 上線\n\n內文\n\n#2 B 上線\n\n內文\n", ["A 上線", "B 上線"]),
+        ("No.1 A 上線\n內文\n\nNo. 2 B 上線\n內文\n", ["A 上線", "B 上線"]),
+        ("前言。\n\n第一則：A 上線\n\n內文\n\n第 2 則：B 上線\n\n內文\n", ["A 上線", "B 上線"]),
+    ],
+    ids=["roman", "roman cjk", "fraction", "hash number", "No.", "第一則"],
+)
+def test_item_numbers_written_as_words_or_counters_are_no_headline(markdown: str, headlines: list) -> None:
+    assert [i.headline for i in parse_news_items(markdown)] == headlines
+
+
+def test_roman_numbers_are_numbering_only_counting_from_one() -> None:
+    def headlines(markdown: str) -> list[str]:
+        return [i.headline for i in parse_news_items(markdown)]
+
+    assert headlines("### IV. A 上線\n內文\n\n### V. B 上線\n內文\n") == ["IV. A 上線", "V. B 上線"]
+    assert headlines("### V. A 上線\n內文\n\n### V3 開源\n內文\n") == ["V. A 上線", "V3 開源"]
+    assert headlines("### I.B.M. 發布晶片\n內文\n\n### II. B 上線\n內文\n") == [
+        "I.B.M. 發布晶片",
+        "II. B 上線",
+    ]
+    assert headlines("### i. A 上線\n內文\n\n### ii. B 上線\n內文\n") == ["A 上線", "B 上線"]
+    prose = "第一則消息指出 A 上線。\n\n第二則消息指出 B 上線。\n"  # an ordinal with no separator is prose
+    assert headlines(prose) == ["第一則消息指出 A 上線。", "第二則消息指出 B 上線。"]
+
+
+def test_a_body_under_an_item_numbered_with_a_hash_keeps_its_labels() -> None:
+    md = "#1 A ships\n\nA's text.\n\n**Why it matters:** cheaper.\n\n#2 B ships\n\nB's text.\n"
+    items = parse_news_items(md)
+    assert [i.headline for i in items] == ["A ships", "B ships"]
+    assert items[0].body == "A's text.\n\n**Why it matters:** cheaper."
+
+
+def test_any_symbol_is_a_bullet_and_an_arrow_line_its_body() -> None:
+    md = "今天有兩則：\n\n▸ A 發布新模型\n  ↳ A 的內文。\n\n▸ B 完成融資\n↳ B 的內文。\n🔗 [原文](https://b.example/)\n"
+    assert [(i.headline, i.body) for i in parse_news_items(md)] == [
+        ("A 發布新模型", "A 的內文。"),
+        ("B 完成融資", "B 的內文。\n[原文](https://b.example/)"),
+    ]
+
+
+def test_a_lone_symbol_line_decorates_and_lists_decide() -> None:
+    md = "✅ 今日新聞\n\n- A 發布新模型\n  A 的內文。\n- B 完成融資\n  B 的內文。\n"
+    assert [i.headline for i in parse_news_items(md)] == ["A 發布新模型", "B 完成融資"]
+
+
+def test_a_one_liner_source_after_a_bar_is_no_part_of_its_headline() -> None:
+    md = "- A 推出 Windows 版 ｜ [The Verge](https://v.example/a)\n- B 降價 30% | [TC](https://t.example/b)\n"
+    assert [(i.headline, i.body) for i in parse_news_items(md)] == [
+        ("A 推出 Windows 版", "[The Verge](https://v.example/a)"),
+        ("B 降價 30%", "[TC](https://t.example/b)"),
+    ]
