@@ -10,10 +10,12 @@ cannot be identified at all.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterator
 from pathlib import PurePath
 
 import frontmatter
@@ -213,23 +215,28 @@ def _model_from_file_name(path: str) -> str:
     return model_key(words[0]) if len(words) == 1 else ""
 
 
+@functools.lru_cache(maxsize=1024)
 def _key_name(key: str) -> str:
-    """The form key names are compared by, so `pubDate`, `pub_date` and `pub-date` are one key."""
+    """The form key names are compared by, so `pubDate`, `pub_date` and `pub-date` are one key.
+    Cached: every post of a site writes the same few keys."""
     return _KEY_SEPARATORS.sub("", key).casefold()
 
 
-def _keyed_values(meta: dict[str, object], preferred: tuple[str, ...]) -> list[tuple[str, object]]:
+def _keyed_values(meta: dict[str, object], preferred: tuple[str, ...]) -> Iterator[tuple[str, object]]:
     """(key as written, value) for each front matter key spelling one of `preferred`, in its order.
 
     Where two keys spell the same name (`date` and `Date`), the exact spelling comes first, so a
-    post that has `date:` is read from it as before.
+    post that has `date:` is read from it as before. Lazily: the caller stops at the first key
+    that gives what it looks for, which for our sites' posts is the first one.
     """
-    found: list[tuple[str, object]] = []
+    names = [(_key_name(str(key)), key) for key in meta]
     for name in preferred:
-        spellings = [key for key in meta if _key_name(str(key)) == _key_name(name)]
-        spellings.sort(key=lambda key: key != name)
-        found.extend((str(key), meta[key]) for key in spellings)
-    return found
+        wanted = _key_name(name)
+        spellings = sorted(
+            (key for key_name, key in names if key_name == wanted), key=lambda key: key != name
+        )
+        for key in spellings:
+            yield str(key), meta[key]
 
 
 def _model_from_value(key: str, value: object) -> str:

@@ -18,7 +18,7 @@ from digest_pipeline.posts.links import post_links
 from digest_pipeline.posts.records import ParsedPost
 from digest_pipeline.posts.sections import news_sections, split_sections
 
-PARSER_VERSION = "6"
+PARSER_VERSION = "7"
 """Bump when a change to parsing can change the rows of a post already stored.
 
 Each post date records the version that wrote it (`pipeline.parsed_dates`): a
@@ -38,7 +38,13 @@ section named as news is read too when it holds a list of headlines (`## 國內�
 item each; key points and sources named by a label (`今日重點：`, `> [!TIP] 今日重點`); news written
 as paragraphs (no headings at all, `**08:15** headline` lines, definition lists); `1｜` and `2.1`
 numbering, a time of day and a decorative emoji dropped from headlines; HTML anchors as links and
-in-page anchors not; a numbered reference titled by the words an item cites it by.
+in-page anchors not; a numbered reference titled by the words an item cites it by. Version 7
+(the same night), from a fourth probe (`tests/fixtures/layouts/d*.md`): a later news section of
+one-line headlines (`## 快訊`); summaries named 小結, 總結, Recap as key points when they are
+lists; bracketed labels (`**【本日重點】**`) and emoji labels as sections anywhere; kramdown
+attribute lines and HTML comments dropped; `<h2>`/`<h3>` headings; quote-block items; `I.`,
+`[1/4]`, `第一則：`, `#1` and `No.1` numbering; any symbol as a bullet (`🔹`) with `↳` body
+lines; a one-liner's `｜ [source](url)` tail.
 """
 
 
