@@ -336,17 +336,23 @@ def _finish(position: int, headline: str, body_lines: list[str], style: str) -> 
     return NewsItem(position, headline, body, outlets, style)
 
 
-def _without_leading_emoji(headline: str) -> str:
-    """The headline without the emoji that decorate its start (`🚀 ChatGPT …`, `🏗️ Stargate …`).
+def leading_emoji_end(text: str) -> int:
+    """Where the emoji that open `text` end: 0 when it opens with none.
 
-    An emoji is a symbol (Unicode category So, or Sk for skin tones) with its joiners; the
-    words after it are the headline. A keycap `1️⃣` starts with a digit, so it stays.
-    """
-    start = 0
-    while start < len(headline) and (
-        headline[start] in _EMOJI_JOINERS or unicodedata.category(headline[start]) in ("So", "Sk")
+    An emoji is a symbol (Unicode category So, or Sk for skin tones) with its joiners. A keycap
+    `1️⃣` starts with a digit, so it is none."""
+    end = 0
+    while end < len(text) and (
+        text[end] in _EMOJI_JOINERS or unicodedata.category(text[end]) in ("So", "Sk")
     ):
-        start += 1
+        end += 1
+    return end
+
+
+def _without_leading_emoji(headline: str) -> str:
+    """The headline without the emoji that decorate its start (`🚀 ChatGPT …`, `🏗️ Stargate …`):
+    the words after them are the headline."""
+    start = leading_emoji_end(headline)
     rest = headline[start:].lstrip()
     return rest if start and rest else headline
 

@@ -17,12 +17,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 
 import opencc
 
-from digest_pipeline.posts.items import is_rule, opens_with_item_number, parse_news_items
+from digest_pipeline.posts.items import is_rule, leading_emoji_end, opens_with_item_number, parse_news_items
 from digest_pipeline.posts.records import Section
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
@@ -268,7 +267,6 @@ _BOLD_LABEL = re.compile(r"^(\*\*|__)([^*_]+?)[ \t]*[：:]?[ \t]*\1[ \t]*[：:]?
 _COLON_LABEL = re.compile(r"^([^：:*_#>\-\s][^：:]*?)[ \t]*[：:]$")
 _BRACKET_LABEL = re.compile(r"^(\*\*|__|)【([^【】]+)】[ \t]*[：:]?[ \t]*\1[ \t]*[：:]?$")
 """A bracketed label on a line of its own (`**【本日重點】**`, `【資料來源】`)."""
-_EMOJI_JOINERS = frozenset("\ufe0e\ufe0f\u200d")
 _MAX_LABEL = 12
 """Longer than a label (`今日重點`, `Key takeaways`): a sentence ending in a colon."""
 _LABEL_KINDS = frozenset({"key_points", "sources"})
@@ -317,11 +315,7 @@ def _preamble_label(lines: list[str], index: int) -> str | None:
 
 def _after_emoji(line: str) -> str:
     """The words after the emoji a line opens with (`📝 三句話總結`); empty when it opens with none."""
-    start = 0
-    while start < len(line) and (
-        line[start] in _EMOJI_JOINERS or unicodedata.category(line[start]) in ("So", "Sk")
-    ):
-        start += 1
+    start = leading_emoji_end(line)
     return line[start:].strip() if start else ""
 
 
