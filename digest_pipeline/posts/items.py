@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -357,21 +358,27 @@ def _without_leading_emoji(headline: str) -> str:
     return rest if start and rest else headline
 
 
-def _without_sub_numbers(headlines: list[str]) -> list[str]:
-    """Headlines without the sub-numbers of a numbered document (`### 2.1 …`, `### 2.2 …`
-    under `## 2. 新聞`; `1.1.`, `2-1`).
-
-    Read as numbering only when every headline has one, all under the same section number,
-    counting 1, 2, 3… over two items or more: a lone `### 3.5 億美元…` is a figure.
-    """
-    numbers = [_SUB_NUMBER.match(headline) for headline in headlines]
+def _without_counted_numbers(
+    headlines: list[str], number: re.Pattern[str], value: Callable[[re.Match[str]], int]
+) -> list[str]:
+    """Headlines without the item numbers `number` reads at their start, when those count 1, 2,
+    3… over every headline (two or more): a number that does not count so is the headline's own
+    (a lone `### 3.5 億美元…`, `I.B.M.`, a model's `V3`)."""
+    numbers = [number.match(headline) for headline in headlines]
     if len(headlines) < 2 or not all(numbers):
         return headlines
-    sections = {match.group(1) for match in numbers if match}
-    counts = [int(match.group(2)) for match in numbers if match]
-    if len(sections) > 1 or counts != list(range(1, len(headlines) + 1)):
+    if [value(match) for match in numbers if match] != list(range(1, len(headlines) + 1)):
         return headlines
     return [headline[match.end() :] for headline, match in zip(headlines, numbers, strict=True) if match]
+
+
+def _without_sub_numbers(headlines: list[str]) -> list[str]:
+    """Headlines without the sub-numbers of a numbered document (`### 2.1 …`, `### 2.2 …`
+    under `## 2. 新聞`; `1.1.`, `2-1`): all under one section number, counting 1, 2, 3…"""
+    sections = {match.group(1) for match in map(_SUB_NUMBER.match, headlines) if match}
+    if len(sections) > 1:
+        return headlines
+    return _without_counted_numbers(headlines, _SUB_NUMBER, lambda match: int(match.group(2)))
 
 
 _ROMAN_NUMBER = re.compile(r"^([IVXLC]{1,7}|[ivxlc]{1,7}|[\u2160-\u217f])(?:[.．]\s+|[、)）]\s*)(?=\S)")
@@ -389,18 +396,8 @@ def _roman_value(numeral: str) -> int:
 
 
 def _without_roman_numbers(headlines: list[str]) -> list[str]:
-    """Headlines without their Roman item numbers (`### I. …`, `### II. …`).
-
-    Read as numbering only when every headline has one, counting I, II, III… over two items or
-    more: a headline that opens with a word (`V.` alone, `I.B.M.`) or a model (`V3`) keeps it.
-    """
-    numbers = [_ROMAN_NUMBER.match(headline) for headline in headlines]
-    if len(headlines) < 2 or not all(numbers):
-        return headlines
-    counts = [_roman_value(match.group(1)) for match in numbers if match]
-    if counts != list(range(1, len(headlines) + 1)):
-        return headlines
-    return [headline[match.end() :] for headline, match in zip(headlines, numbers, strict=True) if match]
+    """Headlines without their Roman item numbers (`### I. …`, `### II. …`), counting I, II, III…"""
+    return _without_counted_numbers(headlines, _ROMAN_NUMBER, lambda match: _roman_value(match.group(1)))
 
 
 def _split_one_line(line: str) -> tuple[str, str]:
@@ -460,7 +457,9 @@ def _paragraph_items(lines: list[_Line | None]) -> tuple[NewsItem, ...]:
     return _finished(drafts, "paragraph")
 
 
-_INTRODUCTION_END = ("。", "！", "!", "：", ":", "…", "？", "?")
+SENTENCE_ENDS = ("。", "！", "？", ".", "!", "?", "．", "…")
+"""How a sentence ends, and so a line that is no headline (a headline ends on its last word)."""
+_INTRODUCTION_END = (*SENTENCE_ENDS, "：", ":")
 
 
 def _without_introduction(paragraphs: list[list[str]]) -> list[list[str]]:
@@ -573,16 +572,13 @@ def _table_items(tables: list[_Table]) -> tuple[NewsItem, ...]:
     )
 
 
-_QUOTED = re.compile(r"^\s{0,3}>")
-
-
 def _quote_blocks(markdown: str) -> list[list[str]]:
     """The quote blocks a section is made of, their lines without quote marks; none when it is
     not: two or more blocks (`> **headline**` over `> body`), nothing outside them but an
     introduction above the first that marks no item. A quote inside an item (a listed or
     headed item over `> 引述`) stays quoted in its body."""
     lines = markdown.split("\n")
-    quoted = [bool(_QUOTED.match(line)) for line in lines]
+    quoted = [bool(_BLOCKQUOTE.match(line)) for line in lines]
     if not any(quoted):
         return []
     first = quoted.index(True)
@@ -613,8 +609,12 @@ def _quote_block_items(blocks: list[list[str]]) -> tuple[NewsItem, ...]:
     return _finished(drafts, "paragraph")
 
 
+@lru_cache(maxsize=64)
 def parse_news_items(markdown: str) -> tuple[NewsItem, ...]:
     """The news items of a news section, in order, whatever list style marks them.
+
+    Cached (the items are frozen): where no heading names the news, `sections` reads a
+    section's items to judge its shape, and the parse reads the same section again.
 
     A section with no list markers but a table reads one item per table row;
     a table inside a listed item stays in that item's body. A section made of

@@ -290,10 +290,15 @@ _HTML_ANCHOR = re.compile(
 _HTML_TAG = re.compile(r"<[^>]*>")
 
 
+def strip_html_tags(text: str) -> str:
+    """The text of an HTML fragment (`Google <b>Blog</b>` → `Google Blog`)."""
+    return _HTML_TAG.sub("", text)
+
+
 def html_links(line: str) -> list[tuple[str, str]]:
     """(title, href) of every HTML anchor on a line, the title without its inner tags."""
     return [
-        (_HTML_TAG.sub("", text).strip(), double or single or bare)
+        (strip_html_tags(text).strip(), double or single or bare)
         for double, single, bare, text in _HTML_ANCHOR.findall(line)
     ]
 

@@ -21,7 +21,14 @@ from collections.abc import Callable, Sequence
 
 import opencc
 
-from digest_pipeline.posts.items import is_rule, leading_emoji_end, opens_with_item_number, parse_news_items
+from digest_pipeline.posts.items import (
+    SENTENCE_ENDS,
+    is_rule,
+    leading_emoji_end,
+    opens_with_item_number,
+    parse_news_items,
+)
+from digest_pipeline.posts.links import strip_html_tags
 from digest_pipeline.posts.records import Section
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
@@ -92,6 +99,17 @@ def _to_traditional() -> opencc.OpenCC:
 
 
 @functools.lru_cache(maxsize=4096)
+def _in_both_scripts(heading: str) -> tuple[str, ...]:
+    """A heading as written and in Traditional characters, which the vocabulary is written in
+    (`## 要点速览` reads as `## 要點速覽`). Cached: a site repeats its few headings."""
+    return (heading,) if heading.isascii() else (heading, _to_traditional().convert(heading))
+
+
+def _names(pattern: re.Pattern[str], heading: str) -> bool:
+    return any(pattern.search(text) for text in _in_both_scripts(heading))
+
+
+@functools.lru_cache(maxsize=4096)
 def classify_heading(heading: str) -> str:
     """The kind of a section from its heading text; 'other' when no kind fits.
 
@@ -100,9 +118,8 @@ def classify_heading(heading: str) -> str:
     `## 參考來源` do. A heading of emoji alone is read by its emoji (`EMOJI_KINDS`).
     Cached: a site repeats its few headings in every post, and six case-insensitive
     searches cost more than the rest of reading a section."""
-    texts = (heading,) if heading.isascii() else (heading, _to_traditional().convert(heading))
     for kind, pattern in SECTION_KINDS:
-        if any(pattern.search(text) for text in texts):
+        if _names(pattern, heading):
             return kind
     if not any(char.isalnum() for char in heading):
         for kind, emoji in EMOJI_KINDS:
@@ -119,13 +136,6 @@ themselves (see `section_kind`). `回顧` is not one: `## 本週回顧` lists th
 _LIST_LINE = re.compile(r"^[ \t]{0,3}(?:[-*+•][ \t]|\d{1,3}[.)、])")
 
 
-def _names_recap(heading: str) -> bool:
-    return bool(
-        _RECAP.search(heading)
-        or (not heading.isascii() and _RECAP.search(_to_traditional().convert(heading)))
-    )
-
-
 def _holds_list(body: str) -> bool:
     return any(_LIST_LINE.match(line) for line in body.split("\n"))
 
@@ -134,7 +144,7 @@ def section_kind(heading: str, body: str) -> str:
     """The kind of a section from its heading (`classify_heading`), and from its body where the
     heading names a recap: a list under `## 小結` is the key points, prose under `## 總結` is not."""
     kind = classify_heading(heading)
-    if kind == "other" and _names_recap(heading) and _holds_list(body):
+    if kind == "other" and _names(_RECAP, heading) and _holds_list(body):
         return "key_points"
     return kind
 
@@ -224,7 +234,6 @@ _LAYOUT_LINE = re.compile(r"^[ \t]{0,3}(?:\{:[^{}]*\}|<!--.*?-->)[ \t]*$")
 `{:toc}`) or an HTML comment (`<!--more-->`, Jekyll's excerpt separator)."""
 _TOC_PLACEHOLDER = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,3}\.)[ \t]+\S")
 _HTML_HEADING = re.compile(r"^[ \t]{0,3}<h([1-6])(?:[ \t][^>]*)?>(.*?)</h\1>[ \t]*$", re.I)
-_HTML_TAG = re.compile(r"<[^>]*>")
 
 
 def _markdown_lines(lines: list[str]) -> list[str]:
@@ -249,7 +258,7 @@ def _markdown_lines(lines: list[str]) -> list[str]:
                 read.pop()
             continue
         elif (heading := _HTML_HEADING.match(line)) and _markdown_follows(lines, index):
-            line = f"{'#' * int(heading.group(1))} {_HTML_TAG.sub('', heading.group(2)).strip()}"
+            line = f"{'#' * int(heading.group(1))} {strip_html_tags(heading.group(2)).strip()}"
         read.append(line)
     return read
 
@@ -306,7 +315,7 @@ def _preamble_label(lines: list[str], index: int) -> str | None:
         name = _after_emoji(line).rstrip("：: \t")
     if (
         0 < len(name) <= _MAX_LABEL
-        and (_names_label_kind(name) or _names_recap(name))
+        and (_names_label_kind(name) or _names(_RECAP, name))
         and _list_follows(lines, index)
     ):
         return name
@@ -437,7 +446,6 @@ def _news_by_shape(sections: tuple[Section, ...]) -> tuple[Section, ...]:
 
 
 _MAY_HOLD_PARAGRAPH_NEWS = _MAY_HOLD_NEWS | {"preamble"}
-_HEADLINE_END = ("。", ".", "．")
 
 
 def _paragraph_news(body: str) -> bool:
@@ -453,7 +461,7 @@ def _paragraph_news(body: str) -> bool:
         if item.list_style in ("paragraph", "definition")
         and item.body
         and len(item.headline) <= 80
-        and not item.headline.endswith(_HEADLINE_END)
+        and not item.headline.endswith(SENTENCE_ENDS)
         and not item.headline.startswith("<")
     ]
     return len(headlines) >= 2 and len(headlines) * 2 >= len(items)
@@ -529,18 +537,14 @@ def news_sections(sections: Sequence[Section]) -> tuple[Section, ...]:
     return tuple(read)
 
 
-_SENTENCE_END = ("。", "！", "？", ".", "!", "?", "．")
-
-
 def _one_line_headlines(section: Section) -> bool:
     """Whether a news section is a list of one-line headlines (`## 快訊` under a lead story:
     `- headline ｜ [source](url)`): two or more list items, most not ending as a sentence does.
     A heading that names key points besides the news (`## 新聞重點`) is a summary of it, whose
     one-line points are no headlines."""
-    texts = (section.heading, _to_traditional().convert(section.heading))
-    if any(_KEY_POINTS.search(text) for text in texts):
+    if _names(_KEY_POINTS, section.heading):
         return False
     items = parse_news_items(section.body)
     if len(items) < 2 or any(item.list_style not in ("bullet", "numbered") for item in items):
         return False
-    return sum(not item.headline.endswith(_SENTENCE_END) for item in items) * 2 > len(items)
+    return sum(not item.headline.endswith(SENTENCE_ENDS) for item in items) * 2 > len(items)
