@@ -24,6 +24,12 @@ Measures, each in a fresh process (so its peak memory is its own):
   day at a time by a forked process beside it; the time spent waiting for
   them is printed and left out.
 
+Every build and the timeline alone run with the semantic term off
+(`DIGEST_SEMANTIC_MATCHING=off`): embedding 500k headlines would take hours on
+two cores, and a warehouse embeds each headline once, when it first arrives.
+What the term costs is measured apart: the time to embed headlines of the
+synthetic posts, per headline, and a day's worth of them.
+
 Prints a table with each target's ratio and writes JSON (default
 `warehouse/.bench/bench.json`). Synthetic posts come from `digest-pipeline
 synth` with 20 models, so a day is 20 posts as in the issue's daily run.
@@ -66,7 +72,7 @@ FROM (
 
 TIMELINE_CHILD = r"""
 import datetime as dt, heapq, itertools, json, random, sys, time
-from digest_pipeline.timeline.cluster import place_events
+from digest_pipeline.timeline.cluster import configured_timeline, place_events
 from digest_pipeline.timeline.features import TimelineEvent
 
 def events(total, seed=5):
@@ -148,7 +154,7 @@ if __name__ == "__main__":
     total = int(sys.argv[1])
     spent = [0.0]
     started = time.perf_counter()
-    result = place_events(timed(made_beside(total), spent))
+    result = place_events(timed(made_beside(total), spent), config=configured_timeline(30, semantic=False))
     seconds = time.perf_counter() - started - spent[0]
     stories = len({p.story_id for p in result.placements.values()})
     print(json.dumps({"events": total, "seconds": seconds, "input_seconds": spent[0], "stories": stories}))
@@ -276,7 +282,7 @@ def build(posts_dir: Path, work: Path, label: str, dagster_home: bool = False) -
     `dagster_home`: then on a persistent one in `work/dagster_home`, as an
     operator's would be, which also stores an event per partition and asset.
     """
-    env = {**os.environ, "DIGEST_WORK_WAREHOUSE": str(work / "work.duckdb")}
+    env = {**os.environ, "DIGEST_WORK_WAREHOUSE": str(work / "work.duckdb"), SEMANTIC_VAR: "off"}
     env.pop("DAGSTER_HOME", None)
     if dagster_home:
         (work / "dagster_home").mkdir(parents=True, exist_ok=True)
@@ -351,6 +357,46 @@ def one_new_day(days: dict[int, tuple[Path, Path, Path]], dagster_home: bool, ru
         for start in starts.values():
             shutil.rmtree(start, ignore_errors=True)
     return measured
+
+
+SEMANTIC_VAR = "DIGEST_SEMANTIC_MATCHING"
+EMBED_CHILD = r"""
+import json, sys, time
+from pathlib import Path
+from digest_pipeline.timeline.semantic import HeadlineEmbedder
+headlines = sorted(set(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))))[: int(sys.argv[2])]
+embedder = HeadlineEmbedder()
+embedder(headlines[:8])  # the model's load, not counted
+started = time.perf_counter()
+embedder(headlines[8:])
+seconds = time.perf_counter() - started
+print(json.dumps({"headlines": len(headlines) - 8, "seconds": seconds}))
+"""
+
+
+def semantic_cost(posts_dir: Path, work: Path, headlines: int = 1000) -> dict:
+    """Seconds to embed distinct headlines of the synthetic posts (the semantic term's cost per item)."""
+    from digest_pipeline.timeline.evaluate import events_from_folder
+
+    work.mkdir(parents=True, exist_ok=True)
+    sample = work / "headlines.json"
+    files = sorted(posts_dir.glob("*.md"))[: headlines // 3]
+    scratch = work / "sample"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    for path in files:
+        shutil.copy(path, scratch / path.name)
+    sample.write_text(json.dumps([event.headline for event in events_from_folder(scratch)]), encoding="utf-8")
+    measured = run_measured([sys.executable, "-c", EMBED_CHILD, str(sample), str(headlines)])
+    result = _last_json(measured["output"])
+    per = result["seconds"] / max(result["headlines"], 1)
+    print(
+        f"  semantic term: {result['headlines']} headlines embedded in {result['seconds']:.1f}s "
+        f"({per * 1000:.1f} ms each; a day of {MODELS} posts, about {MODELS * 5} headlines: "
+        f"{per * MODELS * 5:.1f}s), peak {measured['peak_mib']:.0f} MiB",
+        flush=True,
+    )
+    return {**result, "ms_per_headline": per * 1000, "peak_mib": measured["peak_mib"]}
 
 
 def timeline_alone(events: int) -> dict:
@@ -435,6 +481,7 @@ def main() -> None:
             shutil.rmtree(days[size][2], ignore_errors=True)
     for events in args.events:
         results["timeline"][str(events)] = timeline_alone(events)
+    results["semantic"] = semantic_cost(workdir / f"posts-{min(args.sizes)}", workdir / "semantic")
     results["bench_seconds"] = time.perf_counter() - started
     report(results)
     out = args.json or workdir / "bench.json"
@@ -493,6 +540,13 @@ def report(results: dict) -> None:
         )
     peak = max([big["full_build"]["peak_mib"], *(run["peak_mib"] for run in big.get("one_day_runs", []))])
     _target(f"peak memory at {largest} posts <= 2 GiB", peak <= 2048, f"{peak:.0f} MiB")
+    semantic = results.get("semantic")
+    if semantic:
+        per = semantic["ms_per_headline"]
+        print(
+            f"  [info] semantic term (off in the builds above): {per:.1f} ms a headline, "
+            f"about {per * MODELS * 5 / 1000:.1f}s for a day of {MODELS} posts"
+        )
     minutes = results["bench_seconds"] / 60
     synthesized = results["synth_seconds"]
     _target(

@@ -276,7 +276,7 @@ def _eval_command(args: argparse.Namespace) -> int:
 
 def _evaluate_gold(gold: Path, args: argparse.Namespace) -> Evaluation | int:
     """One gold set's evaluation, or the exit code after printing why it cannot be scored."""
-    from digest_pipeline.timeline.cluster import TimelineConfig
+    from digest_pipeline.timeline.cluster import configured_timeline
     from digest_pipeline.timeline.evaluate import GoldFileError, evaluate_timeline, gold_posts_dir
 
     if not gold.is_file():
@@ -287,7 +287,8 @@ def _evaluate_gold(gold: Path, args: argparse.Namespace) -> Evaluation | int:
         if not posts_dir.is_dir():
             print(f"error: posts folder {str(posts_dir)!r} does not exist", file=sys.stderr)
             return 2
-        config = TimelineConfig(window_days=args.window_days or settings.story_window_days())
+        window = args.window_days or settings.story_window_days()
+        config = configured_timeline(window, settings.semantic_matching())
         annotators = [Path(path) for path in args.annotator]
         if args.readers:
             annotators += sorted(gold.parent.glob(READER_FILES))

@@ -60,6 +60,19 @@ def story_window_days() -> int:
     return int(os.environ.get(STORY_WINDOW_VAR) or DEFAULT_STORY_WINDOW_DAYS)
 
 
+SEMANTIC_MATCHING_VAR = "DIGEST_SEMANTIC_MATCHING"
+
+
+def semantic_matching() -> bool:
+    """Whether the timeline weighs headlines' meaning (`timeline.semantic`) as well as their words.
+
+    On unless set to off, 0 or false: placing a long history the first time embeds every headline
+    (about 15 ms each on two cores), which a benchmark of 100k posts, or an operator in a hurry,
+    may skip; the timeline then places items by their words alone, under another placement version.
+    """
+    return (os.environ.get(SEMANTIC_MATCHING_VAR) or "on").strip().lower() not in {"off", "0", "false", "no"}
+
+
 SCHEDULE_CRON_VAR = "DIGEST_SCHEDULE_CRON"
 SCHEDULE_TIMEZONE_VAR = "DIGEST_SCHEDULE_TIMEZONE"
 DEFAULT_SCHEDULE_CRON = "0 6 * * *"

@@ -14,7 +14,7 @@ from digest_pipeline.defs.conditions import after_upstream_runs
 from digest_pipeline.defs.metadata import table_metadata
 from digest_pipeline.defs.partitions import run_post_dates
 from digest_pipeline.defs.resources import DUCKDB_WRITER_POOL
-from digest_pipeline.timeline.cluster import PLACEMENT_CODE_VERSION, TimelineConfig
+from digest_pipeline.timeline.cluster import PLACEMENT_CODE_VERSION, TimelineConfig, configured_timeline
 from digest_pipeline.warehouse.integrity import miscounted_stories, placement_problems
 from digest_pipeline.warehouse.schema import TIMELINE_TABLES, apply_schema, enforced_key
 from digest_pipeline.warehouse.timeline_tables import (
@@ -48,7 +48,7 @@ stories as they stood before the replayed days come from
 
 
 def _config() -> TimelineConfig:
-    return TimelineConfig(window_days=settings.story_window_days())
+    return configured_timeline(settings.story_window_days(), settings.semantic_matching())
 
 
 @dg.multi_asset(
@@ -85,7 +85,8 @@ def timeline(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
         else:
             context.log.info(
                 f"replayed from {update.replayed_from}: placed {update.events_placed} items "
-                f"({update.features_reused} window items' features read back, not computed), "
+                f"({update.features_reused} window items' features read back, not computed; "
+                f"{update.headlines_embedded} headlines embedded, {update.embeddings_reused} read back), "
                 f"touched {update.stories_touched} stories, {update.merges} merges, "
                 f"{update.candidates_compared} candidate stories compared in {update.seconds:.2f}s"
             )
@@ -96,6 +97,7 @@ def timeline(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
             ),
             "events_placed": dg.MetadataValue.int(update.events_placed),
             "features_reused": dg.MetadataValue.int(update.features_reused),
+            "headlines_embedded": dg.MetadataValue.int(update.headlines_embedded),
             "stories_touched": dg.MetadataValue.int(update.stories_touched),
             "merges": dg.MetadataValue.int(update.merges),
             "seconds": dg.MetadataValue.float(round(update.seconds, 3)),

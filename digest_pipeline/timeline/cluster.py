@@ -53,6 +53,7 @@ from digest_pipeline.timeline.scoring import (
     story_score,
     story_score_bound,
 )
+from digest_pipeline.timeline.semantic import MODEL_ID, Embed, embed_headlines, headline_text
 from digest_pipeline.timeline.similarity import DayWeights, ItemMatrix
 
 DEFAULT_WINDOW_DAYS = 30
@@ -66,7 +67,7 @@ the cap bounds the work when many stories pass that (generic wording).
 """
 
 
-PLACEMENT_CODE_VERSION = 20
+PLACEMENT_CODE_VERSION = 21
 """Bump when a change to the features, names or scoring code can place items differently.
 
 A warehouse placed by another version (or another `TimelineConfig`) is
@@ -81,9 +82,15 @@ class TimelineConfig:
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
 
 
+def configured_timeline(window_days: int, semantic: bool = True) -> TimelineConfig:
+    """The tuned configuration with this window, with or without the semantic term (`semantic`)."""
+    return TimelineConfig(window_days, ScoringConfig() if semantic else ScoringConfig(semantic_weight=0.0))
+
+
 def placement_version(config: TimelineConfig) -> str:
     """What placements depend on besides the items: the code's version and every weight and threshold."""
-    digest = hashlib.sha1(repr(config).encode("utf-8")).hexdigest()[:12]
+    model = MODEL_ID if config.scoring.semantic_weight else ""
+    digest = hashlib.sha1((repr(config) + model).encode("utf-8")).hexdigest()[:12]
     return f"v{PLACEMENT_CODE_VERSION}-{digest}"
 
 
@@ -128,8 +135,10 @@ def story_id_for(founder: TimelineEvent) -> str:
 class _Timeline:
     """The window's items as matrix rows, each row's story, and each story's rows."""
 
-    def __init__(self, config: TimelineConfig):
+    def __init__(self, config: TimelineConfig, embed: Embed | None = None):
         self.config = config
+        self.embed = embed if config.scoring.semantic_weight else None
+        """Embeds headlines for the semantic term (`semantic`); None when the config leaves it out."""
         self.matrix = ItemMatrix()
         self.features: dict[int, EventFeatures] = {}
         self.story: dict[int, str] = {}
@@ -141,7 +150,10 @@ class _Timeline:
 
     def add(self, items: list[EventFeatures], story_ids: list[str] | None = None) -> range:
         """Add items as the next rows (labelled with their stories, for history); returns their rows."""
-        rows = self.matrix.extend(items)
+        embeddings = None
+        if self.embed is not None and items:
+            embeddings = self.embed([headline_text(f.event.headline) for f in items])
+        rows = self.matrix.extend(items, embeddings)
         self.features.update(zip(rows, items, strict=True))
         if story_ids is not None:
             for row, story_id in zip(rows, story_ids, strict=True):
@@ -304,6 +316,7 @@ def place_events(
     history: Iterable[tuple[TimelineEvent, str]] = (),
     config: TimelineConfig | None = None,
     features: Callable[[Iterable[TimelineEvent]], Iterator[EventFeatures]] = event_features_many,
+    embed: Embed | None = None,
 ) -> TimelineResult:
     """Place new items, day by day, into the stories of `history` (items already placed) or new ones.
 
@@ -312,10 +325,13 @@ def place_events(
     `new_events` may be a lazy iterable in `TimelineEvent.order` (a database
     cursor): only the window's items are held in memory. `features` gives
     items' features in order: computed, unless the caller kept some from an
-    earlier run (`warehouse.feature_store`).
+    earlier run (`warehouse.feature_store`). `embed` gives headlines' embeddings for the semantic
+    term (`semantic`): the process-wide embedder unless the caller stores them
+    (`warehouse.embedding_store`); unused when `ScoringConfig.semantic_weight` is 0.
     """
     with collect_rarely():  # see `collector`: placing allocates much and makes no cycles
-        return _place_events(new_events, history, config or TimelineConfig(), features)
+        config = config or TimelineConfig()
+        return _place_events(new_events, history, config, features, embed or embed_headlines)
 
 
 def _place_events(
@@ -323,8 +339,9 @@ def _place_events(
     history: Iterable[tuple[TimelineEvent, str]],
     config: TimelineConfig,
     features: Callable[[Iterable[TimelineEvent]], Iterator[EventFeatures]],
+    embed: Embed,
 ) -> TimelineResult:
-    timeline = _Timeline(config)
+    timeline = _Timeline(config, embed)
     past = sorted(history, key=lambda pair: pair[0].order)
     timeline.mark_attached(
         timeline.add(list(features([event for event, _ in past])), [story_id for _, story_id in past])
@@ -445,9 +462,11 @@ def _stories_agree(timeline: _Timeline, a: str, b: str, before: int, weights: Da
     return total / len(a_rows) >= config.join_threshold / 2
 
 
-def cluster_events(events: Iterable[TimelineEvent], config: TimelineConfig | None = None) -> dict[str, str]:
+def cluster_events(
+    events: Iterable[TimelineEvent], config: TimelineConfig | None = None, embed: Embed | None = None
+) -> dict[str, str]:
     """The whole timeline from nothing: event id → story id, merges applied."""
-    result = place_events(events, (), config)
+    result = place_events(events, (), config, embed=embed)
     aliases = {merge.alias_id: merge.story_id for merge in result.merges}
     return {eid: resolve(p.story_id, aliases) for eid, p in result.placements.items()}
 

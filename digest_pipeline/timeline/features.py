@@ -21,7 +21,7 @@ import polars as pl
 
 from digest_pipeline.parallel import map_chunks
 from digest_pipeline.timeline.entities import Name, extract_names, name_keys
-from digest_pipeline.timeline.kinds import news_kinds
+from digest_pipeline.timeline.kinds import news_kinds, reports_recurrence
 from digest_pipeline.timeline.text import cjk_bigrams, figures, fold_script, latin_words
 from digest_pipeline.trends.entities import entity_keys, outlet_keys
 
@@ -83,6 +83,9 @@ class EventFeatures:
     kinds: frozenset[str] = frozenset()
     """The kinds of news the headline names (`kinds.news_kinds`): an outage, a lawsuit, a price change...
     Read from the headline again when features are read back (`features_from_json`), not stored."""
+    recurs: bool = False
+    """The headline says its news happened again (`kinds.reports_recurrence`); read from the
+    headline, like `kinds`, not stored."""
     term_hashes: np.ndarray | None = field(default=None, compare=False, repr=False)
     """`word_hashes` of `terms` then `headline_terms`, in their order, when the worker that read
     the item computed them (the main process, which places items one after another, is spared
@@ -198,6 +201,7 @@ def event_features(event: TimelineEvent) -> EventFeatures:
         subject_groups=_subject_groups(headline_names),
         entities=tuple(entity_keys(label_names + headline_names + body_names, outlet_keys(event.outlets))),
         kinds=news_kinds(event.headline),
+        recurs=reports_recurrence(event.headline),
     )
 
 
@@ -262,6 +266,7 @@ def features_from_json(text: str, event: TimelineEvent) -> EventFeatures:
         subject_groups=tuple(frozenset(group) for group in data["subject_groups"]),
         entities=tuple(data["entities"]),
         kinds=news_kinds(event.headline),
+        recurs=reports_recurrence(event.headline),
     )
 
 

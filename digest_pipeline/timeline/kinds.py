@@ -20,6 +20,12 @@ pricing (定價, 價格): only a *change* of price is a kind. An earlier attempt
 that kept twelve kinds apart, launches and prices among them, cost the sets a
 release's same-day pricing and its market reaction (`eval/README.md`, "Tried in the late afternoon").
 
+A headline that says its news happened *again* (「Nova 再度當機」, 「再傳裁員」)
+reports a new occurrence of that kind, not the earlier one reported again
+(`reports_recurrence`): it is kept apart from the earlier items of a kind it
+names. Headlines that mean the same in all but the date score as alike in
+meaning as in words (`semantic`), and this word is what tells them apart.
+
 Pure text, no Dagster: both scripts are matched as written, so nothing is folded first.
 """
 
@@ -43,6 +49,14 @@ _PATTERNS = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in _KIND
 KINDS = tuple(_KINDS)
 
 
+_RECURRENCE = re.compile(r"再度|再次|又一次|二度|第二次|再[傳传爆陷遭]|又[遭傳传爆]|\bagain\b", re.IGNORECASE)
+
+
+def reports_recurrence(headline: str) -> bool:
+    """The headline says its news happened again (再度, 再次, 二度, again): a new occurrence."""
+    return _RECURRENCE.search(headline) is not None
+
+
 def news_kinds(headline: str) -> frozenset[str]:
     """The kinds of news (`KINDS`) the headline names; empty for a launch, a rollout, most follow-ups."""
     return frozenset(kind for kind, pattern in _PATTERNS.items() if pattern.search(headline))
@@ -51,3 +65,9 @@ def news_kinds(headline: str) -> frozenset[str]:
 def kinds_differ(a: frozenset[str], b: frozenset[str]) -> bool:
     """Two headlines' kinds say they report different developments: both name kinds, none shared."""
     return bool(a) and bool(b) and a.isdisjoint(b)
+
+
+def kind_recurs(earlier: frozenset[str], later: frozenset[str], later_recurs: bool) -> bool:
+    """The later headline reports its kind of news again (`reports_recurrence`), one the earlier
+    headline reports: a second occurrence, another development."""
+    return later_recurs and not earlier.isdisjoint(later)

@@ -29,6 +29,7 @@ import scipy.sparse as sp
 
 from digest_pipeline.timeline.features import EventFeatures, word_hashes
 from digest_pipeline.timeline.scoring import ScoringConfig, idf
+from digest_pipeline.timeline.semantic import DIMENSIONS, cosines
 
 _SPACES = ("terms", "headline", "names", "outlets", "urls", "figures")
 _STORES_OF = {
@@ -273,6 +274,8 @@ class ItemMatrix:
         self.stores = {space: RowStore() for space in _SPACES}
         self.frequencies = {space: DocumentFrequencies() for space in _COUNTED}
         self.days: list[int] = []
+        self.embeddings: list[np.ndarray | None] = []
+        """Each row's headline embedding (`semantic`), None when not embedded; aligned with `days`."""
         self._days_array = np.empty(0, dtype=np.int64)
         """`days` as an array, rebuilt when rows came or went (several reads a day, one rebuild)."""
         self._days_first = 0
@@ -285,8 +288,10 @@ class ItemMatrix:
     def end(self) -> int:
         return self.day_first + len(self.days)
 
-    def extend(self, items: Sequence[EventFeatures]) -> range:
+    def extend(self, items: Sequence[EventFeatures], embeddings: np.ndarray | None = None) -> range:
         """Add items as the next rows (a day's at once: one encoding per kind of feature); returns their rows.
+
+        `embeddings`, one row per item, are their headlines' (`semantic`), when the timeline uses them.
 
         Keys new to a vocabulary get ids in the order the items hold them (a set's, sorted), so
         the same items added in the same calls get the same ids every run.
@@ -311,6 +316,7 @@ class ItemMatrix:
             keys = list(chain(groups))
             self.stores[space].extend(self.vocabulary[space].encode(keys), np.ones(len(keys)), lengths)
         self.days.extend(f.event.post_date.toordinal() for f in items)
+        self.embeddings.extend(embeddings if embeddings is not None else [None] * len(items))
         return range(first, self.end)
 
     def count(self, lo: int, hi: int) -> DayWeights:
@@ -335,6 +341,7 @@ class ItemMatrix:
         drop = lo - self.day_first
         if drop > len(self.days) // 2 and drop > 0:
             self.days = self.days[drop:]
+            self.embeddings = self.embeddings[drop:]
             self.day_first = lo
         return DayWeights(hi - lo, self.frequencies)
 
@@ -407,9 +414,32 @@ class ItemMatrix:
             a_days = a_days[:1]
         gap = np.abs(a_days[:, None] - b_days[None, :])
         total -= config.gap_penalty_per_day * np.maximum(0, gap - config.gap_grace_days)
+        if config.semantic_weight:
+            self._add_semantic(total, a_rows, b_rows, config)
         # Rounded, so ties and thresholds do not hang on the order floating-point sums ran in
         # (column ids, and so summation order, differ between a full build and a replay).
         return np.round(total, 9, out=total)
+
+    def _add_semantic(self, total: np.ndarray, a_rows, b_rows, config: ScoringConfig) -> None:
+        """`scoring.pair_score`'s semantic term, for the pairs whose two rows both have an embedding."""
+        a, a_has = self._embeddings(a_rows)
+        b, b_has = self._embeddings(b_rows)
+        if not (a_has.any() and b_has.any()):
+            return
+        term = config.semantic_weight * (cosines(a, b) - config.semantic_center)
+        term[~a_has, :] = 0.0
+        term[:, ~b_has] = 0.0
+        total += term
+
+    def _embeddings(self, rows) -> tuple[np.ndarray, np.ndarray]:
+        """The rows' embeddings stacked (zeros where missing), and which rows have one."""
+        index = np.arange(*rows) if isinstance(rows, tuple) else np.asarray(rows, dtype=np.int64)
+        found = [self.embeddings[row - self.day_first] for row in index.tolist()]
+        has = np.fromiter((vector is not None for vector in found), dtype=bool, count=len(found))
+        stacked = np.zeros((len(found), DIMENSIONS), dtype=np.float32)
+        if has.any():
+            stacked[has] = np.stack([vector for vector in found if vector is not None])
+        return stacked, has
 
     def _binary(self, rows) -> _Rows:
         store = self.stores["urls"]

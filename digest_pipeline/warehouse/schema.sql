@@ -226,6 +226,11 @@ CREATE TABLE IF NOT EXISTS pipeline.event_features (
     placed_with VARCHAR NOT NULL, features VARCHAR USING COMPRESSION zstd NOT NULL
 );
 COMMENT ON TABLE pipeline.event_features IS 'The timeline features (JSON) of the latest items, by item, digest of its words and placement version: the next run and the replay check read them instead of computing them again. Only the window and the replay days before the latest item are kept.';
+CREATE TABLE IF NOT EXISTS pipeline.headline_embeddings (
+    text_digest VARCHAR NOT NULL, model VARCHAR NOT NULL, embedding BLOB NOT NULL,
+    PRIMARY KEY (text_digest, model)
+);
+COMMENT ON TABLE pipeline.headline_embeddings IS 'Sentence embeddings (float32 bytes) of headlines for the timeline''s semantic term, by digest of the text and the model: each headline is run through the model once, and every later run, replay or re-placing reads it back.';
 CREATE TABLE IF NOT EXISTS pipeline.stories_refreshed (story_id VARCHAR NOT NULL);
 COMMENT ON TABLE pipeline.stories_refreshed IS 'The stories the last placing run rewrote (joined, founded, lost or merged items); the story checks of a run look at these only, the only ones whose counts could move.';
 CREATE TABLE IF NOT EXISTS pipeline.story_trends_pending (table_name VARCHAR NOT NULL, story_id VARCHAR NOT NULL);

@@ -38,6 +38,7 @@ from digest_pipeline.timeline.cluster import (
 )
 from digest_pipeline.timeline.features import ITEM_URL, EventFeatures, TimelineEvent
 from digest_pipeline.timeline.stories import outlet_names_domain, representative
+from digest_pipeline.warehouse.embedding_store import EmbeddingStore
 from digest_pipeline.warehouse.feature_store import FeatureStore, keep_from, text_features
 from digest_pipeline.warehouse.trend_tables import STORY_TABLES
 
@@ -72,6 +73,10 @@ class TimelineUpdate:
     """The stored placements were made by other timeline code or settings, so all were placed again."""
     features_reused: int = 0
     """Items whose features were read back from `pipeline.event_features` instead of computed."""
+    headlines_embedded: int = 0
+    """Headlines run through the sentence model (`timeline.semantic`) and stored."""
+    embeddings_reused: int = 0
+    """Headlines whose embedding was read back from `pipeline.headline_embeddings`."""
 
 
 def _event(row: tuple) -> TimelineEvent:
@@ -286,7 +291,10 @@ def _update_timeline(
         {"since": since},
     )
     entities = _PlacedEntities(since)
-    result = place_events(new, history, config, features=lambda events: entities.tap(store.features(events)))
+    embeddings = EmbeddingStore(con)
+    result = place_events(
+        new, history, config, features=lambda events: entities.tap(store.features(events)), embed=embeddings
+    )
     del history
     merges, candidates_compared = result.merges, result.candidates_compared
     merged = {merge.alias_id: merge.story_id for merge in merges}
@@ -308,6 +316,8 @@ def _update_timeline(
         del placements
         _refresh_stories(con, touched)
         store.save()
+        embedded = len(embeddings.computed)
+        embeddings.save()
         con.execute("DELETE FROM pipeline.timeline_pending")
         con.execute("DELETE FROM pipeline.timeline_state")
         con.execute(
@@ -329,6 +339,8 @@ def _update_timeline(
         seconds=time.perf_counter() - started,
         code_changed=code_changed,
         features_reused=store.reused,
+        headlines_embedded=embedded,
+        embeddings_reused=embeddings.read,
     )
 
 
@@ -618,7 +630,7 @@ def replay_mismatches(
     # The history's features may be read back; the replayed items' are computed again, so the
     # check also holds computing them to what the placing run computed.
     store = FeatureStore(con, placement_version(config), keep_from=None, fresh_from=first_replayed)
-    result = place_events(replayed, history, config, features=store.features)
+    result = place_events(replayed, history, config, features=store.features, embed=EmbeddingStore(con))
     merged = {merge.alias_id: merge.story_id for merge in result.merges}
     fresh = {p.event_id: resolve(p.story_id, merged) for p in result.placements.values()}
     stored = dict(

@@ -1,6 +1,7 @@
 import datetime as dt
 import random
 
+import numpy as np
 import pytest
 
 from digest_pipeline.timeline.cluster import (
@@ -237,7 +238,7 @@ def test_a_stream_of_items_must_come_in_order(make_event):
         place_events(iter([first, second]))
 
 
-def test_stories_skipped_by_their_bound_change_no_placement(tmp_path, monkeypatch):
+def test_stories_skipped_by_their_bound_change_no_placement(tmp_path, monkeypatch, stand_in_embeddings):
     """Scoring stops at stories whose bound cannot matter; scoring every candidate must agree."""
     import math
 
@@ -570,3 +571,66 @@ def test_an_outage_and_a_later_price_cut_of_one_product_are_two_stories(make_eve
     assert story[cut.event_id] == story_id_for(cut)
     off = TimelineConfig(scoring=ScoringConfig(keep_kinds_apart=False))
     assert cluster_events([outage, other, cut], off)[cut.event_id] == story[outage.event_id]
+
+
+def _embedding_by_meaning(meanings: dict[str, int]):
+    """An `embed` for tests: headlines of one meaning share a unit vector, others are orthogonal."""
+    others: dict[str, int] = {}
+
+    def embed(texts):
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for i, text in enumerate(texts):
+            column = meanings[text] if text in meanings else others.setdefault(text, 100 + len(others))
+            out[i, column] = 1.0
+        return out
+
+    return embed
+
+
+def test_a_reworded_follow_up_joins_by_meaning_what_its_words_alone_do_not(make_event):
+    launch = make_event("gpt-2025-12-01#1", 1, "Anthropic 推出 Claude Opus 5，程式能力登頂", "發布新旗艦。")
+    follow_up = make_event("gpt-2025-12-06#1", 6, "新旗艦程式能力獲開發者肯定，企業導入加速", "多家導入。")
+    others = [
+        make_event("gpt-2025-12-01#2", 1, "微軟擴建挪威資料中心，算力再加碼"),
+        make_event("gpt-2025-12-06#2", 6, "歐盟 AI 法案執法細則出爐"),
+    ]
+    events = [launch, follow_up, *others]
+    same_meaning = _embedding_by_meaning({launch.headline: 0, follow_up.headline: 0})
+    words_only = TimelineConfig(scoring=ScoringConfig(semantic_weight=0.0))
+    assert len(set(cluster_events(events, words_only).values())) == 4
+    story = cluster_events(events, embed=same_meaning)
+    assert story[launch.event_id] == story[follow_up.event_id]
+    assert len(set(story.values())) == 3
+    unlike = cluster_events(events, embed=_embedding_by_meaning({}))
+    assert len(set(unlike.values())) == 4
+
+
+def test_items_far_apart_in_meaning_stay_apart_however_many_words_they_share(make_event):
+    a = make_event("gpt-2025-12-01#1", 1, "OpenAI 發布 GPT-5.2 模型", "OpenAI 發布 GPT-5.2 模型，推理更強。")
+    b = make_event("gpt-2025-12-03#1", 3, "OpenAI 發布 GPT-5.2 模型價格", "OpenAI 發布 GPT-5.2 模型的價格。")
+    close = cluster_events([a, b], embed=_embedding_by_meaning({a.headline: 0, b.headline: 0}))
+    assert close[a.event_id] == close[b.event_id]
+    # Orthogonal headlines: the term takes 2 x 0.92 off a pair score of about 1.
+    far = cluster_events([a, b], embed=_embedding_by_meaning({}))
+    assert far[a.event_id] != far[b.event_id]
+
+
+def test_siblings_stay_apart_even_when_their_headlines_mean_the_same(make_event):
+    a = make_event("gpt-2025-12-01#1", 1, "OpenAI 推出 GPT-5.2，推理大幅提升")
+    b = make_event("gpt-2025-12-03#1", 3, "OpenAI 推出 GPT-5.2-Codex，推理大幅提升")
+    story = cluster_events([a, b], embed=_embedding_by_meaning({a.headline: 0, b.headline: 0}))
+    assert story[a.event_id] != story[b.event_id]
+
+
+def test_the_same_input_gives_the_same_ids_with_the_bundled_model(make_event):
+    from digest_pipeline.timeline.semantic import HeadlineEmbedder
+
+    events = recurring_week(make_event)
+    # Two embedders, each running the model afresh (one of them a headline at a time).
+    first = cluster_events(events, embed=HeadlineEmbedder())
+    one_by_one = HeadlineEmbedder()
+
+    def embed_singly(texts):
+        return np.concatenate([one_by_one([text]) for text in texts])
+
+    assert first == cluster_events(list(reversed(events)), embed=embed_singly)

@@ -1,6 +1,6 @@
 import pytest
 
-from digest_pipeline.timeline.kinds import KINDS, kinds_differ, news_kinds
+from digest_pipeline.timeline.kinds import KINDS, kind_recurs, kinds_differ, news_kinds, reports_recurrence
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,25 @@ def test_kinds_differ_only_when_both_name_kinds_and_share_none():
     assert not kinds_differ(outage, frozenset())  # a launch is kept apart from nothing
     assert not kinds_differ(frozenset(), frozenset())
     assert kinds_differ(news_kinds("Nova API 全球中斷三小時"), news_kinds("Nova 3 API 全面降價五成"))
+
+
+@pytest.mark.parametrize(
+    ("headline", "recurs"),
+    [
+        ("Nova 再度當機：影像生成服務停擺兩小時", True),
+        ("Vega 再次調降 API 價格", True),
+        ("Orion 二度遭駭", True),
+        ("Orion hit by an outage again", True),
+        ("服務中斷：Nova API 與控制台停擺近 5 小時", False),
+        ("再生能源資料中心啟用", False),  # 再 of 再生 is not "again"
+    ],
+)
+def test_a_headline_saying_again_reports_a_new_occurrence(headline, recurs):
+    assert reports_recurrence(headline) is recurs
+
+
+def test_a_kind_reported_again_is_another_development_of_that_kind_only():
+    outage = news_kinds("Nova 再度當機")
+    assert kind_recurs(news_kinds("服務中斷：Nova API 停擺"), outage, later_recurs=True)
+    assert not kind_recurs(news_kinds("Nova 3 發布"), outage, later_recurs=True)  # no earlier outage
+    assert not kind_recurs(news_kinds("服務中斷：Nova API 停擺"), outage, later_recurs=False)

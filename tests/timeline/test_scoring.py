@@ -274,3 +274,41 @@ def test_an_outage_and_a_price_cut_of_one_product_conflict_as_two_kinds_of_news(
     assert not _pair(make_event, [launch, outage]).conflict  # a launch names no kind of news
     off = dataclasses.replace(CONFIG, keep_kinds_apart=False)
     assert not _pair(make_event, [outage, cut], off).conflict
+
+
+def _unit(*values):
+    import numpy as np
+
+    vector = np.zeros(384, dtype=np.float32)
+    vector[: len(values)] = values
+    return vector / np.linalg.norm(vector)
+
+
+def test_the_semantic_term_adds_what_the_headlines_mean_beyond_the_center(make_event):
+    feats = features(make_event, (1, "OpenAI 發布 GPT-6", ""), (3, "新旗艦上線一週，開發者湧入", ""))
+    weights = TermWeights(feats)
+    a, b = feats
+    words_only = pair_score(a, vectors(a, weights), b, vectors(b, weights), CONFIG)
+    assert words_only.semantic is None
+    close = pair_score(
+        feats[0],
+        vectors(feats[0], weights, _unit(1.0)),
+        feats[1],
+        vectors(feats[1], weights, _unit(1.0, 0.1)),
+        CONFIG,
+    )
+    far = pair_score(
+        feats[0],
+        vectors(feats[0], weights, _unit(1.0)),
+        feats[1],
+        vectors(feats[1], weights, _unit(1.0, 1.0)),
+        CONFIG,
+    )
+    assert close.semantic == pytest.approx(0.995037, abs=1e-6)
+    assert close.score == pytest.approx(
+        words_only.score + CONFIG.semantic_weight * (close.semantic - CONFIG.semantic_center)
+    )
+    assert far.score < words_only.score < close.score  # below the center the term takes away
+    off = dataclasses.replace(CONFIG, semantic_weight=0.0)
+    same = pair_score(a, vectors(a, weights, _unit(1.0)), b, vectors(b, weights, _unit(1.0)), off)
+    assert same.score == pytest.approx(words_only.score)

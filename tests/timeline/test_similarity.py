@@ -210,3 +210,30 @@ def test_words_hashed_by_the_feature_workers_give_the_rows_hashing_them_here_giv
         spans = [m.stores[space].span(0, 60) for m in matrices]
         for a, b in zip(*spans, strict=True):
             assert a.tolist() == b.tolist()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_matrix_scores_equal_pair_scores_with_headline_embeddings(seed):
+    rng = random.Random(seed)
+    events = [random_event(rng, n) for n in range(24)]
+    features = [event_features(e) for e in events]
+    embeddings = np.random.default_rng(seed).normal(size=(24, 384)).astype(np.float32)
+    embeddings /= np.linalg.norm(embeddings, axis=1, keepdims=True)
+    embedded = [embeddings[i] if i % 5 else None for i in range(24)]  # every fifth item has none
+    before_conflicts = ScoringConfig(conflict_factor=1, same_post_factor=1)
+    weights = TermWeights(features)
+    vecs = [vectors(f, weights, e) for f, e in zip(features, embedded, strict=True)]
+    matrix = ItemMatrix()
+    for lo, hi in ((0, 9), (9, 24)):  # a row without an embedding is kept as such
+        matrix.extend(features[lo:hi], None if lo == 0 else embeddings[lo:hi])
+        for i in range(lo, hi):
+            matrix.embeddings[i] = embedded[i]
+    day = matrix.count(0, len(features))
+    scores = matrix.scores((0, 24), (0, 24), day, ScoringConfig())
+    semantic_pairs = 0
+    for i in range(24):
+        for j in range(24):
+            expected = pair_score(features[i], vecs[i], features[j], vecs[j], before_conflicts)
+            semantic_pairs += expected.semantic is not None
+            assert scores[i, j] == pytest.approx(expected.score, abs=1e-9)
+    assert semantic_pairs == 19 * 19

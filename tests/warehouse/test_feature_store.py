@@ -52,20 +52,28 @@ def stored(con) -> list[tuple]:
 
 
 def test_a_daily_run_reads_the_window_back_and_places_as_a_run_that_computed_it(
-    con, events, monkeypatch
+    con, events, monkeypatch, stand_in_embeddings
 ) -> None:
     days = events["post_date"].unique().sort().to_list()
     load_days(con, events, days[0], days[-2])
     first = update_timeline(con, CONFIG)
     assert first.features_reused == 0
+    headlines = events.filter(pl.col("post_date") <= days[-2])["headline"].n_unique()
+    assert first.headlines_embedded == headlines  # each distinct headline once, then stored
     kept_from = days[-2] - dt.timedelta(days=CONFIG.window_days + feature_store.EXTRA_DAYS_KEPT)
     assert stored(con) == [
         (kept_from, events.filter(pl.col("post_date").is_between(kept_from, days[-2])).height, 1)
     ]
     load_days(con, events, days[-1], days[-1])
+    embedded_before = stand_in_embeddings.computed
     daily = update_timeline(con, CONFIG)
     window = events.filter(pl.col("post_date").is_between(days[-1] - dt.timedelta(days=10), days[-2])).height
     assert daily.features_reused == window
+    new_headlines = set(events.filter(pl.col("post_date") == days[-1])["headline"]) - set(
+        events.filter(pl.col("post_date") < days[-1])["headline"]
+    )
+    assert daily.headlines_embedded == stand_in_embeddings.computed - embedded_before == len(new_headlines)
+    assert daily.embeddings_reused >= window  # the window's embeddings read back from the warehouse
     with_store = stories(con)
     assert replay_mismatches(con, CONFIG, last_days=12) == []
 
@@ -88,7 +96,9 @@ def window_events(con, since: dt.date) -> list:
     return [_event(row) for row in rows]
 
 
-def test_changed_words_another_version_and_replayed_days_are_computed(con, events) -> None:
+def test_changed_words_another_version_and_replayed_days_are_computed(
+    con, events, stand_in_embeddings
+) -> None:
     days = events["post_date"].unique().sort().to_list()[:20]
     load_days(con, events, days[0], days[-1])
     update_timeline(con, CONFIG)

@@ -61,7 +61,7 @@ def assert_equal_to_a_whole_rebuild(con) -> None:
     con.execute("ROLLBACK")
 
 
-def test_story_tables_refreshed_in_place_equal_a_whole_rebuild(con, frames) -> None:
+def test_story_tables_refreshed_in_place_equal_a_whole_rebuild(con, frames, stand_in_embeddings) -> None:
     days = frames["posts"]["post_date"].unique().sort().to_list()
     run(con, of_days(frames, days[:16]), days[:16])
     assert con.execute("SELECT count(*) FROM pipeline.story_trends_pending").fetchall() == [(0,)]

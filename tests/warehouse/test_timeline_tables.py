@@ -382,7 +382,9 @@ def test_the_days_the_last_run_placed_are_recorded_for_the_replay_check(con):
     assert replay_mismatches(con, last_days=days_last_placed(con)) == []
 
 
-def test_a_replay_from_stored_state_sees_stories_as_they_stood_not_as_later_merges_left_them(con, tmp_path):
+def test_a_replay_from_stored_state_sees_stories_as_they_stood_not_as_later_merges_left_them(
+    con, tmp_path, stand_in_embeddings
+):
     """Synthetic digests with merges, built in three runs; replays from several days all agree.
 
     Stored story ids include merges made later; a replay that took them as

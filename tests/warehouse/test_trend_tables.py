@@ -477,7 +477,7 @@ def _history_and_rebuild(draw):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=_history_and_rebuild())
-def test_tail_refresh_equals_a_whole_rebuild(con, case) -> None:
+def test_tail_refresh_equals_a_whole_rebuild(con, case, stand_in_embeddings) -> None:
     history, rebuilt, posts = case
     for table in ("posts", "post_tags", "post_sources", "event_entities", "pipeline.trends_pending", *TAILS):
         con.execute(f"DELETE FROM {table}")

@@ -1,0 +1,100 @@
+"""Headline embeddings kept in the warehouse (`pipeline.headline_embeddings`), each computed once.
+
+The semantic term of the timeline (`timeline.semantic`) runs every headline
+through a sentence model, about 15 ms each on two cores. A daily run embeds
+only its new headlines; everything else it places against (the window, the
+replay check's days, a whole history placed again after a weight changed)
+reads back what an earlier run stored. An embedding depends only on the text
+and the model, so rows are keyed by the digest of the text and the model's
+name, never by item: a re-published post whose headline did not change costs
+nothing. Rows of another model are dropped when new ones are saved. No Dagster
+here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from digest_pipeline.timeline.semantic import (
+    DIMENSIONS,
+    MODEL_ID,
+    HeadlineEmbedder,
+    default_embedder,
+    text_digest,
+)
+
+
+class EmbeddingStore:
+    """`semantic.Embed` backed by the warehouse: stored embeddings read back, the rest computed.
+
+    `save` writes what was computed, inside the caller's transaction; a store
+    that is never saved (the replay check's) still reads what is stored.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, embedder: HeadlineEmbedder | None = None):
+        self.con = con
+        self.embedder = embedder or default_embedder()
+        self.computed: dict[str, np.ndarray] = {}
+        """Digest → embedding of the texts embedded by this store and not yet saved."""
+        self.read = 0
+        """Texts whose embedding was read back from the warehouse."""
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        digests = [text_digest(text) for text in texts]
+        known = self._stored({d for d in digests if d not in self.computed})
+        out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+        missing: dict[str, list[int]] = {}
+        for i, (text, digest) in enumerate(zip(texts, digests, strict=True)):
+            vector = self.computed.get(digest)
+            if vector is None:
+                vector = known.get(digest)
+            if vector is None:
+                missing.setdefault(text, []).append(i)
+            else:
+                out[i] = vector
+        self.read += len(texts) - sum(map(len, missing.values()))
+        if missing:
+            new = list(missing)
+            for text, vector in zip(new, self.embedder(new), strict=True):
+                out[missing[text]] = vector
+                self.computed[text_digest(text)] = vector.copy()
+        return out
+
+    def _stored(self, digests: set[str]) -> dict[str, np.ndarray]:
+        if not digests:
+            return {}
+        rows = self.con.execute(
+            "SELECT text_digest, embedding FROM pipeline.headline_embeddings "
+            "WHERE model = $model AND text_digest IN (SELECT unnest($digests))",
+            {"model": MODEL_ID, "digests": sorted(digests)},
+        ).fetchall()
+        return {digest: np.frombuffer(blob, dtype=np.float32) for digest, blob in rows}
+
+    def save(self) -> int:
+        """Store the embeddings computed since the last save, drop other models'; returns rows written."""
+        self.con.execute(
+            "DELETE FROM pipeline.headline_embeddings WHERE model <> $model", {"model": MODEL_ID}
+        )
+        if not self.computed:
+            return 0
+        rows = pl.DataFrame(
+            {
+                "text_digest": list(self.computed),
+                "model": MODEL_ID,
+                "embedding": [vector.astype(np.float32).tobytes() for vector in self.computed.values()],
+            },
+            schema={"text_digest": pl.String, "model": pl.String, "embedding": pl.Binary},
+        )
+        self.con.register("computed_embeddings", rows)
+        try:
+            self.con.execute(
+                "INSERT OR IGNORE INTO pipeline.headline_embeddings BY NAME SELECT * FROM computed_embeddings"
+            )
+        finally:
+            self.con.unregister("computed_embeddings")
+        self.computed.clear()
+        return rows.height
