@@ -26,6 +26,7 @@ from digest_pipeline.timeline.semantic import (
     default_embedder,
     text_digest,
 )
+from digest_pipeline.warehouse.schema import sibling_cursor
 
 
 class EmbeddingStore:
@@ -33,10 +34,16 @@ class EmbeddingStore:
 
     `save` writes what was computed, inside the caller's transaction; a store
     that is never saved (the replay check's) still reads what is stored.
+
+    Reads go through a cursor of their own: the timeline asks for a day's
+    embeddings while it streams the items from the same connection
+    (`timeline_tables._stream_events`, a batch at a time), and a query on
+    that connection would end the stream's result early.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, embedder: HeadlineEmbedder | None = None):
         self.con = con
+        self.reader = sibling_cursor(con)
         self.embedder = embedder or default_embedder()
         self.computed: dict[str, np.ndarray] = {}
         """Digest → embedding of the texts embedded by this store and not yet saved."""
@@ -67,7 +74,7 @@ class EmbeddingStore:
     def _stored(self, digests: set[str]) -> dict[str, np.ndarray]:
         if not digests:
             return {}
-        rows = self.con.execute(
+        rows = self.reader.execute(
             "SELECT text_digest, embedding FROM pipeline.headline_embeddings "
             "WHERE model = $model AND text_digest IN (SELECT unnest($digests))",
             {"model": MODEL_ID, "digests": sorted(digests)},

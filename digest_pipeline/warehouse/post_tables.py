@@ -21,7 +21,7 @@ import pyarrow as pa
 from digest_pipeline.parallel import map_chunks
 from digest_pipeline.posts import ParsedPost, parse_post, tag_key
 from digest_pipeline.posts.parse import PARSER_VERSION
-from digest_pipeline.warehouse.schema import POST_TABLES
+from digest_pipeline.warehouse.schema import POST_TABLES, sibling_cursor
 from digest_pipeline.warehouse.trend_tables import PENDING_DATE_TABLES
 
 TEXT_LIST = pl.List(pl.Utf8)
@@ -326,12 +326,7 @@ def parsed_batches(
         return len(versions), parsed_table_frames(versions)
 
     parser = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="parse")
-    with con.cursor() as cursor, parser:
-        # A cursor starts on its instance's default catalog, not on the one `con` was told to
-        # USE (the warehouse resource attaches its file to an in-memory instance).
-        database = con.execute("SELECT current_database()").fetchall()[0][0]
-        quoted = database.replace('"', '""')
-        cursor.execute(f'USE "{quoted}"')
+    with sibling_cursor(con) as cursor, parser:
         pending: tuple[list[dt.date], concurrent.futures.Future] | None = None
         for batch in map(list, batches):
             parsing = parser.submit(read_and_parse, cursor, batch)

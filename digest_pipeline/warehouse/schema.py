@@ -117,3 +117,17 @@ def duplicate_keys(
         f'SELECT count(*) FROM (SELECT {columns} FROM "{table}" WHERE {where} '
         "GROUP BY ALL HAVING count(*) > 1)"
     ).fetchall()[0][0]
+
+
+def sibling_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of `con`'s instance on the database `con` uses: its queries leave `con`'s pending
+    result alone (a query on a connection ends the result it was streaming).
+
+    A cursor starts on its instance's default catalog, not on the one `con` was told to USE
+    (the warehouse resource attaches its file to an in-memory instance), so it is pointed there.
+    """
+    cursor = con.cursor()
+    database = con.execute("SELECT current_database()").fetchall()[0][0]
+    quoted = database.replace('"', '""')
+    cursor.execute(f'USE "{quoted}"')
+    return cursor

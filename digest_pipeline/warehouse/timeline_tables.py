@@ -146,10 +146,19 @@ def _first_placed_or_new(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     ).fetchall()[0][0]
 
 
+STREAM_BATCH = 5000
+"""Items fetched at a time by `_stream_events`."""
+
+
 def _stream_events(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> Iterator[TimelineEvent]:
-    """Events from a query, a batch at a time: a full build never holds every item in memory."""
+    """Events from a query, a batch at a time: a full build never holds every item in memory.
+
+    Nothing else may query `con` while the stream runs: a new query on a connection ends its
+    pending result, and the stream would stop early without an error. What placing reads
+    meanwhile goes through a cursor of its own (`EmbeddingStore`).
+    """
     result = con.execute(sql, params)
-    while batch := result.fetchmany(5000):
+    while batch := result.fetchmany(STREAM_BATCH):
         yield from map(_event, batch)
 
 
@@ -305,6 +314,13 @@ def _update_timeline(
         if p.placed_in
     ]
     del result  # a full build's placements, kept once rather than twice while stories are described
+    (expected,) = con.execute(
+        "SELECT count(*) FROM events WHERE post_date >= $since", {"since": since}
+    ).fetchone()
+    if len(placements) != expected:  # a stream cut short would leave items in no story
+        raise RuntimeError(
+            f"the timeline placed {len(placements)} of the {expected} items from {since}; nothing was written"
+        )
 
     con.execute("BEGIN TRANSACTION")
     try:

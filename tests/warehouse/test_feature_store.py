@@ -192,3 +192,25 @@ def test_story_descriptions_read_remembered_words(monkeypatch) -> None:
     assert feature_store.text_features(other).terms == real(other).terms
     assert computed == [other]
     assert representative([known, other], feature_store.text_features) == representative([known, other])
+
+
+def test_every_item_is_placed_when_embeddings_are_read_while_the_items_stream(
+    con, events, monkeypatch, stand_in_embeddings
+) -> None:
+    """The embedding store reads the warehouse between two batches of the item stream: on the
+    stream's own connection, that query would end the stream, and the items after the first
+    batch would silently go unplaced."""
+    import digest_pipeline.parallel as parallel
+    import digest_pipeline.timeline.features as features
+    import digest_pipeline.warehouse.timeline_tables as timeline_tables
+
+    # Small batches, and features read a chunk at a time in this process (as a build of more than
+    # 4,000 items reads them, chunks ahead), so placing starts before the stream has ended.
+    monkeypatch.setattr(timeline_tables, "STREAM_BATCH", 50)
+    monkeypatch.setattr(features, "PARALLEL_MIN_ITEMS", 100)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 1)
+    days = events["post_date"].unique().sort().to_list()
+    load_days(con, events, days[0], days[-1])
+    update = update_timeline(con, CONFIG)
+    assert update.events_placed == events.height > 50
+    assert len(stories(con)) == events.height
