@@ -290,25 +290,15 @@ def test_the_semantic_term_adds_what_the_headlines_mean_beyond_the_center(make_e
     a, b = feats
     words_only = pair_score(a, vectors(a, weights), b, vectors(b, weights), CONFIG)
     assert words_only.semantic is None
-    close = pair_score(
-        feats[0],
-        vectors(feats[0], weights, _unit(1.0)),
-        feats[1],
-        vectors(feats[1], weights, _unit(1.0, 0.1)),
-        CONFIG,
-    )
-    far = pair_score(
-        feats[0],
-        vectors(feats[0], weights, _unit(1.0)),
-        feats[1],
-        vectors(feats[1], weights, _unit(1.0, 1.0)),
-        CONFIG,
-    )
+
+    def embedded(embedding_b, config=CONFIG):
+        return pair_score(a, vectors(a, weights, _unit(1.0)), b, vectors(b, weights, embedding_b), config)
+
+    close, far = embedded(_unit(1.0, 0.1)), embedded(_unit(1.0, 1.0))
     assert close.semantic == pytest.approx(0.995037, abs=1e-6)
     assert close.score == pytest.approx(
         words_only.score + CONFIG.semantic_weight * (close.semantic - CONFIG.semantic_center)
     )
     assert far.score < words_only.score < close.score  # below the center the term takes away
     off = dataclasses.replace(CONFIG, semantic_weight=0.0)
-    same = pair_score(a, vectors(a, weights, _unit(1.0)), b, vectors(b, weights, _unit(1.0)), off)
-    assert same.score == pytest.approx(words_only.score)
+    assert embedded(_unit(1.0), off).score == pytest.approx(words_only.score)
