@@ -32,18 +32,30 @@ from digest_pipeline.warehouse.schema import sibling_cursor
 class EmbeddingStore:
     """`semantic.Embed` backed by the warehouse: stored embeddings read back, the rest computed.
 
-    `save` writes what was computed, inside the caller's transaction; a store
-    that is never saved (the replay check's) still reads what is stored.
+    `save` writes what was computed; a store that is never saved (the replay
+    check's) still reads what is stored. With `flush_every`, what was computed
+    is also written whenever that many are waiting: a first build of a long
+    history embeds every headline, and 100k of them held until the end would
+    be 150 MiB. Rows are a cache of a function of their text, valid whatever
+    becomes of the run, so they are written at once rather than with the
+    run's placements.
 
-    Reads go through a cursor of their own: the timeline asks for a day's
-    embeddings while it streams the items from the same connection
+    Reads and writes go through a cursor of their own: the timeline asks for
+    a day's embeddings while it streams the items from the same connection
     (`timeline_tables._stream_events`, a batch at a time), and a query on
     that connection would end the stream's result early.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, embedder: HeadlineEmbedder | None = None):
-        self.con = con
-        self.reader = sibling_cursor(con)
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        embedder: HeadlineEmbedder | None = None,
+        flush_every: int | None = None,
+    ):
+        self.cursor = sibling_cursor(con)
+        self.flush_every = flush_every
+        self.saved = 0
+        """Rows this store has written."""
         self.embedder = embedder or default_embedder()
         self.computed: dict[str, np.ndarray] = {}
         """Digest → embedding of the texts embedded by this store and not yet saved."""
@@ -69,12 +81,14 @@ class EmbeddingStore:
             for text, vector in zip(new, self.embedder(new), strict=True):
                 out[missing[text]] = vector
                 self.computed[text_digest(text)] = vector.copy()
+            if self.flush_every is not None and len(self.computed) >= self.flush_every:
+                self._write()
         return out
 
     def _stored(self, digests: set[str]) -> dict[str, np.ndarray]:
         if not digests:
             return {}
-        rows = self.reader.execute(
+        rows = self.cursor.execute(
             "SELECT text_digest, embedding FROM pipeline.headline_embeddings "
             "WHERE model = $model AND text_digest IN (SELECT unnest($digests))",
             {"model": MODEL_ID, "digests": sorted(digests)},
@@ -82,12 +96,17 @@ class EmbeddingStore:
         return {digest: np.frombuffer(blob, dtype=np.float32) for digest, blob in rows}
 
     def save(self) -> int:
-        """Store the embeddings computed since the last save, drop other models'; returns rows written."""
-        self.con.execute(
+        """Store the embeddings computed and not yet written, and drop other models' rows; returns
+        the rows this store has written in all."""
+        self.cursor.execute(
             "DELETE FROM pipeline.headline_embeddings WHERE model <> $model", {"model": MODEL_ID}
         )
+        self._write()
+        return self.saved
+
+    def _write(self) -> None:
         if not self.computed:
-            return 0
+            return
         rows = pl.DataFrame(
             {
                 "text_digest": list(self.computed),
@@ -96,12 +115,12 @@ class EmbeddingStore:
             },
             schema={"text_digest": pl.String, "model": pl.String, "embedding": pl.Binary},
         )
-        self.con.register("computed_embeddings", rows)
+        self.cursor.register("computed_embeddings", rows)
         try:
-            self.con.execute(
+            self.cursor.execute(
                 "INSERT OR IGNORE INTO pipeline.headline_embeddings BY NAME SELECT * FROM computed_embeddings"
             )
         finally:
-            self.con.unregister("computed_embeddings")
+            self.cursor.unregister("computed_embeddings")
+        self.saved += rows.height
         self.computed.clear()
-        return rows.height

@@ -148,6 +148,8 @@ def _first_placed_or_new(con: duckdb.DuckDBPyConnection) -> dt.date | None:
 
 STREAM_BATCH = 5000
 """Items fetched at a time by `_stream_events`."""
+EMBEDDINGS_FLUSHED_EVERY = 5000
+"""Headline embeddings a placing run holds before it writes them (`EmbeddingStore`)."""
 
 
 def _stream_events(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> Iterator[TimelineEvent]:
@@ -300,7 +302,7 @@ def _update_timeline(
         {"since": since},
     )
     entities = _PlacedEntities(since)
-    embeddings = EmbeddingStore(con)
+    embeddings = EmbeddingStore(con, flush_every=EMBEDDINGS_FLUSHED_EVERY)
     result = place_events(
         new, history, config, features=lambda events: entities.tap(store.features(events)), embed=embeddings
     )
@@ -332,8 +334,7 @@ def _update_timeline(
         del placements
         _refresh_stories(con, touched)
         store.save()
-        embedded = len(embeddings.computed)
-        embeddings.save()
+        embedded = embeddings.save()
         con.execute("DELETE FROM pipeline.timeline_pending")
         con.execute("DELETE FROM pipeline.timeline_state")
         con.execute(

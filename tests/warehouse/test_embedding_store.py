@@ -55,7 +55,22 @@ def test_an_unsaved_store_reads_what_it_computed_itself_and_nothing_is_lost_on_s
     store(["一", "二"])
     assert embedder.asked == ["一", "二"]
     assert store.save() == 2
-    assert store.save() == 0  # saved once
+    assert store.save() == 2  # nothing new: written once
+    assert con.execute("SELECT count(*) FROM pipeline.headline_embeddings").fetchall() == [(2,)]
+
+
+def test_a_store_that_flushes_writes_as_it_goes(con):
+    embedder = CountingEmbedder()
+    store = EmbeddingStore(con, embedder, flush_every=3)
+    store(["一", "二"])
+    assert con.execute("SELECT count(*) FROM pipeline.headline_embeddings").fetchall() == [(0,)]
+    store(["三", "四"])  # four waiting: written
+    assert con.execute("SELECT count(*) FROM pipeline.headline_embeddings").fetchall() == [(4,)]
+    assert store.computed == {}
+    again = store(["一", "五"])  # 一 is read back from the warehouse, not embedded again
+    assert embedder.asked == ["一", "二", "三", "四", "五"]
+    assert np.array_equal(again[0], EmbeddingStore(con, CountingEmbedder())(["一"])[0])
+    assert store.save() == 5
 
 
 def test_rows_of_another_model_are_dropped_and_not_read(con):

@@ -207,6 +207,7 @@ def test_every_item_is_placed_when_embeddings_are_read_while_the_items_stream(
     # Small batches, and features read a chunk at a time in this process (as a build of more than
     # 4,000 items reads them, chunks ahead), so placing starts before the stream has ended.
     monkeypatch.setattr(timeline_tables, "STREAM_BATCH", 50)
+    monkeypatch.setattr(timeline_tables, "EMBEDDINGS_FLUSHED_EVERY", 100)  # writes while it streams too
     monkeypatch.setattr(features, "PARALLEL_MIN_ITEMS", 100)
     monkeypatch.setattr(parallel, "usable_cores", lambda: 1)
     days = events["post_date"].unique().sort().to_list()
@@ -214,3 +215,6 @@ def test_every_item_is_placed_when_embeddings_are_read_while_the_items_stream(
     update = update_timeline(con, CONFIG)
     assert update.events_placed == events.height > 50
     assert len(stories(con)) == events.height
+    distinct = events["headline"].n_unique()
+    assert update.headlines_embedded == distinct > 100
+    assert con.execute("SELECT count(*) FROM pipeline.headline_embeddings").fetchall() == [(distinct,)]
