@@ -26,7 +26,7 @@ from digest_pipeline.timeline.semantic import (
     default_embedder,
     text_digest,
 )
-from digest_pipeline.warehouse.schema import sibling_cursor
+from digest_pipeline.warehouse.schema import insert_frame, sibling_cursor
 
 
 class EmbeddingStore:
@@ -115,12 +115,6 @@ class EmbeddingStore:
             },
             schema={"text_digest": pl.String, "model": pl.String, "embedding": pl.Binary},
         )
-        self.cursor.register("computed_embeddings", rows)
-        try:
-            self.cursor.execute(
-                "INSERT OR IGNORE INTO pipeline.headline_embeddings BY NAME SELECT * FROM computed_embeddings"
-            )
-        finally:
-            self.cursor.unregister("computed_embeddings")
+        insert_frame(self.cursor, "pipeline.headline_embeddings", rows, conflict="OR IGNORE")
         self.saved += rows.height
         self.computed.clear()

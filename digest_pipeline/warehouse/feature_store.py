@@ -44,6 +44,7 @@ from digest_pipeline.timeline.features import (
     features_to_json,
     text_key,
 )
+from digest_pipeline.warehouse.schema import insert_frame
 
 EXTRA_DAYS_KEPT = 15
 """Days kept beyond the window: the replay check's 14 days at most, and the next day."""
@@ -185,11 +186,5 @@ class FeatureStore:
                 "features": pl.String,
             },
         )
-        self.con.register("computed_features", rows)
-        try:
-            self.con.execute(
-                "INSERT OR REPLACE INTO pipeline.event_features BY NAME SELECT * FROM computed_features"
-            )
-        finally:
-            self.con.unregister("computed_features")
+        insert_frame(self.con, "pipeline.event_features", rows, conflict="OR REPLACE")
         return rows.height

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from importlib.resources import files
 
 import duckdb
+import polars as pl
 
 SCHEMA_SQL = files("digest_pipeline.warehouse").joinpath("schema.sql")
 
@@ -131,3 +132,17 @@ def sibling_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     quoted = database.replace('"', '""')
     cursor.execute(f'USE "{quoted}"')
     return cursor
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, conflict: str = "") -> None:
+    """Insert a Polars frame's rows into `table` by column name, in one bulk statement.
+
+    `conflict` is `OR REPLACE` or `OR IGNORE` for a table with a key; the frame is registered
+    under a scratch name for the statement only.
+    """
+    name = "frame_" + re.sub(r"\W", "_", table)
+    con.register(name, frame)
+    try:
+        con.execute(f"INSERT {conflict} INTO {table} BY NAME SELECT * FROM {name}")
+    finally:
+        con.unregister(name)
