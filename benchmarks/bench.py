@@ -376,17 +376,13 @@ print(json.dumps({"headlines": len(headlines) - 8, "seconds": seconds}))
 
 def semantic_cost(posts_dir: Path, work: Path, headlines: int = 1000) -> dict:
     """Seconds to embed distinct headlines of the synthetic posts (the semantic term's cost per item)."""
-    from digest_pipeline.timeline.evaluate import events_from_folder
+    from digest_pipeline.posts import parse_post
 
     work.mkdir(parents=True, exist_ok=True)
     sample = work / "headlines.json"
     files = sorted(posts_dir.glob("*.md"))[: headlines // 3]
-    scratch = work / "sample"
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir()
-    for path in files:
-        shutil.copy(path, scratch / path.name)
-    sample.write_text(json.dumps([event.headline for event in events_from_folder(scratch)]), encoding="utf-8")
+    parsed = [parse_post(path.read_text(encoding="utf-8"), path.name) for path in files]
+    sample.write_text(json.dumps([item.headline for post in parsed for item in post.items]), encoding="utf-8")
     measured = run_measured([sys.executable, "-c", EMBED_CHILD, str(sample), str(headlines)])
     result = _last_json(measured["output"])
     per = result["seconds"] / max(result["headlines"], 1)

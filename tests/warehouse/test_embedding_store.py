@@ -54,6 +54,7 @@ def test_an_unsaved_store_reads_what_it_computed_itself_and_nothing_is_lost_on_s
     store(["一"])
     store(["一", "二"])
     assert embedder.asked == ["一", "二"]
+    assert store.read == 0  # 一 came from this store's own memory, not from the warehouse
     assert store.save() == 2
     assert store.save() == 2  # nothing new: written once
     assert con.execute("SELECT count(*) FROM pipeline.headline_embeddings").fetchall() == [(2,)]
